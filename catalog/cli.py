@@ -1,0 +1,264 @@
+"""The ``catalog`` command: parses arguments, calls services, maps errors to exit codes
+(0 success, 1 a user error with a one-line message, 2 a usage error)."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable, Coroutine
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+
+from catalog.config import Settings
+from catalog.conventions.modalities import Vocabulary
+from catalog.db import migrate
+from catalog.db.engine import Database
+from catalog.errors import CatalogError
+from catalog.storage import open_store
+
+app = typer.Typer(
+    help="A metadata catalog for laboratory data.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+progress_console = Console(stderr=True)
+T = TypeVar("T")
+
+
+def say(message: str) -> None:
+    typer.echo(message)
+
+
+def complain(kind: str, message: str) -> None:
+    """One line on stderr: ``error: …`` or ``warning: …``."""
+    typer.echo(f"{kind}: {message}", err=True)
+
+
+def fail(message: str) -> typer.Exit:
+    complain("error", message)
+    return typer.Exit(1)
+
+
+def run(main: Callable[[Settings, Database], Coroutine[Any, Any, T]]) -> T:
+    """Run one command against a migrated database; a CatalogError becomes exit code 1."""
+
+    async def wrapped() -> T:
+        settings = Settings()
+        db = Database(settings.database_url)
+        try:
+            await migrate.ensure_schema(db)
+            return await main(settings, db)
+        finally:
+            await db.dispose()
+
+    try:
+        return asyncio.run(wrapped())
+    except CatalogError as error:
+        raise fail(error.message) from None
+
+
+def print_warnings(name: str, warnings: list[str]) -> None:
+    for warning in warnings:
+        complain("warning", f"{name}: {warning}")
+
+
+@app.command()
+def ingest(
+    folders: Annotated[list[Path], typer.Argument(help="Asset folders, named by the naming convention.")],
+) -> None:
+    """Register asset folders: hash and store every file, read their metadata."""
+    from catalog.services.ingest import FolderIngest
+
+    async def main(settings: Settings, db: Database) -> int:
+        store = open_store(settings)
+        ingest = FolderIngest(
+            db, store, Vocabulary(settings.extra_modalities), concurrency=settings.ingest_concurrency
+        )
+        failures = 0
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            console=progress_console,
+            transient=True,
+            disable=not progress_console.is_terminal,
+        ) as progress:
+            for folder in folders:
+                task = progress.add_task(folder.name, total=None)
+                try:
+                    result = await ingest(folder, on_bytes=lambda n, task=task: progress.advance(task, n))
+                except CatalogError as error:
+                    failures += 1
+                    complain("error", error.message)
+                    continue
+                finally:
+                    progress.remove_task(task)
+                print_warnings(result.name, result.warnings)
+                say(
+                    f"{result.outcome} {result.name}: {result.files} files, {result.bytes} bytes "
+                    f"({result.uploaded} stored, {result.reused} already there)"
+                )
+        await store.close()
+        return failures
+
+    if run(main):
+        raise typer.Exit(1)
+
+
+@app.command(name="import")
+def import_records(
+    records: Annotated[list[Path], typer.Argument(help="JSON, JSON-lines or metadata.nd.json records.")],
+) -> None:
+    """Register metadata-only records (a DocDB export, metadata.nd.json); data stays where it is."""
+    from catalog.services.imports import RecordImport, read_records
+
+    async def main(settings: Settings, db: Database) -> int:
+        importer = RecordImport(db, Vocabulary(settings.extra_modalities))
+        errors = 0
+        for path in records:
+            try:
+                result = await importer(read_records(path))
+            except (CatalogError, OSError) as error:
+                complain("error", getattr(error, "message", str(error)))
+                errors += 1
+                continue
+            for name, warnings in result.warnings.items():
+                print_warnings(name, warnings)
+            for message in result.errors:
+                complain("error", message)
+            errors += len(result.errors)
+            say(
+                f"{path}: {result.registered} registered, {result.unchanged} unchanged, "
+                f"{len(result.errors)} refused"
+            )
+        return errors
+
+    if run(main):
+        raise typer.Exit(1)
+
+
+@app.command()
+def index(
+    url: Annotated[str, typer.Argument(help="s3://bucket[/prefix] (or file:///dir) holding asset folders.")],
+    hash_files: Annotated[
+        bool, typer.Option("--hash/--no-hash", help="Stream objects without a stored checksum to hash them.")
+    ] = True,
+) -> None:
+    """Register assets already sitting in a bucket, reading their metadata from the store."""
+    from catalog.services.index import StoreIndex
+
+    async def main(settings: Settings, db: Database) -> int:
+        store = open_store(settings.model_copy(update={"storage_url": url}))
+        try:
+            result = await StoreIndex(db, Vocabulary(settings.extra_modalities), hash_files=hash_files)(store)
+        finally:
+            await store.close()
+        for name, warnings in result.warnings.items():
+            print_warnings(name, warnings)
+        for message in result.errors:
+            complain("error", message)
+        say(
+            f"{url}: {result.registered} registered, {result.unchanged} unchanged, "
+            f"{len(result.errors)} refused"
+        )
+        return len(result.errors)
+
+    if run(main):
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the GraphQL API (and signed downloads of a local store)."""
+    import uvicorn
+
+    from catalog.app import create_app
+
+    try:
+        application = create_app(Settings())
+    except CatalogError as error:
+        raise fail(error.message) from None
+    say(f"Catalog at http://{host}:{port}/graphql")
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+@app.command()
+def demo(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    serve_it: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the catalog once built.")
+    ] = True,
+) -> None:
+    """Build a small, realistic demo catalog in the embedded default and serve it."""
+    from catalog.services.demo import build_demo
+
+    async def main(settings: Settings, db: Database) -> int:
+        store = open_store(settings)
+        try:
+            count = await build_demo(db, store, Vocabulary(settings.extra_modalities))
+        finally:
+            await store.close()
+        say(f"demo catalog: {count} assets")
+        return count
+
+    run(main)
+    if serve_it:
+        serve(host=host, port=port)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Apply migrations up to REVISION (alembic upgrade)."""
+    run(lambda _settings, db: _announce(migrate.upgrade(db, revision), f"database at {revision}"))
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument(help="e.g. -1 or base")]) -> None:
+    """Revert migrations down to REVISION (alembic downgrade)."""
+
+    async def main(_settings: Settings, db: Database) -> None:
+        await migrate.downgrade(db, revision)
+        say(f"database at {revision}")
+
+    asyncio.run(_without_autoupgrade(main))
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the database's revision."""
+
+    async def main(_settings: Settings, db: Database) -> None:
+        say(str(await migrate.current_revision(db)))
+
+    asyncio.run(_without_autoupgrade(main))
+
+
+async def _announce(work: Awaitable[None], message: str) -> None:
+    await work
+    say(message)
+
+
+async def _without_autoupgrade(main: Callable[[Settings, Database], Awaitable[None]]) -> None:
+    settings = Settings()
+    db = Database(settings.database_url)
+    try:
+        await main(settings, db)
+    finally:
+        await db.dispose()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

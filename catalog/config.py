@@ -1,0 +1,61 @@
+"""Settings, read from the environment (prefix ``CATALOG_``) by pydantic-settings.
+
+The defaults are the embedded catalog: a SQLite file and a local store under
+``./catalog-data/``, so ``catalog demo`` works with no configuration at all."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DATA_DIR = Path("catalog-data")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CATALOG_", extra="ignore")
+
+    database_url: str = Field(
+        default_factory=lambda: f"sqlite+aiosqlite:///{(DATA_DIR / 'catalog.db').resolve()}",
+        description="sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db",
+    )
+    storage_url: str = Field(
+        default_factory=lambda: (DATA_DIR / "store").resolve().as_uri(),
+        description="file:///abs/dir or s3://bucket[/prefix]",
+    )
+    s3_endpoint_url: str | None = Field(default=None, description="endpoint of an S3-compatible server")
+    s3_public_endpoint_url: str | None = Field(
+        default=None, description="endpoint clients reach, when it differs from s3_endpoint_url"
+    )
+    s3_region: str = "us-east-1"
+    public_url: str = Field(default="http://127.0.0.1:8000", description="the base URL clients reach")
+    secret_key: str = Field(default="change-me", description="signs local download URLs")
+    max_url_expiry: int = Field(default=7 * 24 * 3600, description="cap on presigned URL lifetimes (s)")
+    extra_modalities: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="a lab's own modality terms, comma-separated"
+    )
+    ingest_concurrency: int = Field(default=16, ge=1, le=256, description="parallel file uploads")
+    multipart_threshold: int = Field(default=16 * 1024 * 1024, ge=5 * 1024 * 1024)
+    multipart_chunk_size: int = Field(default=16 * 1024 * 1024, ge=5 * 1024 * 1024)
+
+    @field_validator("extra_modalities", mode="before")
+    @classmethod
+    def _split_terms(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [term.strip() for term in value.split(",") if term.strip()]
+        return value
+
+    @field_validator("storage_url", mode="before")
+    @classmethod
+    def _plain_path_is_a_folder(cls, value: object) -> object:
+        if isinstance(value, str) and "://" not in value:
+            return Path(value).resolve().as_uri()
+        return value
+
+    @cached_property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``: the one fact about the database most code needs."""
+        return self.database_url.split(":", 1)[0].split("+", 1)[0]

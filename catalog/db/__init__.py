@@ -1,0 +1,1 @@
+"""Database access: engine and sessions, portable column types, ORM models."""

@@ -1,0 +1,56 @@
+"""Schema migrations through alembic, run on an open async connection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
+
+from catalog.db.engine import Database
+
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url)
+    return config
+
+
+async def _run(db: Database, action: str, revision: str) -> None:
+    config = alembic_config(db.url)
+
+    def run(connection: Connection) -> None:
+        config.attributes["connection"] = connection
+        getattr(command, action)(config, revision)
+
+    async with db.engine.begin() as connection:
+        await connection.run_sync(run)
+
+
+async def upgrade(db: Database, revision: str = "head") -> None:
+    await _run(db, "upgrade", revision)
+
+
+async def downgrade(db: Database, revision: str) -> None:
+    await _run(db, "downgrade", revision)
+
+
+async def current_revision(db: Database) -> str | None:
+    async with db.engine.connect() as connection:
+        return await connection.run_sync(lambda sync: MigrationContext.configure(sync).get_current_revision())
+
+
+def head_revisions() -> tuple[str, ...]:
+    return tuple(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
+
+
+async def ensure_schema(db: Database) -> None:
+    """Bring the database to head; a no-op when it is there already (one cheap query)."""
+    if await current_revision(db) not in head_revisions():
+        await upgrade(db)

@@ -1,0 +1,139 @@
+"""ORM models: the relational shape of the catalog.
+
+An asset row carries the query dimensions extracted from its metadata (denormalised, so a
+filtered page needs no joins); whole documents are kept in ``metadata_documents`` with a
+version each, files in ``files``, lineage in ``provenance_edges``."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from catalog.db.types import BigIntId, JSONDocument, UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class AssetState:
+    """An asset is invisible while ``PENDING`` (files still arriving), visible once ``READY``."""
+
+    PENDING = "pending"
+    READY = "ready"
+
+
+class Asset(Base):
+    __tablename__ = "assets"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16), default=AssetState.PENDING)
+    label: Mapped[str | None] = mapped_column(String(255))
+    subject_id: Mapped[str | None] = mapped_column(String(255), index=True)
+    species: Mapped[str | None] = mapped_column(String(255))
+    sex: Mapped[str | None] = mapped_column(String(64))
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    genotype: Mapped[str | None] = mapped_column(String(1024))
+    project: Mapped[str | None] = mapped_column(String(512), index=True)
+    institution: Mapped[str | None] = mapped_column(String(255))
+    investigators: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
+    experimenters: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
+    funding: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
+    data_level: Mapped[str | None] = mapped_column(String(64))
+    acquired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    acquired_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    instrument_id: Mapped[str | None] = mapped_column(String(512))
+    session_type: Mapped[str | None] = mapped_column(String(512))
+    qc_status: Mapped[str | None] = mapped_column(String(16))
+    process_label: Mapped[str | None] = mapped_column(String(255))
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    processed_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    store_url: Mapped[str | None] = mapped_column(String(1024))
+    location: Mapped[str | None] = mapped_column(String(2048))
+    file_count: Mapped[int] = mapped_column(Integer, default=0)
+    total_size: Mapped[int] = mapped_column(BigInteger, default=0)
+    metadata_digest: Mapped[str | None] = mapped_column(String(64))
+    warnings: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
+    claim_token: Mapped[str | None] = mapped_column(String(64))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+    __table_args__ = (Index(None, "state", "registered_at"),)
+
+
+class AssetModality(Base):
+    __tablename__ = "asset_modalities"
+
+    asset_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True
+    )
+    abbreviation: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+
+
+class MetadataDocument(Base):
+    """One version of one metadata document; a correction adds a version, never overwrites."""
+
+    __tablename__ = "metadata_documents"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    asset_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("assets.id", ondelete="CASCADE"))
+    document: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+    schema_version: Mapped[str | None] = mapped_column(String(64))
+    content: Mapped[Any] = mapped_column(JSONDocument)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        UniqueConstraint("asset_id", "document", "version"),
+        Index(None, "document", "is_current", "asset_id"),
+    )
+
+
+class File(Base):
+    __tablename__ = "files"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    asset_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("assets.id", ondelete="CASCADE"))
+    path: Mapped[str] = mapped_column(String(1024))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    key: Mapped[str] = mapped_column(String(2048))
+
+    __table_args__ = (UniqueConstraint("asset_id", "path"),)
+
+
+class ProvenanceEdge(Base):
+    """derived → input. The input is named, not referenced: it may be registered later."""
+
+    __tablename__ = "provenance_edges"
+
+    derived_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True
+    )
+    input_name: Mapped[str] = mapped_column(String(255), primary_key=True, index=True)
+    source: Mapped[str] = mapped_column(String(32), primary_key=True)
+    input_location: Mapped[str | None] = mapped_column(String(2048))

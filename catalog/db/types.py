@@ -1,0 +1,42 @@
+"""Portable column types: the only place where the two dialects' storage differs.
+
+Query code is written once against these; PostgreSQL gets JSONB and timestamptz, SQLite
+gets JSON text and ISO strings, with timestamps normalised to UTC on the way in."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, DateTime, Integer
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+
+JSONDocument = JSON().with_variant(JSONB(), "postgresql")
+"""A whole JSON document: JSONB on PostgreSQL (indexable, path-queryable), JSON text on SQLite."""
+
+BigIntId = BigInteger().with_variant(Integer(), "sqlite")
+"""A 64-bit surrogate key; SQLite only auto-increments a column declared INTEGER."""
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware timestamp stored in UTC; naive values are refused, not guessed."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value.isoformat()} refused: give it a time zone")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -1,0 +1,1 @@
+"""The GraphQL API: thin resolvers over the repo layer, batched through per-request loaders."""

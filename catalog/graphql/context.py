@@ -1,0 +1,31 @@
+"""What every resolver of one request shares: settings, database, stores, fresh loaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from strawberry.types import Info as StrawberryInfo
+
+from catalog.config import Settings
+from catalog.conventions.modalities import Vocabulary
+from catalog.db.engine import Database
+from catalog.graphql.loaders import Loaders, create_loaders
+from catalog.storage.registry import StoreRegistry
+
+
+@dataclass(slots=True)
+class Context:
+    settings: Settings
+    db: Database
+    stores: StoreRegistry
+    vocabulary: Vocabulary
+    loaders: Loaders
+
+    @classmethod
+    def for_request(
+        cls, settings: Settings, db: Database, stores: StoreRegistry, vocabulary: Vocabulary
+    ) -> Context:
+        return cls(settings, db, stores, vocabulary, create_loaders(db))
+
+
+Info = StrawberryInfo[Context, None]

@@ -1,0 +1,33 @@
+"""Opaque keyset cursors: the sort key of the last row seen, never an offset."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from catalog.errors import Invalid
+
+MAX_PAGE = 500
+
+
+def encode_cursor(values: list[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values, separators=(",", ":")).encode()).decode()
+
+
+def decode_cursor(cursor: str) -> list[Any]:
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except ValueError:
+        raise Invalid(f"cursor {cursor!r} is not one this API handed out") from None
+    if not isinstance(values, list):
+        raise Invalid(f"cursor {cursor!r} is not one this API handed out")
+    return values
+
+
+def page_size(first: int | None) -> int:
+    if first is None:
+        return 50
+    if first < 0 or first > MAX_PAGE:
+        raise Invalid(f"first must be between 0 and {MAX_PAGE}, not {first}")
+    return first

@@ -1,0 +1,182 @@
+"""GraphQL object types. Each carries its ORM row privately and resolves relations through
+the request's loaders; none of them touches SQL."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime, timedelta
+
+import strawberry
+from strawberry.scalars import JSON
+
+from catalog.db import models
+from catalog.errors import Invalid
+from catalog.graphql.context import Info
+from catalog.graphql.pagination import decode_cursor, encode_cursor, page_size
+
+
+@strawberry.enum
+class AssetKind(enum.Enum):
+    PRIMARY = "PRIMARY"
+    DERIVED = "DERIVED"
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class Subject:
+    subject_id: str | None
+    species: str | None
+    sex: str | None
+    genotype: str | None
+    date_of_birth: date | None
+
+
+@strawberry.type
+class Modality:
+    abbreviation: str
+    name: str
+
+
+@strawberry.type
+class SignedUrl:
+    url: str
+    expires_at: datetime
+
+
+@strawberry.type
+class File:
+    row: strawberry.Private[models.File]
+    store_url: strawberry.Private[str | None]
+
+    @strawberry.field
+    def path(self) -> str:
+        return self.row.path
+
+    @strawberry.field(description="Size in bytes (a Float: files may exceed 2^31 bytes).")
+    def size(self) -> float:
+        return float(self.row.size)
+
+    @strawberry.field
+    def sha256(self) -> str | None:
+        return self.row.sha256
+
+    @strawberry.field(description="A presigned download URL; expiry is capped by the server.")
+    def url(self, info: Info, expires_in: int = 3600) -> SignedUrl:
+        if expires_in <= 0:
+            raise Invalid(f"expiresIn must be positive, not {expires_in}")
+        expires_in = min(expires_in, info.context.settings.max_url_expiry)
+        store = info.context.stores.for_url(self.store_url)
+        return SignedUrl(
+            url=store.presign_get(self.row.key, expires_in),
+            expires_at=datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=expires_in),
+        )
+
+
+@strawberry.type
+class FileEdge:
+    cursor: str
+    node: File
+
+
+@strawberry.type
+class FileConnection:
+    edges: list[FileEdge]
+    page_info: PageInfo
+
+
+@strawberry.type
+class Asset:
+    row: strawberry.Private[models.Asset]
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.row.name
+
+    @strawberry.field
+    def kind(self) -> AssetKind:
+        return AssetKind(self.row.kind)
+
+    @strawberry.field
+    def subject(self) -> Subject:
+        row = self.row
+        return Subject(
+            subject_id=row.subject_id,
+            species=row.species,
+            sex=row.sex,
+            genotype=row.genotype,
+            date_of_birth=row.date_of_birth,
+        )
+
+    @strawberry.field
+    async def modalities(self, info: Info) -> list[Modality]:
+        vocabulary = info.context.vocabulary
+        found = await info.context.loaders.modalities_by_asset.load(self.row.id)
+        return [Modality(abbreviation=a, name=vocabulary.name_of(a)) for a in found]
+
+    @strawberry.field
+    def project(self) -> str | None:
+        return self.row.project
+
+    @strawberry.field
+    def institution(self) -> str | None:
+        return self.row.institution
+
+    @strawberry.field
+    def data_level(self) -> str | None:
+        return self.row.data_level
+
+    @strawberry.field
+    def acquired_at(self) -> datetime | None:
+        return self.row.acquired_at
+
+    @strawberry.field
+    def qc_status(self) -> str | None:
+        return self.row.qc_status
+
+    @strawberry.field
+    def process_label(self) -> str | None:
+        return self.row.process_label
+
+    @strawberry.field
+    def registered_at(self) -> datetime | None:
+        return self.row.registered_at
+
+    @strawberry.field(description="Where the asset's data lives (a store prefix or an external URI).")
+    def location(self) -> str | None:
+        return self.row.location
+
+    @strawberry.field(description="What could not be read from its metadata when it was registered.")
+    def warnings(self) -> list[str]:
+        return list(self.row.warnings or [])
+
+    @strawberry.field(description="Names of the assets it was derived from, with where each edge came from.")
+    async def inputs(self, info: Info) -> JSON:
+        edges = await info.context.loaders.inputs_by_asset.load(self.row.id)
+        return [{"name": name, "source": source} for name, source in edges]
+
+    @strawberry.field
+    async def files(self, info: Info, first: int | None = 50, after: str | None = None) -> FileConnection:
+        size = page_size(first)
+        after_path = str(decode_cursor(after)[0]) if after else None
+        rows = await info.context.loaders.files_by_asset.load((self.row.id, size + 1, after_path))
+        edges = [
+            FileEdge(cursor=encode_cursor([row.path]), node=File(row=row, store_url=self.row.store_url))
+            for row in rows[:size]
+        ]
+        return FileConnection(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None
+            ),
+        )
+
+
+@strawberry.type
+class AssetEdge:
+    cursor: str
+    node: Asset

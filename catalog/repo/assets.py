@@ -1,0 +1,126 @@
+"""Assets: visibility, claims of a name during registration, lookups and pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalog.db.models import Asset, AssetModality, AssetState
+
+
+def visible() -> Select[tuple[Asset]]:
+    """The assets a reader may see: registered completely. Later, also: permitted to them."""
+    return select(Asset).where(Asset.state == AssetState.READY)
+
+
+async def by_name(session: AsyncSession, name: str) -> Asset | None:
+    return (await session.scalars(visible().where(Asset.name == name))).one_or_none()
+
+
+async def by_names(session: AsyncSession, names: Sequence[str]) -> list[Asset]:
+    return list((await session.scalars(visible().where(Asset.name.in_(names)))).all())
+
+
+async def by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Asset]:
+    return list((await session.scalars(visible().where(Asset.id.in_(ids)))).all())
+
+
+async def any_state_by_name(session: AsyncSession, name: str) -> Asset | None:
+    """Pending ones included: only registration needs to see a claim in progress."""
+    return (await session.scalars(select(Asset).where(Asset.name == name))).one_or_none()
+
+
+async def digests_by_name(session: AsyncSession, names: Iterable[str]) -> dict[str, tuple[str, str | None]]:
+    """name → (state, metadata digest), for names already taken in any state."""
+    rows = await session.execute(
+        select(Asset.name, Asset.state, Asset.metadata_digest).where(Asset.name.in_(list(names)))
+    )
+    return {name: (state, digest) for name, state, digest in rows}
+
+
+async def claim(session: AsyncSession, *, name: str, kind: str, token: str, now: datetime) -> int:
+    """Insert a pending row for ``name``; the unique name makes exactly one claimant win."""
+    return (
+        await session.execute(
+            insert(Asset)
+            .values(name=name, kind=kind, state=AssetState.PENDING, claim_token=token, heartbeat_at=now)
+            .returning(Asset.id)
+        )
+    ).scalar_one()
+
+
+async def take_over(
+    session: AsyncSession, asset_id: int, *, old_token: str | None, token: str, now: datetime
+) -> bool:
+    """Move an abandoned claim to a new claimant; False when somebody else moved it first."""
+    result = await session.execute(
+        update(Asset)
+        .where(Asset.id == asset_id, Asset.state == AssetState.PENDING, Asset.claim_token == old_token)
+        .values(claim_token=token, heartbeat_at=now)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+async def renew_claim(session: AsyncSession, asset_id: int, *, token: str, now: datetime) -> bool:
+    result = await session.execute(
+        update(Asset)
+        .where(Asset.id == asset_id, Asset.state == AssetState.PENDING, Asset.claim_token == token)
+        .values(heartbeat_at=now)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+async def publish(session: AsyncSession, asset_id: int, *, token: str | None, fields: dict[str, Any]) -> bool:
+    """Make a claimed asset visible with its final fields; False if the claim was lost."""
+    condition = [Asset.id == asset_id, Asset.state == AssetState.PENDING]
+    if token is not None:
+        condition.append(Asset.claim_token == token)
+    result = await session.execute(
+        update(Asset)
+        .where(*condition)
+        .values(**fields, state=AssetState.READY, claim_token=None, heartbeat_at=None)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+async def insert_ready(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> dict[str, int]:
+    """Bulk-register assets whose data needs no upload; returns name → id."""
+    if not rows:
+        return {}
+    result = await session.execute(
+        insert(Asset).returning(Asset.id, Asset.name), [dict(row, state=AssetState.READY) for row in rows]
+    )
+    return {name: asset_id for asset_id, name in result}
+
+
+async def set_modalities(session: AsyncSession, pairs: Sequence[tuple[int, str]]) -> None:
+    if pairs:
+        await session.execute(insert(AssetModality), [{"asset_id": a, "abbreviation": m} for a, m in pairs])
+
+
+async def modalities_by_asset(session: AsyncSession, ids: Sequence[int]) -> dict[int, list[str]]:
+    rows = await session.execute(
+        select(AssetModality.asset_id, AssetModality.abbreviation)
+        .where(AssetModality.asset_id.in_(ids))
+        .order_by(AssetModality.asset_id, AssetModality.abbreviation)
+    )
+    found: dict[int, list[str]] = {}
+    for asset_id, abbreviation in rows:
+        found.setdefault(asset_id, []).append(abbreviation)
+    return found
+
+
+async def count_visible(session: AsyncSession) -> int:
+    return (await session.execute(select(func.count()).select_from(visible().subquery()))).scalar_one()
+
+
+async def first_page(session: AsyncSession, first: int, after_name: str | None = None) -> list[Asset]:
+    """A page in name order, keyset-paginated on the unique name."""
+    query = visible().order_by(Asset.name).limit(first)
+    if after_name is not None:
+        query = query.where(Asset.name > after_name)
+    return list((await session.scalars(query)).all())

@@ -1,0 +1,47 @@
+"""Metadata documents, whole and versioned."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalog.db.models import MetadataDocument
+
+
+async def add_first_versions(
+    session: AsyncSession,
+    items: Sequence[tuple[int, Mapping[str, Any], Mapping[str, str]]],
+    now: datetime,
+) -> None:
+    """Version 1 of each document of each (asset id, documents, schema versions)."""
+    rows = [
+        {
+            "asset_id": asset_id,
+            "document": document,
+            "version": 1,
+            "is_current": True,
+            "schema_version": versions.get(document),
+            "content": content,
+            "recorded_at": now,
+        }
+        for asset_id, documents, versions in items
+        for document, content in documents.items()
+    ]
+    if rows:
+        await session.execute(insert(MetadataDocument), rows)
+
+
+async def current(session: AsyncSession, asset_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    rows = await session.execute(
+        select(MetadataDocument.asset_id, MetadataDocument.document, MetadataDocument.content).where(
+            MetadataDocument.asset_id.in_(asset_ids), MetadataDocument.is_current.is_(True)
+        )
+    )
+    found: dict[int, dict[str, Any]] = {}
+    for asset_id, document, content in rows:
+        found.setdefault(asset_id, {})[document] = content
+    return found

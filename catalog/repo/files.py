@@ -1,0 +1,60 @@
+"""Files of assets: what was stored, with size and hash."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalog.db.models import File
+
+
+async def of_asset(session: AsyncSession, asset_id: int) -> dict[str, File]:
+    rows = await session.scalars(select(File).where(File.asset_id == asset_id))
+    return {row.path: row for row in rows}
+
+
+async def replace(session: AsyncSession, asset_id: int, rows: Sequence[dict[str, Any]]) -> None:
+    """Record files of an asset, replacing rows of the same paths (a resumed upload's retries)."""
+    if not rows:
+        return
+    await session.execute(
+        delete(File).where(File.asset_id == asset_id, File.path.in_([row["path"] for row in rows]))
+    )
+    await session.execute(insert(File), [dict(row, asset_id=asset_id) for row in rows])
+
+
+async def remove_except(session: AsyncSession, asset_id: int, keep: set[str]) -> None:
+    """Drop rows of files that a resumed ingest no longer finds in its folder."""
+    stale = [path for path in (await of_asset(session, asset_id)) if path not in keep]
+    if stale:
+        await session.execute(delete(File).where(File.asset_id == asset_id, File.path.in_(stale)))
+
+
+async def add(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    if rows:
+        await session.execute(insert(File), list(rows))
+
+
+async def page_by_asset(
+    session: AsyncSession, asset_ids: Sequence[int], first: int, after_path: str | None = None
+) -> dict[int, list[File]]:
+    """Up to ``first`` files of each asset in path order after a path: one statement, the
+    window function keeps only each asset's first rows in SQL."""
+    condition = [File.asset_id.in_(asset_ids)]
+    if after_path is not None:
+        condition.append(File.path > after_path)
+    position = func.row_number().over(partition_by=File.asset_id, order_by=File.path).label("position")
+    ranked = select(File.id, position).where(*condition).subquery()
+    query = (
+        select(File)
+        .join(ranked, ranked.c.id == File.id)
+        .where(ranked.c.position <= first)
+        .order_by(File.asset_id, File.path)
+    )
+    found: dict[int, list[File]] = {}
+    for row in await session.scalars(query):
+        found.setdefault(row.asset_id, []).append(row)
+    return found

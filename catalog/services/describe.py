@@ -1,0 +1,137 @@
+"""From a name and its metadata documents to everything the catalog records about an asset.
+
+Pure (no I/O): the one place where names, metadata and vocabulary meet, shared by folder
+ingest, bucket index and record import so all three register the same facts."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from catalog.conventions.metadata import Extracted, extract
+from catalog.conventions.modalities import Vocabulary
+from catalog.conventions.names import AssetKind, AssetName, is_valid_name, parse_name
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    input_name: str
+    source: str  # "name", "processing" or "data_description"
+    location: str | None = None
+
+
+@dataclass(slots=True)
+class Description:
+    """What registration writes: the asset row's fields, documents, modalities and edges."""
+
+    name: AssetName
+    fields: dict[str, Any]
+    documents: dict[str, Any]
+    schema_versions: dict[str, str]
+    modalities: list[str]
+    edges: list[Edge]
+    digest: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def metadata_digest(documents: Mapping[str, Any]) -> str:
+    """A content hash of all documents: equal digests mean identical metadata."""
+    canonical = json.dumps(documents, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def describe(name: str, documents: Mapping[str, Any], vocabulary: Vocabulary) -> Description:
+    """Raises InvalidName for a bad name; anything unreadable in metadata becomes a warning."""
+    parsed = parse_name(name)
+    facts = extract(documents, vocabulary)
+    warnings = list(facts.warnings)
+    if parsed.out_of_order:
+        warnings.append(f"name: {parsed.out_of_order}")
+    modalities = _modalities(facts, vocabulary, warnings)
+    edges = _edges(parsed, facts, warnings)
+    if facts.name and facts.name != name:
+        warnings.append(f"data_description.name: {facts.name!r} differs from the asset name")
+    fields = _fields(parsed, facts, warnings)
+    return Description(
+        name=parsed,
+        fields=fields,
+        documents=dict(documents),
+        schema_versions=dict(facts.schema_versions),
+        modalities=modalities,
+        edges=edges,
+        digest=metadata_digest(documents),
+        warnings=warnings,
+    )
+
+
+def _modalities(facts: Extracted, vocabulary: Vocabulary, warnings: list[str]) -> list[str]:
+    for term in facts.modalities:
+        if not term.known:
+            warnings.append(
+                f"data_description.modalities: {term.abbreviation!r} is not in the modality vocabulary "
+                "(add it to CATALOG_EXTRA_MODALITIES if it is a term of your lab)"
+            )
+    return list(dict.fromkeys(term.abbreviation for term in facts.modalities))
+
+
+def _edges(parsed: AssetName, facts: Extracted, warnings: list[str]) -> list[Edge]:
+    """Inputs by the naming convention and by metadata; a disagreement is worth a warning."""
+    edges: dict[tuple[str, str], Edge] = {}
+    if parsed.parent_name:
+        edges[(parsed.parent_name, "name")] = Edge(parsed.parent_name, "name")
+    named_inputs = set()
+    for ref in facts.inputs:
+        if ref.name and is_valid_name(ref.name) and ref.name != parsed.name:
+            named_inputs.add(ref.name)
+            edges.setdefault((ref.name, ref.source), Edge(ref.name, ref.source, ref.location))
+    if parsed.parent_name and named_inputs and not named_inputs & {parsed.parent_name, parsed.primary_name}:
+        warnings.append(
+            f"provenance: the name says the input is {parsed.parent_name!r}, "
+            f"metadata says {', '.join(sorted(named_inputs))}"
+        )
+    return list(edges.values())
+
+
+def _name_time(value: datetime, what: str, warnings: list[str]) -> datetime:
+    warnings.append(f"{what}: taken from the asset name; its time zone is not recorded, UTC assumed")
+    return value.replace(tzinfo=UTC)
+
+
+def _fields(parsed: AssetName, facts: Extracted, warnings: list[str]) -> dict[str, Any]:
+    subject_id = facts.subject_id or parsed.subject_id
+    if facts.subject_id and facts.subject_id != parsed.subject_id:
+        warnings.append(
+            f"subject.subject_id: {facts.subject_id!r} differs from the name's {parsed.subject_id!r}"
+        )
+    acquired = facts.acquired_start or _name_time(parsed.acquired, "acquisition start", warnings)
+    processed = facts.processed_start
+    if parsed.processed and processed is None:
+        processed = _name_time(parsed.processed, "processing time", warnings)
+    derived = parsed.kind is AssetKind.DERIVED
+    return {
+        "kind": parsed.kind.value,
+        "label": parsed.label,
+        "subject_id": subject_id,
+        "species": facts.species,
+        "sex": facts.sex,
+        "date_of_birth": facts.date_of_birth,
+        "genotype": facts.genotype,
+        "project": facts.project,
+        "institution": facts.institution,
+        "investigators": facts.investigators,
+        "experimenters": facts.experimenters,
+        "funding": facts.funding,
+        "data_level": facts.data_level or ("derived" if derived else "raw"),
+        "acquired_at": acquired,
+        "acquired_end": facts.acquired_end,
+        "instrument_id": facts.instrument_id,
+        "session_type": facts.session_type,
+        "qc_status": facts.qc_status,
+        "process_label": parsed.process_label,
+        "processed_at": processed,
+        "processed_end": facts.processed_end,
+    }

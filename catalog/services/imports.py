@@ -1,0 +1,142 @@
+"""Metadata-only registration from whole-asset records (DocDB exports, metadata.nd.json,
+JSON lines): how a lab moves an existing catalog over. Data stays where the record's
+``location`` says; nothing is copied. Batched: this is the fast registration path."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from catalog.conventions.metadata import documents_from_record
+from catalog.conventions.modalities import Vocabulary
+from catalog.db.engine import Database
+from catalog.db.models import AssetState
+from catalog.errors import CatalogError, Conflict, Invalid, InvalidMetadata
+from catalog.repo import assets
+from catalog.services.describe import Description, describe
+from catalog.services.register import now, published_fields, write_related
+
+BATCH = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    origin: str  # "file" or "file:line", for messages
+    content: Any
+
+
+@dataclass(slots=True)
+class ImportResult:
+    registered: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+    warnings: dict[str, list[str]] = field(default_factory=dict)
+
+
+def read_records(path: Path) -> Iterator[Record]:
+    """Records of a file: a JSON object, a JSON array of them, or JSON lines."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        content = json.loads(text)
+    except json.JSONDecodeError as whole_error:
+        lines = [line for line in text.splitlines() if line.strip()]
+        if len(lines) < 2:
+            raise InvalidMetadata(
+                f"{path}: not valid JSON: {whole_error.msg} (line {whole_error.lineno} column {whole_error.colno})"
+            ) from None
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.strip():
+                try:
+                    yield Record(f"{path}:{number}", json.loads(line))
+                except json.JSONDecodeError as error:
+                    raise InvalidMetadata(f"{path}:{number}: not valid JSON: {error.msg}") from None
+        return
+    for index, item in enumerate(content if isinstance(content, list) else [content]):
+        yield Record(f"{path}" if not isinstance(content, list) else f"{path}[{index}]", item)
+
+
+class RecordImport:
+    def __init__(self, db: Database, vocabulary: Vocabulary, *, batch_size: int = BATCH) -> None:
+        self.db = db
+        self.vocabulary = vocabulary
+        self.batch_size = batch_size
+
+    async def __call__(self, records: Iterable[Record]) -> ImportResult:
+        result = ImportResult()
+        batch: list[tuple[Record, Description, str | None]] = []
+        for record in records:
+            try:
+                batch.append((record, *self._describe(record)))
+            except CatalogError as error:
+                result.errors.append(f"{record.origin}: {error.message}")
+            if len(batch) >= self.batch_size:
+                await self._register(batch, result)
+                batch = []
+        await self._register(batch, result)
+        return result
+
+    def _describe(self, record: Record) -> tuple[Description, str | None]:
+        content = record.content
+        if not isinstance(content, dict):
+            raise Invalid("expected a JSON object with a name")
+        name = content.get("name")
+        if not isinstance(name, str):
+            raise Invalid("the record has no name")
+        location = content.get("location")
+        return describe(name, documents_from_record(content), self.vocabulary), (
+            location if isinstance(location, str) else None
+        )
+
+    async def _register(
+        self, batch: list[tuple[Record, Description, str | None]], result: ImportResult
+    ) -> None:
+        """One transaction per batch; a name registered concurrently makes the batch retry."""
+        for _attempt in range(3):
+            try:
+                await self._register_once(batch, result)
+                return
+            except IntegrityError:
+                continue
+        raise Conflict("records keep colliding with a concurrent registration; try again")
+
+    async def _register_once(
+        self, batch: list[tuple[Record, Description, str | None]], result: ImportResult
+    ) -> None:
+        if not batch:
+            return
+        new: dict[str, tuple[Description, str | None]] = {}
+        outcome = ImportResult()
+        async with self.db.transaction() as session:
+            taken = await assets.digests_by_name(session, [d.name.name for _, d, _ in batch])
+            for record, description, location in batch:
+                name = description.name.name
+                if name in new or name in taken:
+                    state, digest = taken.get(
+                        name, (AssetState.READY, new[name][0].digest if name in new else None)
+                    )
+                    if state == AssetState.READY and digest == description.digest:
+                        outcome.unchanged += 1
+                    else:
+                        outcome.errors.append(
+                            f"{record.origin}: {name}: already registered with different metadata; "
+                            "registered assets are immutable"
+                        )
+                    continue
+                new[name] = (description, location)
+            rows = [
+                {"name": name, **published_fields(d, location=location, store_url=None, files=[])}
+                for name, (d, location) in new.items()
+            ]
+            ids = await assets.insert_ready(session, rows)
+            await write_related(session, [(ids[name], d) for name, (d, _) in new.items()], now())
+        result.registered += len(new)
+        result.unchanged += outcome.unchanged
+        result.errors += outcome.errors
+        for name, (description, _) in new.items():
+            if description.warnings:
+                result.warnings[name] = description.warnings

@@ -1,0 +1,136 @@
+"""Register assets already sitting in a store (an existing bucket): metadata read from the
+store, hashes from the objects' checksums where the store keeps them, else streamed."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from catalog.conventions.metadata import CORE_DOCUMENTS
+from catalog.conventions.modalities import Vocabulary
+from catalog.db.engine import Database
+from catalog.db.models import AssetState
+from catalog.errors import CatalogError, Conflict, InvalidMetadata
+from catalog.repo import assets, files
+from catalog.services.describe import Description, describe
+from catalog.services.register import now, published_fields, write_related
+from catalog.storage import ObjectInfo, ObjectStore
+
+
+@dataclass(slots=True)
+class IndexResult:
+    registered: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+    warnings: dict[str, list[str]] = field(default_factory=dict)
+
+
+async def read_object(store: ObjectStore, key: str) -> bytes:
+    return b"".join([chunk async for chunk in store.read(key)])
+
+
+class StoreIndex:
+    def __init__(
+        self, db: Database, vocabulary: Vocabulary, *, hash_files: bool = True, concurrency: int = 16
+    ) -> None:
+        self.db = db
+        self.vocabulary = vocabulary
+        self.hash_files = hash_files
+        self.semaphore = asyncio.Semaphore(concurrency)
+
+    async def __call__(self, store: ObjectStore) -> IndexResult:
+        result = IndexResult()
+        for name, objects in (await self._group(store)).items():
+            try:
+                outcome, description = await self._register(store, name, objects)
+            except CatalogError as error:
+                result.errors.append(error.message)
+                continue
+            if outcome == "registered":
+                result.registered += 1
+                if description.warnings:
+                    result.warnings[name] = description.warnings
+            else:
+                result.unchanged += 1
+        return result
+
+    async def _group(self, store: ObjectStore) -> dict[str, list[ObjectInfo]]:
+        """Objects by their first key segment: one prefix per asset, by convention."""
+        grouped: dict[str, list[ObjectInfo]] = {}
+        async for info in store.list():
+            head, _, rest = info.key.partition("/")
+            if rest:
+                grouped.setdefault(head, []).append(info)
+        return grouped
+
+    async def _documents(self, store: ObjectStore, name: str, keys: set[str]) -> dict[str, Any]:
+        found = {}
+        for document in CORE_DOCUMENTS:
+            key = f"{name}/{document}.json"
+            if key in keys:
+                try:
+                    content = json.loads(await read_object(store, key))
+                except (json.JSONDecodeError, UnicodeDecodeError) as error:
+                    raise InvalidMetadata(f"{name}: {document}.json: not valid JSON: {error}") from None
+                if not isinstance(content, dict):
+                    raise InvalidMetadata(f"{name}: {document}.json: expected a JSON object")
+                found[document] = content
+        return found
+
+    async def _sha256(self, store: ObjectStore, info: ObjectInfo) -> str | None:
+        if info.sha256 is not None or not self.hash_files:
+            return info.sha256
+        async with self.semaphore:
+            return await store.sha256(info.key)
+
+    async def _register(
+        self, store: ObjectStore, name: str, objects: Sequence[ObjectInfo]
+    ) -> tuple[str, Description]:
+        description = describe(
+            name, await self._documents(store, name, {o.key for o in objects}), self.vocabulary
+        )
+        hashes = await asyncio.gather(*(self._sha256(store, info) for info in objects))
+        rows = [
+            {"path": info.key.partition("/")[2], "size": info.size, "sha256": sha, "key": info.key}
+            for info, sha in zip(objects, hashes, strict=True)
+        ]
+        try:
+            async with self.db.transaction() as session:
+                existing = await assets.any_state_by_name(session, name)
+                if existing is not None:
+                    await self._same_as_registered(session, existing, description, rows)
+                    return "unchanged", description
+                fields = published_fields(
+                    description, location=f"{store.url}/{name}", store_url=store.url, files=rows
+                )
+                ids = await assets.insert_ready(session, [{"name": name, **fields}])
+                await files.add(session, [dict(row, asset_id=ids[name]) for row in rows])
+                await write_related(session, [(ids[name], description)], now())
+        except IntegrityError:
+            raise Conflict(f"{name}: registered by another process at the same time") from None
+        return "registered", description
+
+    async def _same_as_registered(
+        self, session: Any, existing: Any, description: Description, rows: list[dict[str, Any]]
+    ) -> None:
+        name = existing.name
+        if existing.state != AssetState.READY:
+            raise Conflict(f"{name}: being registered by another ingest right now")
+        if existing.metadata_digest != description.digest:
+            raise Conflict(
+                f"{name}: already registered with different metadata; registered assets are immutable"
+            )
+        recorded = {
+            path: (row.size, row.sha256) for path, row in (await files.of_asset(session, existing.id)).items()
+        }
+        for row in rows:
+            size, sha = recorded.get(row["path"], (None, None))
+            if size != row["size"] or (sha and row["sha256"] and sha != row["sha256"]):
+                raise Conflict(f"{name}: {row['path']} differs from the registered file")
+        if len(recorded) != len(rows):
+            raise Conflict(f"{name}: the registered files differ from the store's")

@@ -1,0 +1,277 @@
+"""Folder ingest: hash and store every file of an asset folder, then publish it at once.
+
+An asset is claimed by a pending row (the unique name lets exactly one ingest win), files
+are streamed to the store with bounded concurrency and recorded in batches, and the asset
+becomes visible in one final transaction. An interrupted ingest leaves its pending row and
+recorded files behind; running it again resumes and sends nothing already stored."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from catalog.conventions.metadata import CORE_DOCUMENTS, read_document_file
+from catalog.conventions.modalities import Vocabulary
+from catalog.db.engine import Database
+from catalog.db.models import Asset, AssetState
+from catalog.errors import Conflict, Invalid
+from catalog.repo import assets, documents, files
+from catalog.services.describe import Description, describe
+from catalog.services.register import now, published_fields, write_related
+from catalog.storage import ObjectStore
+
+LEASE = timedelta(seconds=60)
+"""A pending claim not renewed for this long belongs to a dead ingest and may be taken over."""
+FLUSH_ROWS = 500
+CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class LocalFile:
+    path: str  # relative to the asset folder, "/"-separated
+    source: Path
+    size: int
+
+
+@dataclass(slots=True)
+class IngestResult:
+    name: str
+    outcome: str  # "registered" or "unchanged"
+    files: int = 0
+    bytes: int = 0
+    uploaded: int = 0
+    reused: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def scan_folder(folder: Path) -> list[LocalFile]:
+    """Every regular file below ``folder`` (symbolic links to files followed, to folders not)."""
+    found = []
+    for directory, subdirectories, names in os.walk(folder):
+        subdirectories.sort()
+        for name in names:
+            source = Path(directory, name)
+            if not source.is_file():
+                continue
+            relative = source.relative_to(folder).as_posix()
+            found.append(LocalFile(relative, source, source.stat().st_size))
+    return sorted(found, key=lambda f: f.path)
+
+
+def read_documents(folder: Path, name: str) -> dict[str, Any]:
+    """The core metadata files at the top of the folder; malformed JSON names the file."""
+    found = {}
+    for document in CORE_DOCUMENTS:
+        path = folder / f"{document}.json"
+        if path.is_file():
+            try:
+                found[document] = read_document_file(path)
+            except Invalid as error:
+                raise type(error)(f"{name}: {error.message}") from None
+    return found
+
+
+class FolderIngest:
+    """Registers asset folders into one database and one store."""
+
+    def __init__(
+        self, db: Database, store: ObjectStore, vocabulary: Vocabulary, *, concurrency: int = 16
+    ) -> None:
+        self.db = db
+        self.store = store
+        self.vocabulary = vocabulary
+        self.concurrency = concurrency
+
+    async def __call__(self, folder: Path, on_bytes: Callable[[int], None] | None = None) -> IngestResult:
+        folder = Path(folder).resolve()
+        if not folder.is_dir():
+            raise Invalid(f"{folder.name}: {folder} is not a folder")
+        name = folder.name
+        description = describe(name, read_documents(folder, name), self.vocabulary)
+        local = await asyncio.to_thread(scan_folder, folder)
+        token = uuid.uuid4().hex
+        existing, asset_id = await self._claim(name, description, token)
+        if existing is not None and existing.state == AssetState.READY:
+            return await self._compare(existing, description, local)
+        heartbeat = asyncio.create_task(self._keep_claim(asset_id, token))
+        try:
+            result = await self._upload(asset_id, token, name, local, on_bytes)
+        except BaseException:
+            heartbeat.cancel()
+            await self._release(asset_id, token)
+            raise
+        heartbeat.cancel()
+        await self._publish(asset_id, token, description, local)
+        result.warnings = description.warnings
+        return result
+
+    async def _claim(self, name: str, description: Description, token: str) -> tuple[Asset | None, int]:
+        try:
+            async with self.db.transaction() as session:
+                existing = await assets.any_state_by_name(session, name)
+                if existing is None:
+                    kind = description.fields["kind"]
+                    return None, await assets.claim(session, name=name, kind=kind, token=token, now=now())
+                if existing.state == AssetState.READY:
+                    return existing, existing.id
+                fresh = existing.heartbeat_at is not None and now() - existing.heartbeat_at < LEASE
+                if fresh or not await assets.take_over(
+                    session, existing.id, old_token=existing.claim_token, token=token, now=now()
+                ):
+                    raise Conflict(f"{name}: being registered by another ingest right now")
+                return existing, existing.id
+        except IntegrityError:
+            raise Conflict(f"{name}: being registered by another ingest right now") from None
+
+    async def _keep_claim(self, asset_id: int, token: str) -> None:
+        while True:
+            await asyncio.sleep(LEASE.total_seconds() / 4)
+            async with self.db.transaction() as session:
+                await assets.renew_claim(session, asset_id, token=token, now=now())
+
+    async def _release(self, asset_id: int, token: str) -> None:
+        """Let the next run resume at once instead of waiting for the lease to end."""
+        async with self.db.transaction() as session:
+            await assets.take_over(session, asset_id, old_token=token, token="", now=now() - LEASE)
+
+    async def _upload(
+        self,
+        asset_id: int,
+        token: str,
+        name: str,
+        local: list[LocalFile],
+        on_bytes: Callable[[int], None] | None,
+    ) -> IngestResult:
+        async with self.db.reader() as session:
+            recorded = {
+                path: (row.size, row.sha256)
+                for path, row in (await files.of_asset(session, asset_id)).items()
+            }
+        result = IngestResult(name, "registered", files=len(local), bytes=sum(f.size for f in local))
+        pending: list[dict[str, Any]] = []
+        lock = asyncio.Lock()
+        queue: Iterator[LocalFile] = iter(local)
+
+        async def flush() -> None:
+            async with lock:
+                batch, pending[:] = list(pending), []
+                if not batch:
+                    return
+                async with self.db.transaction() as session:
+                    if not await assets.renew_claim(session, asset_id, token=token, now=now()):
+                        raise Conflict(f"{name}: another ingest took over this registration")
+                    await files.replace(session, asset_id, batch)
+
+        async def worker() -> None:
+            for item in queue:
+                key = f"{name}/{item.path}"
+                if await self._already_stored(key, item, recorded.get(item.path)):
+                    result.reused += 1
+                else:
+                    stored = await self.store.put_file(key, item.source)
+                    if stored.size != item.size:
+                        raise Invalid(f"{name}: {item.path} changed while it was being stored")
+                    pending.append(
+                        {"path": item.path, "size": stored.size, "sha256": stored.sha256, "key": key}
+                    )
+                    result.uploaded += 1
+                    if len(pending) >= FLUSH_ROWS:
+                        await flush()
+                if on_bytes is not None:
+                    on_bytes(item.size)
+
+        workers = [asyncio.create_task(worker()) for _ in range(min(self.concurrency, max(len(local), 1)))]
+        try:
+            await asyncio.gather(*workers)
+        except BaseException:
+            for task in workers:
+                task.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
+            raise
+        finally:
+            await flush()  # what was stored is recorded, so a rerun resumes after it
+        return result
+
+    async def _already_stored(
+        self, key: str, item: LocalFile, recorded: tuple[int, str | None] | None
+    ) -> bool:
+        """A file a previous run stored and recorded is not sent again if its hash still matches."""
+        if recorded is None or recorded[0] != item.size or recorded[1] is None:
+            return False
+        stat = await self.store.stat(key)
+        if stat is None or stat.size != item.size:
+            return False
+        return await asyncio.to_thread(sha256_file, item.source) == recorded[1]
+
+    async def _publish(
+        self, asset_id: int, token: str, description: Description, local: list[LocalFile]
+    ) -> None:
+        name = description.name.name
+        async with self.db.transaction() as session:
+            await files.remove_except(session, asset_id, {f.path for f in local})
+            stored = [{"size": row.size} for row in (await files.of_asset(session, asset_id)).values()]
+            fields = published_fields(
+                description, location=f"{self.store.url}/{name}", store_url=self.store.url, files=stored
+            )
+            if not await assets.publish(session, asset_id, token=token, fields=fields):
+                raise Conflict(f"{name}: another ingest took over this registration")
+            await write_related(session, [(asset_id, description)], now())
+
+    async def _compare(
+        self, existing: Asset, description: Description, local: list[LocalFile]
+    ) -> IngestResult:
+        """Immutability: the same name again is a no-op if identical, else a conflict."""
+        name = existing.name
+        if existing.metadata_digest != description.digest:
+            async with self.db.reader() as session:
+                registered = (await documents.current(session, [existing.id])).get(existing.id, {})
+            differing = sorted(
+                doc
+                for doc in set(registered) | set(description.documents)
+                if registered.get(doc) != description.documents.get(doc)
+            )
+            raise Conflict(
+                f"{name}: already registered with different metadata ({', '.join(differing) or 'documents'}); "
+                "registered assets are immutable"
+            )
+        async with self.db.reader() as session:
+            recorded = await files.of_asset(session, existing.id)
+        for item in local:
+            row = recorded.get(item.path)
+            if row is None:
+                raise Conflict(
+                    f"{name}: {item.path} is not in the registered asset; registered assets are immutable"
+                )
+            if row.size != item.size:
+                raise Conflict(
+                    f"{name}: {item.path} differs from the registered file (size {item.size} != {row.size})"
+                )
+        missing = sorted(set(recorded) - {item.path for item in local})
+        if missing:
+            raise Conflict(f"{name}: registered file {missing[0]} is missing from the folder")
+        semaphore = asyncio.Semaphore(self.concurrency)
+
+        async def check(item: LocalFile) -> None:
+            async with semaphore:
+                if await asyncio.to_thread(sha256_file, item.source) != recorded[item.path].sha256:
+                    raise Conflict(f"{name}: {item.path} differs from the registered file (sha256)")
+
+        await asyncio.gather(*(check(item) for item in local))
+        return IngestResult(name, "unchanged", files=len(local), bytes=sum(f.size for f in local))

@@ -1,0 +1,48 @@
+"""Writing a described asset: the rows every registration path shares."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalog.repo import assets, documents, provenance
+from catalog.services.describe import Description
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def published_fields(
+    description: Description, *, location: str | None, store_url: str | None, files: Sequence[dict[str, Any]]
+) -> dict[str, Any]:
+    """The asset row as it becomes visible."""
+    return {
+        **description.fields,
+        "location": location,
+        "store_url": store_url,
+        "file_count": len(files),
+        "total_size": sum(row["size"] for row in files),
+        "metadata_digest": description.digest,
+        "warnings": description.warnings,
+        "registered_at": now(),
+    }
+
+
+async def write_related(
+    session: AsyncSession, described: Sequence[tuple[int, Description]], recorded_at: datetime
+) -> None:
+    """Documents (version 1), modalities and provenance edges of newly registered assets."""
+    await documents.add_first_versions(
+        session, [(asset_id, d.documents, d.schema_versions) for asset_id, d in described], recorded_at
+    )
+    await assets.set_modalities(
+        session, [(asset_id, modality) for asset_id, d in described for modality in d.modalities]
+    )
+    await provenance.add(
+        session,
+        [(asset_id, e.input_name, e.source, e.location) for asset_id, d in described for e in d.edges],
+    )

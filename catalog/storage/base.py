@@ -1,0 +1,142 @@
+"""The one protocol every object store speaks, and the rules all of them share.
+
+Keys are relative ``/``-separated paths. They are checked here, once, so that a key
+means the same object in every store and can never climb out of a local root."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+from urllib.parse import quote, unquote, urlsplit
+
+from catalog.errors import Invalid
+
+if TYPE_CHECKING:
+    from catalog.config import Settings
+
+READ_CHUNK = 1024 * 1024
+"""Bytes per chunk when streaming objects: small enough to bound memory, big enough to be cheap."""
+
+MAX_EXPIRY = 7 * 24 * 3600
+"""The longest lifetime SigV4 allows a presigned URL."""
+
+_HASH_INLINE_LIMIT = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectInfo:
+    key: str
+    size: int
+    sha256: str | None
+    """Hex digest when the store knows it without reading the object, else None."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredObject:
+    key: str
+    size: int
+    sha256: str
+
+
+class ObjectStore(Protocol):
+    url: str
+
+    async def put_file(self, key: str, source: Path) -> StoredObject:
+        """Upload ``source`` in one streaming pass that also hashes it."""
+        ...
+
+    async def put_bytes(self, key: str, data: bytes) -> StoredObject: ...
+
+    async def stat(self, key: str) -> ObjectInfo | None: ...
+
+    def list(self, prefix: str = "") -> AsyncIterator[ObjectInfo]:
+        """Objects whose key starts with ``prefix``, sorted by key."""
+        ...
+
+    def read(self, key: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
+        """Bytes ``start..end`` (inclusive, like HTTP Range), clamped to the object like a slice."""
+        ...
+
+    async def sha256(self, key: str) -> str: ...
+
+    def presign_get(self, key: str, expires_in: int, filename: str | None = None) -> str:
+        """A URL anyone can GET until it expires; no network, so it is cheap per row."""
+        ...
+
+    async def delete(self, key: str) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+def open_store(settings: Settings) -> ObjectStore:
+    """The store ``settings.storage_url`` names; backends import lazily so each needs only its own deps."""
+    url = urlsplit(settings.storage_url)
+    if url.scheme == "file":
+        from catalog.storage.local import LocalStore
+
+        return LocalStore(Path(unquote(url.path)), settings.secret_key, settings.public_url)
+    if url.scheme == "s3" and url.netloc:
+        from catalog.storage.s3 import S3Store
+
+        return S3Store(
+            url.netloc,
+            url.path,
+            settings.s3_endpoint_url,
+            settings.s3_public_endpoint_url,
+            settings.s3_region,
+            multipart_threshold=settings.multipart_threshold,
+            multipart_chunk_size=settings.multipart_chunk_size,
+        )
+    raise Invalid(
+        f"unsupported storage URL {settings.storage_url!r}: use file:///dir or s3://bucket[/prefix]"
+    )
+
+
+def validate_key(key: str) -> str:
+    """Refuse anything but a plain relative path, so no key can name a place outside the store."""
+    if not key or key.startswith("/") or "\\" in key or "\0" in key:
+        raise Invalid(f"invalid object key {key!r}")
+    if any(segment in ("", ".", "..") for segment in key.split("/")):
+        raise Invalid(f"invalid object key {key!r}")
+    return key
+
+
+def validate_prefix(prefix: str) -> str:
+    """A prefix is a key's beginning: its folders must be valid, its last segment may be partial."""
+    if prefix.startswith("/") or "\\" in prefix or "\0" in prefix:
+        raise Invalid(f"invalid key prefix {prefix!r}")
+    folder, _, _ = prefix.rpartition("/")
+    if folder:
+        validate_key(folder)
+    return prefix
+
+
+def check_range(start: int, end: int | None) -> None:
+    """Refuse ranges S3 would silently ignore (and then send the whole object)."""
+    if start < 0 or (end is not None and end < start):
+        raise Invalid(f"invalid byte range {start}-{end}")
+
+
+def check_expiry(expires_in: int) -> None:
+    """Both stores share SigV4's limit, so a lifetime valid for one is valid for the other."""
+    if not 0 < expires_in <= MAX_EXPIRY:
+        raise Invalid(f"URL lifetime must be between 1 and {MAX_EXPIRY} seconds, not {expires_in}")
+
+
+async def sha256_hex(data: bytes) -> str:
+    """Hash in a thread when the data is big enough to stall the event loop."""
+    if len(data) <= _HASH_INLINE_LIMIT:
+        return hashlib.sha256(data).hexdigest()
+    return await asyncio.to_thread(lambda: hashlib.sha256(data).hexdigest())
+
+
+def content_disposition(filename: str) -> str:
+    """An ``attachment`` header that survives any filename: ASCII fallback plus RFC 6266's UTF-8 form."""
+    fallback = "".join(c if " " <= c <= "~" and c not in '"\\' else "_" for c in filename)
+    if fallback == filename:
+        return f'attachment; filename="{filename}"'
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"

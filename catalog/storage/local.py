@@ -1,0 +1,236 @@
+"""A folder as an object store, with HMAC-signed download URLs served by ``catalog.downloads``.
+
+Blocking file work runs in threads, one hop per whole operation (or per chunk when
+streaming), so many small files cost few thread switches."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import os
+import secrets
+import time
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from stat import S_ISREG
+from typing import BinaryIO
+from urllib.parse import quote, urlencode
+
+from catalog.errors import Conflict, Invalid, NotFound
+from catalog.storage.base import (
+    READ_CHUNK,
+    ObjectInfo,
+    StoredObject,
+    check_expiry,
+    check_range,
+    validate_key,
+    validate_prefix,
+)
+
+_TEMP_SUFFIX = ".catalog-partial"
+"""Ends the names of files being written; they are never listed and no key may end so."""
+
+_Entry = tuple[str, str, int | None]
+"""(sort name, key, size) of a directory entry; size None for a folder."""
+
+
+class LocalStore:
+    def __init__(
+        self, root: Path, secret_key: str, public_url: str, *, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.root = root.resolve()
+        self.url = self.root.as_uri()
+        self._secret = secret_key.encode()
+        self.public_url = public_url.rstrip("/")
+        self._clock = clock
+
+    async def put_file(self, key: str, source: Path) -> StoredObject:
+        return await asyncio.to_thread(self._write, key, _file_chunks(source))
+
+    async def put_bytes(self, key: str, data: bytes) -> StoredObject:
+        return await asyncio.to_thread(self._write, key, (data,))
+
+    async def stat(self, key: str) -> ObjectInfo | None:
+        size = await asyncio.to_thread(_file_size, self.path(key))
+        return None if size is None else ObjectInfo(key, size, None)
+
+    async def list(self, prefix: str = "") -> AsyncIterator[ObjectInfo]:
+        folder, _, _ = validate_prefix(prefix).rpartition("/")
+        async for key, size in self._walk(folder, prefix):
+            yield ObjectInfo(key, size, None)
+
+    async def read(self, key: str, start: int = 0, end: int | None = None) -> AsyncIterator[bytes]:
+        check_range(start, end)
+        path = self.path(key)
+        with _missing_is_not_found(key):
+            handle, chunk, remaining = await asyncio.to_thread(_open_range, path, start, end)
+        if chunk:
+            yield chunk
+        if handle is None:
+            return
+        with handle:
+            while remaining > 0 and (
+                chunk := await asyncio.to_thread(handle.read, min(READ_CHUNK, remaining))
+            ):
+                remaining -= len(chunk)
+                yield chunk
+
+    async def sha256(self, key: str) -> str:
+        path = self.path(key)
+        with _missing_is_not_found(key):
+            return await asyncio.to_thread(_hash_file, path)
+
+    def presign_get(self, key: str, expires_in: int, filename: str | None = None) -> str:
+        check_expiry(expires_in)
+        expires = int(self._clock()) + expires_in
+        query: dict[str, str | int] = {"expires": expires, "signature": self._sign(_checked(key), expires)}
+        if filename:
+            query["filename"] = filename
+        return f"{self.public_url}/files/{quote(key)}?{urlencode(query, quote_via=quote)}"
+
+    def verify(self, key: str, expires: int, signature: str) -> bool:
+        """Whether a URL from ``presign_get`` is genuine and still valid."""
+        if expires < self._clock():
+            return False
+        return hmac.compare_digest(self._sign(key, expires).encode(), signature.encode(errors="replace"))
+
+    async def delete(self, key: str) -> None:
+        await asyncio.to_thread(self.path(key).unlink, missing_ok=True)
+
+    async def close(self) -> None:
+        """Nothing to release: files are opened per operation."""
+
+    def path(self, key: str) -> Path:
+        """Where ``key`` lives; validation keeps it under the root."""
+        return self.root / _checked(key)
+
+    def _sign(self, key: str, expires: int) -> str:
+        # The newline keeps (key, expires) pairs unambiguous: expires never holds one.
+        message = f"{key}\n{expires}".encode(errors="replace")
+        return hmac.digest(self._secret, message, "sha256").hex()
+
+    def _write(self, key: str, chunks: Iterable[bytes]) -> StoredObject:
+        """Hash while writing a temp file beside the target, then rename it into place atomically."""
+        target = self.path(key)
+        with _key_conflicts(key):
+            target.parent.mkdir(parents=True, exist_ok=True)
+        temp = target.with_name(f".{secrets.token_hex(8)}{_TEMP_SUFFIX}")
+        try:
+            size, digest = _write_hashed(temp, chunks)
+            with _key_conflicts(key):
+                os.replace(temp, target)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+        return StoredObject(key, size, digest)
+
+    async def _walk(self, folder: str, prefix: str) -> AsyncIterator[tuple[str, int]]:
+        """Files under ``folder`` matching ``prefix`` in key order, one thread hop per folder."""
+        for _, key, size in await asyncio.to_thread(_scan, self.root, folder, prefix):
+            if size is None:
+                async for item in self._walk(key, prefix):
+                    yield item
+            else:
+                yield key, size
+
+
+def _checked(key: str) -> str:
+    if validate_key(key).endswith(_TEMP_SUFFIX):
+        raise Invalid(f"object keys may not end with {_TEMP_SUFFIX!r}")
+    return key
+
+
+def _scan(root: Path, folder: str, prefix: str) -> list[_Entry]:
+    """One folder's entries that may lead to a match, in key order.
+
+    A folder sorts as ``name/``: walking entries in this order yields keys in plain string order."""
+    try:
+        with os.scandir(root / folder) as entries:
+            found = [_entry(entry, f"{folder}/{entry.name}" if folder else entry.name) for entry in entries]
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return sorted(entry for entry in found if entry and _may_match(entry, prefix))
+
+
+def _entry(entry: os.DirEntry[str], key: str) -> _Entry | None:
+    if entry.name.endswith(_TEMP_SUFFIX):
+        return None
+    if entry.is_dir(follow_symlinks=False):
+        return f"{entry.name}/", key, None
+    if entry.is_file():
+        return entry.name, key, entry.stat().st_size
+    return None
+
+
+def _may_match(entry: _Entry, prefix: str) -> bool:
+    """A file must start with the prefix; a folder must be able to hold files that do."""
+    _, key, size = entry
+    if size is not None:
+        return key.startswith(prefix)
+    return f"{key}/".startswith(prefix) or prefix.startswith(f"{key}/")
+
+
+@contextmanager
+def _missing_is_not_found(key: str) -> Iterator[None]:
+    try:
+        yield
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError) as error:
+        raise NotFound(f"no object {key!r}") from error
+
+
+@contextmanager
+def _key_conflicts(key: str) -> Iterator[None]:
+    """A folder cannot also be a file: say so in the domain's terms."""
+    try:
+        yield
+    except (FileExistsError, NotADirectoryError, IsADirectoryError) as error:
+        raise Conflict(f"key {key!r} collides with another key as file and folder") from error
+
+
+def _file_chunks(source: Path) -> Iterator[bytes]:
+    with source.open("rb") as handle:
+        while chunk := handle.read(READ_CHUNK):
+            yield chunk
+
+
+def _write_hashed(path: Path, chunks: Iterable[bytes]) -> tuple[int, str]:
+    digest, size = hashlib.sha256(), 0
+    with path.open("xb") as out:
+        for chunk in chunks:
+            digest.update(chunk)
+            out.write(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
+
+
+def _file_size(path: Path) -> int | None:
+    try:
+        info = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return info.st_size if S_ISREG(info.st_mode) else None
+
+
+def _open_range(path: Path, start: int, end: int | None) -> tuple[BinaryIO | None, bytes, int]:
+    """Open, seek and read the first chunk in one go; a small file is done (and closed) right here."""
+    handle = path.open("rb")
+    try:
+        size = os.fstat(handle.fileno()).st_size
+        remaining = max(0, (size if end is None else min(end + 1, size)) - start)
+        handle.seek(start)
+        chunk = handle.read(min(READ_CHUNK, remaining))
+    except BaseException:
+        handle.close()
+        raise
+    remaining -= len(chunk)
+    if remaining > 0 and chunk:
+        return handle, chunk, remaining
+    handle.close()
+    return None, chunk, 0
+
+
+def _hash_file(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()

@@ -1,0 +1,124 @@
+"""SigV4 query-string presigning of S3 GETs, byte-identical to botocore's and ~20x faster.
+
+botocore builds a whole request object per URL (~6,000 URLs/s); a page of search
+results wants a URL per file. The signing key depends only on the day and region,
+so it is derived once and cached."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from urllib.parse import quote, urlsplit
+
+_ALGORITHM = "AWS4-HMAC-SHA256"
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    access_key: str
+    secret_key: str
+    token: str | None = None
+
+
+def aws_endpoint(region: str) -> str:
+    """The endpoint botocore picks for path-style S3 when none is configured."""
+    if region == "us-east-1":
+        return "https://s3.amazonaws.com"
+    return f"https://s3.{region}.amazonaws.com"
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class SigV4Presigner:
+    """Presigns path-style GETs against ``endpoint_url``, the host *clients* reach (it is signed)."""
+
+    def __init__(
+        self,
+        endpoint_url: str,
+        region: str,
+        credentials: Credentials,
+        *,
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> None:
+        self._base_url = endpoint_url.rstrip("/")
+        self._base_path = urlsplit(self._base_url).path
+        self._host = _host(self._base_url)
+        self._region = region
+        self._credentials = credentials
+        self._encoded_token = _encode(credentials.token) if credentials.token else None
+        self._clock = clock
+
+    def presign_get(
+        self, bucket: str, key: str, expires_in: int, *, content_disposition: str | None = None
+    ) -> str:
+        """The URL botocore's ``generate_presigned_url('get_object', ...)`` would make at this instant."""
+        amz_date = self._clock().strftime("%Y%m%dT%H%M%SZ")
+        object_path = f"/{bucket}/{quote(key, safe='/~')}"
+        params = self._params(amz_date, expires_in, content_disposition)
+        signature = self._signature(amz_date, self._base_path + object_path, params)
+        query = "&".join(f"{name}={value}" for name, value in params)
+        return f"{self._base_url}{object_path}?{query}&X-Amz-Signature={signature}"
+
+    def _params(
+        self, amz_date: str, expires_in: int, content_disposition: str | None
+    ) -> list[tuple[str, str]]:
+        """Encoded query parameters in botocore's order: the operation's, then the auth ones."""
+        params = (
+            [("response-content-disposition", _encode(content_disposition))] if content_disposition else []
+        )
+        params += [
+            ("X-Amz-Algorithm", _ALGORITHM),
+            ("X-Amz-Credential", _encode(f"{self._credentials.access_key}/{self._scope(amz_date)}")),
+            ("X-Amz-Date", amz_date),
+            ("X-Amz-Expires", str(expires_in)),
+            ("X-Amz-SignedHeaders", "host"),
+        ]
+        if self._encoded_token:
+            params.append(("X-Amz-Security-Token", self._encoded_token))
+        return params
+
+    def _signature(self, amz_date: str, path: str, params: list[tuple[str, str]]) -> str:
+        canonical_query = "&".join(f"{name}={value}" for name, value in sorted(params))
+        canonical_request = f"GET\n{path}\n{canonical_query}\nhost:{self._host}\n\nhost\nUNSIGNED-PAYLOAD"
+        string_to_sign = (
+            f"{_ALGORITHM}\n{amz_date}\n{self._scope(amz_date)}\n"
+            f"{hashlib.sha256(canonical_request.encode()).hexdigest()}"
+        )
+        key = _signing_key(self._credentials.secret_key, amz_date[:8], self._region)
+        return hmac.digest(key, string_to_sign.encode(), "sha256").hex()
+
+    def _scope(self, amz_date: str) -> str:
+        return f"{amz_date[:8]}/{self._region}/s3/aws4_request"
+
+
+@lru_cache(maxsize=64)
+def _signing_key(secret_key: str, date: str, region: str) -> bytes:
+    """Four HMACs that change once a day: the cache is what makes presigning cheap."""
+    key = f"AWS4{secret_key}".encode()
+    for part in (date, region, "s3", "aws4_request"):
+        key = hmac.digest(key, part.encode(), "sha256")
+    return key
+
+
+@lru_cache(maxsize=256)
+def _encode(value: str) -> str:
+    """Query encoding as botocore's ``percent_encode``; cached as most values repeat all day."""
+    return quote(value, safe="-_.~")
+
+
+def _host(url: str) -> str:
+    """The signed Host header: lowercase, without a default port (as botocore derives it)."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    if parts.port is not None and parts.port != _DEFAULT_PORTS.get(parts.scheme):
+        host = f"{host}:{parts.port}"
+    return host

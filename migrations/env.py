@@ -1,0 +1,41 @@
+"""Alembic environment: one chain for both dialects, batch mode on SQLite.
+
+Run through ``catalog.db.migrate`` which hands over an open connection; alembic's own CLI
+works too (it reads ``CATALOG_DATABASE_URL``)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from alembic import context
+from sqlalchemy.engine import Connection
+
+from catalog.config import Settings
+from catalog.db.engine import create_engine
+from catalog.db.models import Base
+
+
+def _configure(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def _run_with_own_engine() -> None:
+    engine = create_engine(context.config.get_main_option("sqlalchemy.url") or Settings().database_url)
+    async with engine.connect() as connection:
+        await connection.run_sync(_configure)
+        await connection.commit()
+    await engine.dispose()
+
+
+connection = context.config.attributes.get("connection")
+if connection is not None:
+    _configure(connection)
+else:
+    asyncio.run(_run_with_own_engine())

@@ -1,0 +1,82 @@
+"""Session-wide real services for the test suite: PostgreSQL, moto S3, and a fresh database per test."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from servers import FAKE_AWS_ENV, MotoS3Server, PostgresServer
+
+from catalog.conventions.modalities import Vocabulary
+from catalog.db import migrate
+from catalog.db.engine import Database
+from catalog.storage.local import LocalStore
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+_database_numbers = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def fixtures_dir() -> Path:
+    """The shared real-world fixtures, checked out beside the repository as ../shared."""
+    path = REPO_ROOT.parent / "shared" / "fixtures"
+    if not path.is_dir():
+        pytest.fail(f"shared fixtures not found at {path}: clone the repo next to shared/", pytrace=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One throwaway PostgreSQL cluster for the whole session (started only if a test asks)."""
+    with PostgresServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[MotoS3Server]:
+    """One moto S3 server for the session, with fake AWS credentials in the environment."""
+    with pytest.MonkeyPatch.context() as env, MotoS3Server() as server:
+        for name, value in FAKE_AWS_ENV.items():
+            env.setenv(name, value)
+        for name in ("AWS_SESSION_TOKEN", "AWS_PROFILE"):
+            env.delenv(name, raising=False)
+        yield server
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database for one test, on each backend the catalog supports."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'catalog.db'}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres")
+    name = f"t_{next(_database_numbers)}"
+    url = server.create_database(name)
+    yield url
+    server.drop_database(name)
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    """A migrated, empty catalog database on each backend."""
+    database = Database(database_url)
+    await migrate.upgrade(database)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+def local_store(tmp_path: Path) -> LocalStore:
+    return LocalStore(tmp_path / "store", secret_key="test-secret", public_url="http://127.0.0.1:1")
+
+
+@pytest.fixture(scope="session")
+def vocabulary() -> Vocabulary:
+    return Vocabulary()

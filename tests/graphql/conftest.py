@@ -1,0 +1,81 @@
+"""A catalog served over real HTTP, with real records ingested, for API tests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from factories import load_record, record_names, write_asset
+from servers import UvicornServer, free_port
+
+from catalog.app import create_app
+from catalog.config import Settings
+from catalog.conventions.modalities import Vocabulary
+from catalog.db import migrate
+from catalog.db.engine import Database
+from catalog.services.ingest import FolderIngest
+from catalog.storage import open_store
+
+RECORDS = [
+    "behavior_754559_2024-12-17_17-40-13",
+    "ecephys_660104_2023-07-24_18-18-13",
+    "SmartSPIM_620642_2023-07-05_21-42-19",
+    "single-plane-ophys_685615_2023-12-15_16-47-43",
+    "SLAP2_801381_2025-10-02_15-23-18",
+]
+
+
+@dataclass
+class Catalog:
+    """A running catalog: its URL, settings, and the source folders it ingested."""
+
+    url: str
+    settings: Settings
+    sources: dict[str, Path]
+    client: httpx.Client
+
+    def gql(self, query: str, **variables: Any) -> dict[str, Any]:
+        response = self.client.post(f"{self.url}/graphql", json={"query": query, "variables": variables})
+        return response.json()
+
+    def data(self, query: str, **variables: Any) -> dict[str, Any]:
+        body = self.gql(query, **variables)
+        assert "errors" not in body, body["errors"]
+        return body["data"]
+
+
+async def ingest_records(settings: Settings, root: Path, fixtures: Path, names: list[str]) -> dict[str, Path]:
+    db = Database(settings.database_url)
+    store = open_store(settings)
+    await migrate.upgrade(db)
+    ingest = FolderIngest(db, store, Vocabulary())
+    sources = {}
+    for name in names:
+        sources[name] = write_asset(root, name, load_record(fixtures, name))
+        await ingest(sources[name])
+    await store.close()
+    await db.dispose()
+    return sources
+
+
+@pytest.fixture
+async def catalog(database_url: str, tmp_path: Path, fixtures_dir: Path) -> AsyncIterator[Catalog]:
+    port = free_port()
+    settings = Settings(
+        database_url=database_url,
+        storage_url=(tmp_path / "store").as_uri(),
+        public_url=f"http://127.0.0.1:{port}",
+        secret_key="api-test-secret",
+    )
+    sources = await ingest_records(settings, tmp_path / "src", fixtures_dir, RECORDS)
+    with UvicornServer(create_app(settings), port=port) as server, httpx.Client(timeout=30) as client:
+        yield Catalog(server.base_url, settings, sources, client)
+
+
+@pytest.fixture(scope="session")
+def all_record_names(fixtures_dir: Path) -> Iterator[list[str]]:
+    yield record_names(fixtures_dir)
