@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import aioboto3
 import pytest
 from servers import FAKE_AWS_ENV, MotoS3Server, PostgresServer
 
@@ -13,6 +15,7 @@ from catalog.conventions.modalities import Vocabulary
 from catalog.db import migrate
 from catalog.db.engine import Database
 from catalog.storage.local import LocalStore
+from catalog.storage.s3 import S3Store
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 _database_numbers = itertools.count(1)
@@ -80,3 +83,35 @@ def local_store(tmp_path: Path) -> LocalStore:
 @pytest.fixture(scope="session")
 def vocabulary() -> Vocabulary:
     return Vocabulary()
+
+
+MIN_PART = 5 * 1024 * 1024
+"""S3's smallest part: used for every size knob so a 12 MiB file takes the multipart path."""
+
+
+@pytest.fixture(scope="session")
+async def s3_bucket(s3_server: MotoS3Server) -> AsyncIterator[tuple[str, str]]:
+    """(endpoint_url, bucket): a bucket created through aioboto3 on the session's moto server,
+    with fake AWS credentials in the environment (set by ``s3_server``)."""
+    bucket = f"storage-{uuid.uuid4().hex[:12]}"
+    async with aioboto3.Session().client("s3", endpoint_url=s3_server.endpoint_url) as s3:
+        await s3.create_bucket(Bucket=bucket)
+    yield s3_server.endpoint_url, bucket
+
+
+@pytest.fixture
+async def s3_store(s3_bucket: tuple[str, str]) -> AsyncIterator[S3Store]:
+    """A store under a prefix of its own, so tests share the bucket without seeing each other."""
+    endpoint_url, bucket = s3_bucket
+    store = S3Store(
+        bucket,
+        f"t-{uuid.uuid4().hex[:8]}",
+        endpoint_url,
+        None,
+        "us-east-1",
+        multipart_threshold=MIN_PART,
+        multipart_chunk_size=MIN_PART,
+        copy_part_size=MIN_PART,
+    )
+    yield store
+    await store.close()
