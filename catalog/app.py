@@ -31,7 +31,7 @@ class CatalogGraphQL(GraphQL[Context, None]):
         super().__init__(schema, graphql_ide="graphiql")
         self.settings, self.db, self.stores, self.vocabulary = settings, db, stores, vocabulary
 
-    async def get_context(self, request: Request | WebSocket, response: Response | None) -> Context:
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         return Context.for_request(self.settings, self.db, self.stores, self.vocabulary)
 
 

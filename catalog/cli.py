@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -95,7 +96,7 @@ def ingest(
             for folder in folders:
                 task = progress.add_task(folder.name, total=None)
                 try:
-                    result = await ingest(folder, on_bytes=lambda n, task=task: progress.advance(task, n))
+                    result = await ingest(folder, on_bytes=partial(progress.advance, task))
                 except CatalogError as error:
                     failures += 1
                     complain("error", error.message)
@@ -186,8 +187,11 @@ def serve(
 
     from catalog.app import create_app
 
+    settings = Settings()
+    if "public_url" not in settings.model_fields_set:  # links point where this server listens
+        settings = settings.model_copy(update={"public_url": f"http://{host}:{port}"})
     try:
-        application = create_app(Settings())
+        application = create_app(settings)
     except CatalogError as error:
         raise fail(error.message) from None
     say(f"Catalog at http://{host}:{port}/graphql")

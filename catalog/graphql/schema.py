@@ -29,3 +29,12 @@ schema = strawberry.Schema(
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
     ],
 )
+
+
+def sdl() -> str:
+    """The schema in SDL, as committed in ``schema.graphql`` (the contract clients build on)."""
+    return schema.as_str() + "\n"
+
+
+if __name__ == "__main__":
+    print(sdl(), end="")

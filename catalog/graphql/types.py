@@ -7,7 +7,6 @@ import enum
 from datetime import UTC, date, datetime, timedelta
 
 import strawberry
-from strawberry.scalars import JSON
 
 from catalog.db import models
 from catalog.errors import Invalid
@@ -75,6 +74,12 @@ class File:
             url=store.presign_get(self.row.key, expires_in),
             expires_at=datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=expires_in),
         )
+
+
+@strawberry.type
+class ProvenanceInput:
+    name: str
+    source: str = strawberry.field(description="name, processing or data_description")
 
 
 @strawberry.type
@@ -155,9 +160,9 @@ class Asset:
         return list(self.row.warnings or [])
 
     @strawberry.field(description="Names of the assets it was derived from, with where each edge came from.")
-    async def inputs(self, info: Info) -> JSON:
+    async def inputs(self, info: Info) -> list[ProvenanceInput]:
         edges = await info.context.loaders.inputs_by_asset.load(self.row.id)
-        return [{"name": name, "source": source} for name, source in edges]
+        return [ProvenanceInput(name=name, source=source) for name, source in edges]
 
     @strawberry.field
     async def files(self, info: Info, first: int | None = 50, after: str | None = None) -> FileConnection:

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from catalog.db.models import Asset, AssetModality, AssetState
 
 
-def visible() -> Select[tuple[Asset]]:
+def visible() -> Select[Asset]:
     """The assets a reader may see: registered completely. Later, also: permitted to them."""
     return select(Asset).where(Asset.state == AssetState.READY)
 

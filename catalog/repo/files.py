@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import ColumnElement, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.db.models import File
@@ -43,7 +43,7 @@ async def page_by_asset(
 ) -> dict[int, list[File]]:
     """Up to ``first`` files of each asset in path order after a path: one statement, the
     window function keeps only each asset's first rows in SQL."""
-    condition = [File.asset_id.in_(asset_ids)]
+    condition: list[ColumnElement[bool]] = [File.asset_id.in_(asset_ids)]
     if after_path is not None:
         condition.append(File.path > after_path)
     position = func.row_number().over(partition_by=File.asset_id, order_by=File.path).label("position")

@@ -16,9 +16,6 @@ from catalog.downloads import local_file_endpoint
 from catalog.storage import ObjectStore
 from catalog.storage.local import LocalStore
 
-MIN_PART = 5 * 1024 * 1024
-"""S3's smallest part: used for every size knob so a 12 MiB file takes the multipart path."""
-
 SECRET = "storage-test-secret"
 
 
