@@ -66,7 +66,7 @@ from catalog.conventions.modalities import Vocabulary  # noqa: E402
 from catalog.conventions.names import AssetName, parse_name  # noqa: E402
 from catalog.db.engine import Database  # noqa: E402
 from catalog.db.migrate import upgrade  # noqa: E402
-from catalog.services.imports import ImportResult, Record, RecordImport  # noqa: E402
+from catalog.services.imports import Record, RecordImport  # noqa: E402
 from catalog.services.ingest import FolderIngest  # noqa: E402
 from catalog.storage import open_store  # noqa: E402
 
@@ -213,7 +213,8 @@ async def import_once(url: str, records: list[Record], profile: cProfile.Profile
     return elapsed
 
 
-def check_import(result: ImportResult, expected: int) -> None:
+def check_import(result: Any, expected: int) -> None:
+    """Every record registered, none refused (the report's type is the service's business)."""
     if result.errors or result.registered != expected:
         raise RuntimeError(
             f"import registered {result.registered} of {expected}: {result.errors[:3]}"

@@ -78,7 +78,26 @@ def _run_coroutine(coro: Coroutine[Any, Any, None]) -> None:
         pool.submit(asyncio.run, coro).result()
 
 
-class PostgresServer:
+class _Service:
+    """A server that is a context manager: started on entry, stopped on exit."""
+
+    def start(self) -> None:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+class PostgresServer(_Service):
     """A throwaway PostgreSQL cluster on 127.0.0.1 with trust auth, tuned for speed over durability.
 
     PostgreSQL refuses to run as root, so as root the cluster belongs to the `postgres` user and
@@ -94,14 +113,6 @@ class PostgresServer:
         self._as_root = os.geteuid() == 0
 
     # -- lifecycle -------------------------------------------------------------------------
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
     @property
     def data_dir(self) -> Path:
@@ -223,7 +234,7 @@ def _ensure_postgres_user() -> pwd.struct_passwd:
         return pwd.getpwnam("postgres")
 
 
-class MotoS3Server:
+class MotoS3Server(_Service):
     """moto's S3 in server mode on 127.0.0.1, reached over HTTP like a real endpoint.
 
     Runs in a thread of this process. It accepts any credentials and does not verify presigned
@@ -235,15 +246,6 @@ class MotoS3Server:
         self._server: ThreadedMotoServer | None = None
         self.port: int | None = None
         self.startup_seconds: float | None = None
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
     def start(self) -> None:
         started = time.perf_counter()

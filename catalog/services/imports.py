@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from catalog.db.models import AssetState
 from catalog.errors import CatalogError, Conflict, Invalid, InvalidMetadata
 from catalog.repo import assets
 from catalog.services.describe import Description, describe
-from catalog.services.register import now, published_fields, write_related
+from catalog.services.register import RegistrationReport, now, published_fields, write_related
 
 BATCH = 500
 
@@ -28,14 +28,6 @@ BATCH = 500
 class Record:
     origin: str  # "file" or "file:line", for messages
     content: Any
-
-
-@dataclass(slots=True)
-class ImportResult:
-    registered: int = 0
-    unchanged: int = 0
-    errors: list[str] = field(default_factory=list)
-    warnings: dict[str, list[str]] = field(default_factory=dict)
 
 
 def read_records(path: Path) -> Iterator[Record]:
@@ -66,8 +58,8 @@ class RecordImport:
         self.vocabulary = vocabulary
         self.batch_size = batch_size
 
-    async def __call__(self, records: Iterable[Record]) -> ImportResult:
-        result = ImportResult()
+    async def __call__(self, records: Iterable[Record]) -> RegistrationReport:
+        result = RegistrationReport()
         batch: list[tuple[Record, Description, str | None]] = []
         for record in records:
             try:
@@ -93,7 +85,7 @@ class RecordImport:
         )
 
     async def _register(
-        self, batch: list[tuple[Record, Description, str | None]], result: ImportResult
+        self, batch: list[tuple[Record, Description, str | None]], result: RegistrationReport
     ) -> None:
         """One transaction per batch; a name registered concurrently makes the batch retry."""
         for _attempt in range(3):
@@ -105,12 +97,12 @@ class RecordImport:
         raise Conflict("records keep colliding with a concurrent registration; try again")
 
     async def _register_once(
-        self, batch: list[tuple[Record, Description, str | None]], result: ImportResult
+        self, batch: list[tuple[Record, Description, str | None]], result: RegistrationReport
     ) -> None:
         if not batch:
             return
         new: dict[str, tuple[Description, str | None]] = {}
-        outcome = ImportResult()
+        outcome = RegistrationReport()
         async with self.db.transaction() as session:
             taken = await assets.digests_by_name(session, [d.name.name for _, d, _ in batch])
             for record, description, location in batch:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -18,16 +17,8 @@ from catalog.db.models import AssetState
 from catalog.errors import CatalogError, Conflict, InvalidMetadata
 from catalog.repo import assets, files
 from catalog.services.describe import Description, describe
-from catalog.services.register import now, published_fields, write_related
+from catalog.services.register import RegistrationReport, now, published_fields, write_related
 from catalog.storage import ObjectInfo, ObjectStore
-
-
-@dataclass(slots=True)
-class IndexResult:
-    registered: int = 0
-    unchanged: int = 0
-    errors: list[str] = field(default_factory=list)
-    warnings: dict[str, list[str]] = field(default_factory=dict)
 
 
 async def read_object(store: ObjectStore, key: str) -> bytes:
@@ -43,8 +34,8 @@ class StoreIndex:
         self.hash_files = hash_files
         self.semaphore = asyncio.Semaphore(concurrency)
 
-    async def __call__(self, store: ObjectStore) -> IndexResult:
-        result = IndexResult()
+    async def __call__(self, store: ObjectStore) -> RegistrationReport:
+        result = RegistrationReport()
         for name, objects in (await self._group(store)).items():
             try:
                 outcome, description = await self._register(store, name, objects)

@@ -8,7 +8,6 @@ recorded files behind; running it again resumes and sends nothing already stored
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -28,11 +27,11 @@ from catalog.repo import assets, documents, files
 from catalog.services.describe import Description, describe
 from catalog.services.register import now, published_fields, write_related
 from catalog.storage import ObjectStore
+from catalog.storage.base import sha256_file
 
 LEASE = timedelta(seconds=60)
 """A pending claim not renewed for this long belongs to a dead ingest and may be taken over."""
 FLUSH_ROWS = 500
-CHUNK = 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,14 +50,6 @@ class IngestResult:
     uploaded: int = 0
     reused: int = 0
     warnings: list[str] = field(default_factory=list)
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def scan_folder(folder: Path) -> list[LocalFile]:

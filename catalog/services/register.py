@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,6 +11,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.repo import assets, documents, provenance
 from catalog.services.describe import Description
+
+
+@dataclass(slots=True)
+class RegistrationReport:
+    """The outcome of registering many assets: counts, refusals and warnings by name."""
+
+    registered: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+    warnings: dict[str, list[str]] = field(default_factory=dict)
 
 
 def now() -> datetime:

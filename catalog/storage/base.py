@@ -134,6 +134,12 @@ async def sha256_hex(data: bytes) -> str:
     return await asyncio.to_thread(lambda: hashlib.sha256(data).hexdigest())
 
 
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file, read in chunks (blocking: call it in a thread)."""
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
 def content_disposition(filename: str) -> str:
     """An ``attachment`` header that survives any filename: ASCII fallback plus RFC 6266's UTF-8 form."""
     fallback = "".join(c if " " <= c <= "~" and c not in '"\\' else "_" for c in filename)

@@ -25,6 +25,7 @@ from catalog.storage.base import (
     StoredObject,
     check_expiry,
     check_range,
+    sha256_file,
     validate_key,
     validate_prefix,
 )
@@ -80,7 +81,7 @@ class LocalStore:
     async def sha256(self, key: str) -> str:
         path = self.path(key)
         with _missing_is_not_found(key):
-            return await asyncio.to_thread(_hash_file, path)
+            return await asyncio.to_thread(sha256_file, path)
 
     def presign_get(self, key: str, expires_in: int, filename: str | None = None) -> str:
         check_expiry(expires_in)
@@ -229,8 +230,3 @@ def _open_range(path: Path, start: int, end: int | None) -> tuple[BinaryIO | Non
         return handle, chunk, remaining
     handle.close()
     return None, chunk, 0
-
-
-def _hash_file(path: Path) -> str:
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
