@@ -31,25 +31,36 @@ class Record:
 
 
 def read_records(path: Path) -> Iterator[Record]:
-    """Records of a file: a JSON object, a JSON array of them, or JSON lines."""
+    """Records of a file: JSON lines (streamed, for exports of any size), or one JSON document
+    holding an object or an array of them."""
+    if path.suffix.lower() in (".jsonl", ".ndjson"):
+        yield from _json_lines(path)
+        return
     text = path.read_text(encoding="utf-8")
     try:
         content = json.loads(text)
-    except json.JSONDecodeError as whole_error:
-        lines = [line for line in text.splitlines() if line.strip()]
-        if len(lines) < 2:
-            raise InvalidMetadata(
-                f"{path}: not valid JSON: {whole_error.msg} (line {whole_error.lineno} column {whole_error.colno})"
-            ) from None
-        for number, line in enumerate(text.splitlines(), start=1):
+    except json.JSONDecodeError as error:
+        if error.msg == "Extra data":  # several documents, one per line, under another suffix
+            yield from _json_lines(path)
+            return
+        raise InvalidMetadata(
+            f"{path}: not valid JSON: {error.msg} (line {error.lineno} column {error.colno})"
+        ) from None
+    if isinstance(content, list):
+        for index, item in enumerate(content):
+            yield Record(f"{path}[{index}]", item)
+    else:
+        yield Record(str(path), content)
+
+
+def _json_lines(path: Path) -> Iterator[Record]:
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
             if line.strip():
                 try:
                     yield Record(f"{path}:{number}", json.loads(line))
                 except json.JSONDecodeError as error:
                     raise InvalidMetadata(f"{path}:{number}: not valid JSON: {error.msg}") from None
-        return
-    for index, item in enumerate(content if isinstance(content, list) else [content]):
-        yield Record(f"{path}" if not isinstance(content, list) else f"{path}[{index}]", item)
 
 
 class RecordImport:

@@ -1,0 +1,87 @@
+"""Metadata-only import: every real record registers with its location, in batches; the
+same records again change nothing; broken input names the file and line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from factories import load_record, record_names
+
+from catalog.conventions.modalities import Vocabulary
+from catalog.db.engine import Database
+from catalog.errors import InvalidMetadata
+from catalog.repo import assets
+from catalog.services.imports import RecordImport, read_records
+
+
+async def test_every_real_record_imports_with_its_location(
+    db: Database, vocabulary: Vocabulary, fixtures_dir: Path, tmp_path: Path
+) -> None:
+    names = record_names(fixtures_dir)
+    export = tmp_path / "export.jsonl"
+    export.write_text("\n".join(json.dumps(load_record(fixtures_dir, n)) for n in names) + "\n")
+
+    report = await RecordImport(db, vocabulary, batch_size=20)(read_records(export))
+
+    assert (report.registered, report.errors) == (len(names), [])
+    async with db.reader() as session:
+        assert await assets.count_visible(session) == len(names)
+        first = await assets.by_name(session, names[0])
+    assert first is not None and first.location == load_record(fixtures_dir, names[0])["location"]
+    assert first.file_count == 0 and first.store_url is None
+
+
+async def test_importing_the_same_records_again_changes_nothing(
+    db: Database, vocabulary: Vocabulary, fixtures_dir: Path, tmp_path: Path
+) -> None:
+    names = record_names(fixtures_dir)[:10]
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps([load_record(fixtures_dir, n) for n in names]))
+    importer = RecordImport(db, vocabulary)
+    await importer(read_records(export))
+
+    again = await importer(read_records(export))
+
+    assert (again.registered, again.unchanged, again.errors) == (0, 10, [])
+
+
+async def test_a_record_repeated_within_one_batch_registers_once(
+    db: Database, vocabulary: Vocabulary, fixtures_dir: Path, tmp_path: Path
+) -> None:
+    record = load_record(fixtures_dir, record_names(fixtures_dir)[0])
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps([record, record]))
+
+    report = await RecordImport(db, vocabulary)(read_records(export))
+
+    assert (report.registered, report.unchanged) == (1, 1)
+
+
+async def test_bad_records_are_refused_one_by_one_and_the_rest_register(
+    db: Database, vocabulary: Vocabulary, fixtures_dir: Path, tmp_path: Path
+) -> None:
+    good = load_record(fixtures_dir, record_names(fixtures_dir)[0])
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps([{"name": "../etc/passwd"}, 42, {"location": "s3://b/x"}, good]))
+
+    report = await RecordImport(db, vocabulary)(read_records(export))
+
+    assert report.registered == 1
+    assert [e.split(": ", 1)[0] for e in report.errors] == [f"{export}[0]", f"{export}[1]", f"{export}[2]"]
+    assert "invalid asset name" in report.errors[0]
+
+
+@pytest.mark.parametrize(
+    ("content", "where"),
+    [('{"name": "x",', ": not valid JSON: .*line 1"), ('{"name": "a"}\n{"name": \n', ":2: not valid JSON")],
+    ids=["truncated document", "broken json line"],
+)
+def test_malformed_json_names_the_file_and_the_place(content: str, where: str, tmp_path: Path) -> None:
+    path = tmp_path / "records.json"
+    path.write_text(content)
+    with pytest.raises(
+        InvalidMetadata, match=rf"records\.json.*{where}.*not valid JSON|records\.json{where}"
+    ):
+        list(read_records(path))
