@@ -11,6 +11,7 @@ import httpx
 import pytest
 from factories import load_record, record_names, write_asset
 from servers import UvicornServer, free_port
+from starlette.applications import Starlette
 
 from catalog.app import create_app
 from catalog.config import Settings
@@ -37,6 +38,7 @@ class Catalog:
     settings: Settings
     sources: dict[str, Path]
     client: httpx.Client
+    app: Starlette
 
     def gql(self, query: str, **variables: Any) -> dict[str, Any]:
         response = self.client.post(f"{self.url}/graphql", json={"query": query, "variables": variables})
@@ -72,8 +74,9 @@ async def catalog(database_url: str, tmp_path: Path, fixtures_dir: Path) -> Asyn
         secret_key="api-test-secret",
     )
     sources = await ingest_records(settings, tmp_path / "src", fixtures_dir, RECORDS)
-    with UvicornServer(create_app(settings), port=port) as server, httpx.Client(timeout=30) as client:
-        yield Catalog(server.base_url, settings, sources, client)
+    app = create_app(settings)
+    with UvicornServer(app, port=port) as server, httpx.Client(timeout=30) as client:
+        yield Catalog(server.base_url, settings, sources, client, app)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,39 @@
+"""Resolvers batch through per-request loaders: a page costs the same number of SQL
+statements whether it holds one asset or all of them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from conftest import RECORDS, Catalog
+from sqlalchemy import event
+
+PAGE = """query($n: Int) { assets(first: $n) { totalCount edges { node {
+  name kind subject { subjectId species } modalities { abbreviation name } inputs { name }
+  files(first: 5) { edges { node { path sha256 url { url } } } } } } } }"""
+
+
+@contextmanager
+def counting_statements(catalog: Catalog) -> Iterator[list[str]]:
+    statements: list[str] = []
+    engine = catalog.app.state.db.engine.sync_engine
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_a_page_costs_a_constant_number_of_statements(catalog: Catalog) -> None:
+    with counting_statements(catalog) as one:
+        assert len(catalog.data(PAGE, n=1)["assets"]["edges"]) == 1
+    with counting_statements(catalog) as every:
+        assert len(catalog.data(PAGE, n=50)["assets"]["edges"]) == len(RECORDS)
+
+    assert len(every) == len(one) <= 6, every
