@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import aioboto3
@@ -53,17 +54,33 @@ def s3_server() -> Iterator[MotoS3Server]:
         yield server
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database for one test, on each backend the catalog supports."""
+@contextmanager
+def fresh_database(request: pytest.FixtureRequest, folder: Path) -> Iterator[str]:
+    """A new, empty database on the backend ``request.param`` names."""
     if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'catalog.db'}"
+        yield f"sqlite+aiosqlite:///{folder / 'catalog.db'}"
         return
     server: PostgresServer = request.getfixturevalue("postgres")
     name = f"t_{next(_database_numbers)}"
     url = server.create_database(name)
     yield url
     server.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database for one test, on each backend the catalog supports."""
+    with fresh_database(request, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def module_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """One database per test module and backend, for modules that only read what they load once."""
+    with fresh_database(request, tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 @pytest.fixture
@@ -115,3 +132,51 @@ async def s3_store(s3_bucket: tuple[str, str]) -> AsyncIterator[S3Store]:
     )
     yield store
     await store.close()
+
+
+S3RVER_DIR = REPO_ROOT / "tests" / "s3rver"
+S3RVER_CREDENTIALS = ("S3RVER", "S3RVER")
+"""s3rver's built-in key pair: requests signed with anything else are refused."""
+
+
+@pytest.fixture(scope="session")
+def s3rver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """(endpoint_url, bucket) of npm's @20minutes/s3rver, which verifies SigV4 signatures and the
+    expiry of presigned URLs (moto checks neither). Installed by ``npm ci`` on first use; without
+    node and npm this fails rather than skips, so the checks cannot quietly stop running."""
+    import select
+    import shutil
+    import subprocess
+
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        pytest.fail("the s3rver fixture needs node and npm on PATH", pytrace=False)
+    if not (S3RVER_DIR / "node_modules").is_dir():
+        install = [npm, "ci", "--no-audit", "--no-fund"]
+        done = subprocess.run(install, cwd=S3RVER_DIR, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            pytest.fail(f"npm ci in {S3RVER_DIR} failed:\n{done.stdout}{done.stderr}", pytrace=False)
+    bucket, data = "presigned", tmp_path_factory.mktemp("s3rver")
+    # Port 0: s3rver binds a free port itself and announces it, so no other process can take it meanwhile.
+    with (data / "server.log").open("w") as log:
+        server = subprocess.Popen(
+            [node, "serve.js", "0", bucket, str(data / "objects")],
+            cwd=S3RVER_DIR,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+        )
+    try:
+        ready, _, _ = select.select([server.stdout], [], [], 30)
+        announced = server.stdout.readline() if ready and server.stdout else ""
+        if not announced.startswith("listening "):
+            log_tail = (data / "server.log").read_text()[-2000:]
+            pytest.fail(f"s3rver did not start: {announced!r}\n{log_tail}", pytrace=False)
+        yield f"http://127.0.0.1:{announced.split()[1]}", bucket
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import ColumnElement, Table, func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
@@ -13,3 +13,16 @@ def insert_ignoring_duplicates(dialect: str, table: Table | Any) -> Insert:
     """INSERT ... ON CONFLICT DO NOTHING: re-registering a row already present is a no-op."""
     module = postgresql if dialect == "postgresql" else sqlite
     return module.insert(table).on_conflict_do_nothing()
+
+
+def year_of(dialect: str, column: Any) -> ColumnElement[Any]:
+    """The UTC calendar year of a timestamp column."""
+    if dialect == "postgresql":
+        return func.extract("year", func.timezone("UTC", column))
+    return func.strftime("%Y", column)
+
+
+def matches(dialect: str, column: Any, regex: str) -> ColumnElement[bool]:
+    """``column`` matches ``regex`` somewhere (anchor it to match it whole): PostgreSQL's ``~``,
+    SQLite's REGEXP operator, which calls the ``regexp`` function every connection registers."""
+    return column.op("~" if dialect == "postgresql" else "REGEXP", is_comparison=True)(regex)

@@ -11,9 +11,12 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from catalog.db.jsonpath import regexp
+
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """WAL lets readers run beside one writer; busy_timeout makes a second writer wait, not fail."""
+    """WAL lets readers run beside one writer; busy_timeout makes a second writer wait, not fail;
+    REGEXP serves metadata path predicates."""
     cursor = dbapi_connection.cursor()
     for pragma in (
         "journal_mode=WAL",
@@ -24,6 +27,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     ):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
+    dbapi_connection.create_function("regexp", 2, regexp, deterministic=True)
 
 
 def create_engine(url: str) -> AsyncEngine:

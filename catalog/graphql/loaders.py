@@ -5,19 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
 from catalog.db.engine import Database
-from catalog.db.models import File
+from catalog.db.models import Asset, File
 from catalog.repo import assets as asset_repo
-from catalog.repo import files, provenance
+from catalog.repo import documents, files, provenance
 
 K = TypeVar("K")
 V = TypeVar("V")
 
 FilesKey = tuple[int, int, str | None]  # asset id, first, after path
+DocumentsKey = tuple[int, str | None]  # asset id, one document's name or all
 
 
 def _grouped(
@@ -35,6 +36,9 @@ class Loaders:
     modalities_by_asset: DataLoader[int, list[str]]
     inputs_by_asset: DataLoader[int, list[tuple[str, str]]]
     files_by_asset: DataLoader[FilesKey, list[File]]
+    inputs_of_asset: DataLoader[int, list[Asset]]
+    derivatives_of_asset: DataLoader[int, list[Asset]]
+    documents_of_asset: DataLoader[DocumentsKey, dict[str, Any]]
 
 
 def create_loaders(db: Database) -> Loaders:
@@ -45,6 +49,21 @@ def create_loaders(db: Database) -> Loaders:
     async def inputs(ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
         async with db.reader() as session:
             return await provenance.inputs_of(session, ids)
+
+    async def input_assets(ids: Sequence[int]) -> dict[int, list[Asset]]:
+        async with db.reader() as session:
+            return await provenance.inputs_by_derived(session, ids)
+
+    async def derivative_assets(ids: Sequence[int]) -> dict[int, list[Asset]]:
+        async with db.reader() as session:
+            return await provenance.derivatives_by_input(session, ids)
+
+    async def document_sets(keys: list[DocumentsKey]) -> list[dict[str, Any]]:
+        """One statement for all assets: the named documents asked for, or all when any key wants all."""
+        names = None if any(name is None for _, name in keys) else sorted({name for _, name in keys if name})
+        async with db.reader() as session:
+            found = await documents.current(session, sorted({asset_id for asset_id, _ in keys}), names)
+        return [found.get(asset_id, {}) for asset_id, _ in keys]
 
     async def file_pages(keys: list[FilesKey]) -> list[list[File]]:
         """Keys sharing (first, after) are answered by one statement."""
@@ -63,4 +82,7 @@ def create_loaders(db: Database) -> Loaders:
         modalities_by_asset=DataLoader(_grouped(modalities, list)),
         inputs_by_asset=DataLoader(_grouped(inputs, list)),
         files_by_asset=DataLoader(file_pages),
+        inputs_of_asset=DataLoader(_grouped(input_assets, list)),
+        derivatives_of_asset=DataLoader(_grouped(derivative_assets, list)),
+        documents_of_asset=DataLoader(document_sets),
     )

@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
+from sqlalchemy import ColumnElement
 
 from catalog.graphql.context import Info
+from catalog.graphql.facets import Facet, FacetField, MetadataPath, resolve_facets
+from catalog.graphql.inputs import AssetFilter, AssetOrder, to_orders, where_clause
 from catalog.graphql.pagination import decode_cursor, encode_cursor, page_size
 from catalog.graphql.types import Asset, AssetEdge, PageInfo
 from catalog.repo import assets
+from catalog.repo.pages import sort_key
 
 
 @strawberry.type
 class AssetConnection:
     edges: list[AssetEdge]
     page_info: PageInfo
+    where: strawberry.Private[ColumnElement[bool]]
 
-    @strawberry.field(description="Counted only when asked for.")
+    @strawberry.field(description="How many assets match; counted only when asked for.")
     async def total_count(self, info: Info) -> int:
         async with info.context.db.reader() as session:
-            return await assets.count_visible(session)
+            return await assets.count(session, self.where)
 
 
 @strawberry.type
@@ -29,16 +36,41 @@ class Query:
             row = await assets.by_name(session, name)
         return Asset(row=row) if row is not None else None
 
-    @strawberry.field(description="Assets in name order, a page at a time (keyset cursors).")
-    async def assets(self, info: Info, first: int | None = 50, after: str | None = None) -> AssetConnection:
+    @strawberry.field(
+        description="Assets matching a filter, in any order, a page at a time (keyset cursors)."
+    )
+    async def assets(
+        self,
+        info: Info,
+        filter: AssetFilter | None = None,
+        order_by: list[AssetOrder] | None = None,
+        first: int | None = 50,
+        after: str | None = None,
+    ) -> AssetConnection:
         size = page_size(first)
-        after_name = str(decode_cursor(after)[0]) if after else None
+        orders = to_orders(order_by)
+        where = where_clause(info, filter)
+        key: list[Any] | None = decode_cursor(after) if after else None
         async with info.context.db.reader() as session:
-            rows = await assets.first_page(session, size + 1, after_name)
-        edges = [AssetEdge(cursor=encode_cursor([row.name]), node=Asset(row=row)) for row in rows[:size]]
+            rows = await assets.page(session, where, orders, size + 1, key)
+        edges = [
+            AssetEdge(cursor=encode_cursor(sort_key(row, orders)), node=Asset(row=row)) for row in rows[:size]
+        ]
         return AssetConnection(
             edges=edges,
             page_info=PageInfo(
                 has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None
             ),
+            where=where,
         )
+
+    @strawberry.field(description="Counts per value of each dimension; each facet ignores its own filter.")
+    async def facets(
+        self,
+        info: Info,
+        filter: AssetFilter | None = None,
+        fields: list[FacetField] | None = None,
+        metadata_fields: list[MetadataPath] | None = None,
+        limit: int = 100,
+    ) -> list[Facet]:
+        return await resolve_facets(info, filter, fields, metadata_fields, limit)

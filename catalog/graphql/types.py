@@ -3,21 +3,20 @@ the request's loaders; none of them touches SQL."""
 
 from __future__ import annotations
 
-import enum
 from datetime import UTC, date, datetime, timedelta
+from typing import cast
 
 import strawberry
+from strawberry.scalars import JSON
 
+from catalog.conventions.paths import parse_path, values_at
 from catalog.db import models
 from catalog.errors import Invalid
 from catalog.graphql.context import Info
+from catalog.graphql.enums import AssetKind
+from catalog.graphql.inputs import AssetFilter, where_clause
 from catalog.graphql.pagination import decode_cursor, encode_cursor, page_size
-
-
-@strawberry.enum
-class AssetKind(enum.Enum):
-    PRIMARY = "PRIMARY"
-    DERIVED = "DERIVED"
+from catalog.graphql.provenance import ProvenanceDirection, ProvenanceGraph, resolve_provenance
 
 
 @strawberry.type
@@ -163,6 +162,43 @@ class Asset:
     async def inputs(self, info: Info) -> list[ProvenanceInput]:
         edges = await info.context.loaders.inputs_by_asset.load(self.row.id)
         return [ProvenanceInput(name=name, source=source) for name, source in edges]
+
+    @strawberry.field(
+        description="Metadata as registered: every document, one document, or the values at a dot path "
+        "in it (arrays crossed: a list of every value reached)."
+    )
+    async def metadata(self, info: Info, document: str | None = None, path: str | None = None) -> JSON | None:
+        if path is not None and document is None:
+            raise Invalid("a path needs a document")
+        documents = await info.context.loaders.documents_of_asset.load((self.row.id, document))
+        if document is None:
+            return cast(JSON, documents)
+        content = documents.get(document)
+        if content is None or path is None:
+            return cast(JSON | None, content)
+        return cast(JSON, values_at(content, parse_path(path)))
+
+    @strawberry.field(description="The registered assets it was derived from.")
+    async def derived_from(self, info: Info) -> list[Asset]:
+        return [Asset(row=row) for row in await info.context.loaders.inputs_of_asset.load(self.row.id)]
+
+    @strawberry.field(description="The registered assets derived directly from it.")
+    async def derivatives(self, info: Info) -> list[Asset]:
+        return [Asset(row=row) for row in await info.context.loaders.derivatives_of_asset.load(self.row.id)]
+
+    @strawberry.field(
+        description="Its lineage to any depth in one query: upstream (what it came from), downstream "
+        "(what came from it) or both; the filter narrows the nodes returned, not the walk."
+    )
+    async def provenance(
+        self,
+        info: Info,
+        direction: ProvenanceDirection = ProvenanceDirection.UPSTREAM,
+        depth: int = 10,
+        filter: AssetFilter | None = None,
+    ) -> ProvenanceGraph:
+        node_filter = where_clause(info, filter) if filter is not None else None
+        return await resolve_provenance(self.row.id, info, direction, depth, node_filter)
 
     @strawberry.field
     async def files(self, info: Info, first: int | None = 50, after: str | None = None) -> FileConnection:

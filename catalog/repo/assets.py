@@ -6,10 +6,11 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy import ColumnElement, Select, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.db.models import Asset, AssetModality, AssetState
+from catalog.repo.pages import Order, after, order_by
 
 
 def visible() -> Select[Asset]:
@@ -114,13 +115,20 @@ async def modalities_by_asset(session: AsyncSession, ids: Sequence[int]) -> dict
     return found
 
 
-async def count_visible(session: AsyncSession) -> int:
-    return (await session.execute(select(func.count()).select_from(visible().subquery()))).scalar_one()
+async def count(session: AsyncSession, where: ColumnElement[bool]) -> int:
+    query = select(func.count()).select_from(Asset).where(Asset.state == AssetState.READY, where)
+    return (await session.execute(query)).scalar_one()
 
 
-async def first_page(session: AsyncSession, first: int, after_name: str | None = None) -> list[Asset]:
-    """A page in name order, keyset-paginated on the unique name."""
-    query = visible().order_by(Asset.name).limit(first)
-    if after_name is not None:
-        query = query.where(Asset.name > after_name)
-    return list((await session.scalars(query)).all())
+async def page(
+    session: AsyncSession,
+    where: ColumnElement[bool],
+    orders: Sequence[Order],
+    first: int,
+    after_key: Sequence[Any] | None = None,
+) -> list[Asset]:
+    """Up to ``first`` matching assets in the given order, after a cursor's key."""
+    query = visible().where(where)
+    if after_key is not None:
+        query = query.where(after(orders, after_key))
+    return list((await session.scalars(query.order_by(*order_by(orders)).limit(first))).all())

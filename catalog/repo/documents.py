@@ -35,12 +35,16 @@ async def add_first_versions(
         await session.execute(insert(MetadataDocument), rows)
 
 
-async def current(session: AsyncSession, asset_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-    rows = await session.execute(
-        select(MetadataDocument.asset_id, MetadataDocument.document, MetadataDocument.content).where(
-            MetadataDocument.asset_id.in_(asset_ids), MetadataDocument.is_current.is_(True)
-        )
+async def current(
+    session: AsyncSession, asset_ids: Sequence[int], documents: Sequence[str] | None = None
+) -> dict[int, dict[str, Any]]:
+    """asset id → document name → content, of the current versions (optionally only some documents)."""
+    query = select(MetadataDocument.asset_id, MetadataDocument.document, MetadataDocument.content).where(
+        MetadataDocument.asset_id.in_(asset_ids), MetadataDocument.is_current.is_(True)
     )
+    if documents is not None:
+        query = query.where(MetadataDocument.document.in_(documents))
+    rows = await session.execute(query)
     found: dict[int, dict[str, Any]] = {}
     for asset_id, document, content in rows:
         found.setdefault(asset_id, {})[document] = content

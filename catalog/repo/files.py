@@ -8,7 +8,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from catalog.db.models import File
+from catalog.db.dialect import matches
+from catalog.db.models import Asset, File
+from catalog.repo.assets import visible
 
 
 async def of_asset(session: AsyncSession, asset_id: int) -> dict[str, File]:
@@ -58,3 +60,33 @@ async def page_by_asset(
     for row in await session.scalars(query):
         found.setdefault(row.asset_id, []).append(row)
     return found
+
+
+async def matching(
+    session: AsyncSession, where: ColumnElement[bool], path_regex: str | None, limit: int
+) -> list[tuple[str, str | None, File]]:
+    """(asset name, store URL, file) of the files of visible assets matching ``where`` whose
+    path matches ``path_regex``, by asset name then path: one statement for a whole manifest."""
+    query = (
+        visible()
+        .join(File, File.asset_id == Asset.id)
+        .where(where)
+        .with_only_columns(Asset.name, Asset.store_url, File)
+        .order_by(Asset.name, File.path)
+        .limit(limit)
+    )
+    if path_regex is not None:
+        query = query.where(matches(session.get_bind().dialect.name, File.path, path_regex))
+    return [(name, store_url, row) for name, store_url, row in await session.execute(query)]
+
+
+async def one(session: AsyncSession, asset_name: str, path: str) -> tuple[str | None, File] | None:
+    """(store URL, file) of one file of a visible asset."""
+    query = (
+        visible()
+        .join(File, File.asset_id == Asset.id)
+        .where(Asset.name == asset_name, File.path == path)
+        .with_only_columns(Asset.store_url, File)
+    )
+    found = (await session.execute(query)).one_or_none()
+    return None if found is None else (found[0], found[1])

@@ -167,7 +167,21 @@ def _derive(parent: DemoAsset, label: str, after: timedelta) -> DemoAsset:
     }
     start = processed.replace(tzinfo=_zone(description))
     documents["processing"] = _processing(parent.name, name, PROCESS_NAMES.get(label, "Other"), start)
+    documents["quality_control"] = _quality_control(name, start)
     return DemoAsset(name, documents, _output_files(name, parent.name, label))
+
+
+def _quality_control(name: str, evaluated: datetime) -> dict[str, Any]:
+    """A 1.x QC document whose one metric passes or fails, deterministically per asset."""
+    value = _rng(name, "quality_control").uniform(0.5, 1.0)
+    status = {
+        "evaluator": "Demo Pipeline",
+        "status": "Pass" if value >= 0.6 else "Fail",
+        "timestamp": evaluated.isoformat(),
+    }
+    metric = {"name": "Fraction of good units", "value": round(value, 3), "status_history": [status]}
+    evaluation = {"name": "Processing quality", "stage": "Processing", "modality": None, "metrics": [metric]}
+    return {"schema_version": "1.2.1", "evaluations": [evaluation]}
 
 
 def _zone(description: dict[str, Any]) -> tzinfo:

@@ -18,6 +18,7 @@ from catalog.config import Settings
 from catalog.conventions.modalities import Vocabulary
 from catalog.db import migrate
 from catalog.db.engine import Database
+from catalog.services.demo import build_demo
 from catalog.services.ingest import FolderIngest
 from catalog.storage import open_store
 
@@ -82,3 +83,26 @@ async def catalog(database_url: str, tmp_path: Path, fixtures_dir: Path) -> Asyn
 @pytest.fixture(scope="session")
 def all_record_names(fixtures_dir: Path) -> Iterator[list[str]]:
     yield record_names(fixtures_dir)
+
+
+@pytest.fixture(scope="module")
+async def demo(module_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Catalog]:
+    """The demo catalog (46 assets: primaries, derived, a depth-2 lineage), served over HTTP
+    once per test module and backend; tests only read it."""
+    root = tmp_path_factory.mktemp("demo")
+    port = free_port()
+    settings = Settings(
+        database_url=module_database_url,
+        storage_url=(root / "store").as_uri(),
+        public_url=f"http://127.0.0.1:{port}",
+        secret_key="demo-test-secret",
+    )
+    db = Database(settings.database_url)
+    store = open_store(settings)
+    await migrate.upgrade(db)
+    await build_demo(db, store, Vocabulary())
+    await store.close()
+    await db.dispose()
+    app = create_app(settings)
+    with UvicornServer(app, port=port) as server, httpx.Client(timeout=30) as client:
+        yield Catalog(server.base_url, settings, {}, client, app)

@@ -1,0 +1,88 @@
+"""Facets: how many assets have each value of a dimension, under a filter, counted in SQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Integer, cast, func, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from catalog.db import jsonpath
+from catalog.db.dialect import year_of
+from catalog.db.models import Asset, AssetModality, AssetState, MetadataDocument
+
+COLUMNS: dict[str, Any] = {
+    "SPECIES": Asset.species,
+    "SEX": Asset.sex,
+    "PROJECT": Asset.project,
+    "SUBJECT": Asset.subject_id,
+    "INSTITUTION": Asset.institution,
+    "DATA_LEVEL": Asset.data_level,
+    "KIND": Asset.kind,
+    "QC_STATUS": Asset.qc_status,
+}
+FACETS = (*COLUMNS, "MODALITY", "YEAR")
+FILTER_FIELDS: dict[str, tuple[str, ...]] = {
+    "MODALITY": ("modality", "modalities_all"),
+    "SPECIES": ("species",),
+    "SEX": ("sex",),
+    "PROJECT": ("project",),
+    "SUBJECT": ("subject_id",),
+    "INSTITUTION": ("institution",),
+    "DATA_LEVEL": ("data_level",),
+    "KIND": ("kind",),
+    "YEAR": ("acquired_after", "acquired_before"),
+    "QC_STATUS": ("qc_status",),
+}
+"""The filter fields a facet ignores, so ticking one value still shows the others' counts."""
+
+
+async def counts(
+    session: AsyncSession, dialect: str, facet: str, where: ColumnElement[bool], limit: int
+) -> list[tuple[Any, int]]:
+    """(value, number of assets) pairs, most frequent first."""
+    number = func.count(Asset.id.distinct()).label("n")
+    if facet == "MODALITY":
+        value: Any = AssetModality.abbreviation
+        query = select(value, number).join(Asset, Asset.id == AssetModality.asset_id)
+    elif facet == "YEAR":
+        value = cast(year_of(dialect, Asset.acquired_at), Integer)
+        query = select(value, number)
+    else:
+        value = COLUMNS[facet]
+        query = select(value, number)
+    query = (
+        query.where(Asset.state == AssetState.READY, where)
+        .group_by(value)
+        .order_by(number.desc(), value)
+        .limit(limit)
+    )
+    return [(v, n) for v, n in await session.execute(query)]
+
+
+async def metadata_counts(
+    session: AsyncSession, dialect: str, document: str, path: str, where: ColumnElement[bool], limit: int
+) -> list[tuple[Any, int]]:
+    """Distinct values of any metadata field with the number of assets holding each."""
+    source, value, json_type = jsonpath.values(dialect, MetadataDocument.__table__.c.content, path)
+    number = func.count(MetadataDocument.asset_id.distinct()).label("n")
+    keys = [value] if json_type is None else [value, json_type]
+    query = (
+        select(*keys, number)
+        .select_from(MetadataDocument)
+        .join(Asset, Asset.id == MetadataDocument.asset_id)
+        .join(source, true())  # the path's values of each document (an implicitly lateral function)
+        .where(MetadataDocument.document == document, MetadataDocument.is_current.is_(True))
+        .where(Asset.state == AssetState.READY, where)
+    )
+    if json_type is not None:
+        query = query.where(json_type.is_not(None))
+    query = query.group_by(*keys).order_by(number.desc()).limit(limit)
+    rows = (await session.execute(query)).all()
+    if json_type is None:
+        return [(row[0], row[1]) for row in rows]
+    return [(_sqlite_scalar(row[0], row[1]), row[2]) for row in rows]
+
+
+def _sqlite_scalar(atom: Any, json_type: str) -> Any:
+    return {"true": True, "false": False}.get(json_type, atom)

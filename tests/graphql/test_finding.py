@@ -1,0 +1,191 @@
+"""Finding assets over HTTP: every filter field alone and combined, every ordering paged
+across pages, and facets that count under the other dimensions' filters."""
+
+from __future__ import annotations
+
+import collections
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from conftest import Catalog
+
+FIELDS = """name kind subject { subjectId species sex genotype } modalities { abbreviation }
+  project institution dataLevel acquiredAt qcStatus processLabel registeredAt derivedFrom { name }"""
+COUNT = "query($f: AssetFilter) { assets(filter: $f, first: 500) { totalCount edges { node { name } } } }"
+
+
+def everything(catalog: Catalog) -> list[dict[str, Any]]:
+    query = "{ assets(first: 500) { edges { node { " + FIELDS + " } } } }"
+    return [edge["node"] for edge in catalog.data(query)["assets"]["edges"]]
+
+
+def names(catalog: Catalog, spec: dict[str, Any]) -> set[str]:
+    found = catalog.data(COUNT, f=spec)["assets"]
+    assert found["totalCount"] == len(found["edges"])
+    return {edge["node"]["name"] for edge in found["edges"]}
+
+
+SCALARS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "kind": lambda a: a["kind"],
+    "subjectId": lambda a: a["subject"]["subjectId"],
+    "species": lambda a: a["subject"]["species"],
+    "sex": lambda a: a["subject"]["sex"],
+    "genotype": lambda a: a["subject"]["genotype"],
+    "project": lambda a: a["project"],
+    "institution": lambda a: a["institution"],
+    "dataLevel": lambda a: a["dataLevel"],
+    "qcStatus": lambda a: a["qcStatus"],
+    "processLabel": lambda a: a["processLabel"],
+}
+
+
+@pytest.mark.parametrize("field", SCALARS)
+def test_each_field_alone_selects_exactly_the_assets_that_have_its_value(demo: Catalog, field: str) -> None:
+    assets = everything(demo)
+    values = collections.Counter(SCALARS[field](a) for a in assets if SCALARS[field](a) is not None)
+    assert values, f"the demo has no {field}"
+    for value in list(values)[:3]:
+        assert names(demo, {field: value}) == {a["name"] for a in assets if SCALARS[field](a) == value}
+
+
+def test_modality_matches_any_and_modalities_all_matches_every_one(demo: Catalog) -> None:
+    assets = everything(demo)
+    held = {a["name"]: {m["abbreviation"] for m in a["modalities"]} for a in assets}
+    assert names(demo, {"modality": ["ecephys", "fib"]}) == {
+        n for n, m in held.items() if m & {"ecephys", "fib"}
+    }
+    both = {"behavior", "behavior-videos"}
+    assert names(demo, {"modalitiesAll": sorted(both)}) == {n for n, m in held.items() if both <= m}
+    assert names(demo, {"modality": ["ECEPHYS"]}) == names(demo, {"modality": ["ecephys"]})
+
+
+def test_names_dates_and_lineage_select_what_they_say(demo: Catalog) -> None:
+    assets = everything(demo)
+    some = assets[3]["name"]
+    assert names(demo, {"name": some}) == {some}
+    assert names(demo, {"nameContains": "_SORTED_"}) == {a["name"] for a in assets if "_sorted_" in a["name"]}
+    cut = sorted(a["acquiredAt"] for a in assets)[len(assets) // 2]
+    after = {a["name"] for a in assets if a["acquiredAt"] >= cut}
+    assert names(demo, {"acquiredAfter": cut}) == after
+    assert names(demo, {"acquiredBefore": cut}) == {a["name"] for a in assets} - after
+    parent = next(a["derivedFrom"][0]["name"] for a in assets if a["derivedFrom"])
+    assert names(demo, {"derivedFrom": parent}) == {
+        a["name"] for a in assets if parent in {d["name"] for d in a["derivedFrom"]}
+    }
+
+
+def test_and_or_not_combine_filters(demo: Catalog) -> None:
+    assets = everything(demo)
+    projects = sorted({a["project"] for a in assets if a["project"]})[:2]
+    every = {a["name"] for a in assets}
+    ecephys = names(demo, {"modality": ["ecephys"]})
+    derived = names(demo, {"kind": "DERIVED"})
+    either = names(demo, {"or": [{"project": p} for p in projects]})
+    assert either == {a["name"] for a in assets if a["project"] in projects}
+    assert names(demo, {"modality": ["ecephys"], "kind": "DERIVED"}) == ecephys & derived
+    assert (
+        names(demo, {"and": [{"modality": ["ecephys"]}, {"not": {"kind": "DERIVED"}}]}) == ecephys - derived
+    )
+    assert names(demo, {"not": {"or": [{"project": p} for p in projects]}}) == every - either
+
+
+def test_a_metadata_predicate_combines_with_typed_fields(demo: Catalog) -> None:
+    male = names(demo, {"metadata": [{"document": "subject", "path": "sex", "op": "EQ", "value": "Male"}]})
+    assert male == names(demo, {"sex": "Male"})
+    crossing = {"document": "data_description", "path": "investigators.name", "op": "EXISTS"}
+    assert names(demo, {"metadata": [crossing], "modality": ["ecephys"]}) <= names(
+        demo, {"modality": ["ecephys"]}
+    )
+
+
+ORDER_KEYS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "NAME": lambda a: a["name"],
+    "ACQUIRED_AT": lambda a: a["acquiredAt"],
+    "REGISTERED_AT": lambda a: a["registeredAt"],
+    "SUBJECT_ID": lambda a: a["subject"]["subjectId"],
+    "PROJECT": lambda a: a["project"],
+    "SPECIES": lambda a: a["subject"]["species"],
+    "KIND": lambda a: a["kind"],
+    "DATA_LEVEL": lambda a: a["dataLevel"],
+    "QC_STATUS": lambda a: a["qcStatus"],
+}
+
+
+@pytest.mark.parametrize("direction", ["ASC", "DESC"])
+@pytest.mark.parametrize("field", ORDER_KEYS)
+def test_every_ordering_pages_through_all_assets_once_in_order(
+    demo: Catalog, field: str, direction: str
+) -> None:
+    query = (
+        """query($o: [AssetOrder!], $a: String) { assets(orderBy: $o, first: 7, after: $a) {
+      edges { node { """
+        + FIELDS
+        + """ } } pageInfo { hasNextPage endCursor } } }"""
+    )
+    seen: list[dict[str, Any]] = []
+    after = None
+    while True:
+        page = demo.data(query, o=[{"field": field, "direction": direction}], a=after)["assets"]
+        seen += [edge["node"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert sorted(a["name"] for a in seen) == sorted(a["name"] for a in everything(demo))
+    keys = [ORDER_KEYS[field](a) for a in seen]
+    present = [k for k in keys if k is not None]
+    assert keys == present + [None] * (len(keys) - len(present)), "nulls come last"
+    assert present == sorted(present, reverse=direction == "DESC")
+
+
+def test_a_page_boundary_holds_when_assets_are_inserted_before_it(demo: Catalog) -> None:
+    query = "query($a: String) { assets(first: 10, after: $a) { edges { node { name } } pageInfo { endCursor } } }"
+    first = demo.data(query)["assets"]
+    second = demo.data(query, a=first["pageInfo"]["endCursor"])["assets"]
+    assert not {e["node"]["name"] for e in first["edges"]} & {e["node"]["name"] for e in second["edges"]}
+    assert [e["node"]["name"] for e in first["edges"] + second["edges"]] == sorted(
+        a["name"] for a in everything(demo)
+    )[:20]
+
+
+def facet(catalog: Catalog, field: str, spec: dict[str, Any] | None = None) -> dict[Any, int]:
+    query = "query($f: AssetFilter, $x: [FacetField!]) { facets(filter: $f, fields: $x) { field values { value count } } }"
+    (found,) = catalog.data(query, f=spec, x=[field])["facets"]
+    return {v["value"]: v["count"] for v in found["values"]}
+
+
+def test_facets_count_what_the_assets_hold(demo: Catalog) -> None:
+    assets = everything(demo)
+    modalities = collections.Counter(m["abbreviation"] for a in assets for m in a["modalities"])
+    assert facet(demo, "MODALITY") == dict(modalities)
+    assert facet(demo, "SPECIES") == dict(collections.Counter(a["subject"]["species"] for a in assets))
+    assert facet(demo, "KIND") == dict(collections.Counter(a["kind"] for a in assets))
+    assert facet(demo, "YEAR") == dict(collections.Counter(int(a["acquiredAt"][:4]) for a in assets))
+
+
+def test_a_facet_ignores_its_own_filter_but_not_the_others(demo: Catalog) -> None:
+    assets = everything(demo)
+    spec = {"modality": ["ecephys"]}
+    assert facet(demo, "MODALITY", spec) == facet(demo, "MODALITY")
+    ecephys = [a for a in assets if "ecephys" in {m["abbreviation"] for m in a["modalities"]}]
+    assert facet(demo, "PROJECT", spec) == dict(collections.Counter(a["project"] for a in ecephys))
+
+
+def test_facets_over_any_metadata_field(demo: Catalog) -> None:
+    query = (
+        '{ facets(metadataFields: [{document: "subject", path: "sex"}]) { field values { value count } } }'
+    )
+    (found,) = demo.data(query)["facets"]
+    counted = {v["value"]: v["count"] for v in found["values"]}
+    assert found["field"] == "subject:sex"
+    for sex, count in counted.items():
+        assert count == len(
+            names(demo, {"metadata": [{"document": "subject", "path": "sex", "op": "EQ", "value": sex}]})
+        )
+
+
+def test_page_sizes_are_capped_and_cursors_checked(demo: Catalog) -> None:
+    body = demo.gql("{ assets(first: 501) { totalCount } }")
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    body = demo.gql('{ assets(after: "bm90IGEgY3Vyc29y") { totalCount } }')
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

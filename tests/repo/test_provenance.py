@@ -1,0 +1,348 @@
+"""Lineage: one recursive statement walks provenance upstream, downstream or both ways from an
+asset, giving the fewest hops to each visible asset, the edges among them, and whether the
+depth limit cut the graph short."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import strawberry
+from factories import write_asset
+from sqlalchemy import ColumnElement, event
+
+from catalog.config import Settings
+from catalog.conventions.modalities import Vocabulary
+from catalog.db.engine import Database
+from catalog.db.models import Asset
+from catalog.graphql.context import Context, Info
+from catalog.graphql.errors import ErrorCodes
+from catalog.graphql.provenance import ProvenanceDirection, ProvenanceGraph, resolve_provenance
+from catalog.repo import assets, provenance
+from catalog.repo.provenance import Lineage
+from catalog.services.ingest import FolderIngest
+from catalog.storage.local import LocalStore
+from catalog.storage.registry import StoreRegistry
+
+Graph = Mapping[str, Iterable[str]]
+"""Asset name → the names of its inputs (a name that is no key stays unregistered)."""
+
+CHAIN: Graph = {"raw": [], "sorted": ["raw"], "curated": ["sorted"]}
+DIAMOND: Graph = {"raw": [], "left": ["raw"], "right": ["raw"], "merged": ["left", "right"]}
+
+
+async def register(db: Database, graph: Graph, *, pending: Iterable[str] = ()) -> dict[str, int]:
+    """Each key as an asset naming its inputs: visible, PRIMARY when it has no inputs, except
+    the ``pending`` ones, claimed and not yet visible."""
+    pending = set(pending)
+    async with db.transaction() as session:
+        ids = await assets.insert_ready(
+            session,
+            [
+                {"name": name, "kind": "DERIVED" if inputs else "PRIMARY", "process_label": f"{name}-process"}
+                for name, inputs in graph.items()
+                if name not in pending
+            ],
+        )
+        for name in pending:
+            ids[name] = await assets.claim(
+                session, name=name, kind="DERIVED", token="t", now=datetime.now(UTC)
+            )
+        await provenance.add(
+            session,
+            [
+                (ids[name], input_name, "name", None)
+                for name, inputs in graph.items()
+                for input_name in inputs
+            ],
+        )
+    return ids
+
+
+async def walk(
+    db: Database,
+    root_id: int,
+    direction: str = "UPSTREAM",
+    depth: int = 50,
+    node_filter: ColumnElement[bool] | None = None,
+) -> Lineage:
+    async with db.reader() as session:
+        return await provenance.lineage(
+            session, root_id, direction=direction, depth=depth, node_filter=node_filter
+        )
+
+
+def hops(found: Lineage) -> list[tuple[str, int]]:
+    return [(asset.name, distance) for asset, distance in found.nodes]
+
+
+def links(found: Lineage) -> set[tuple[str, str]]:
+    """The edges as (derived, input) pairs, after checking that none is given twice."""
+    assert len(set(found.edges)) == len(found.edges), found.edges
+    return {(source, target) for source, target, _ in found.edges}
+
+
+@contextmanager
+def counting_statements(db: Database) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
+
+
+async def test_upstream_of_a_chain_gives_each_input_at_its_distance(db: Database) -> None:
+    ids = await register(db, CHAIN)
+
+    found = await walk(db, ids["curated"], "UPSTREAM")
+
+    assert hops(found) == [("sorted", 1), ("raw", 2)]
+    assert found.edges == [("curated", "sorted", "curated-process"), ("sorted", "raw", "sorted-process")]
+    assert not found.truncated
+
+
+async def test_downstream_of_a_chain_gives_each_derivative_and_never_the_root(db: Database) -> None:
+    ids = await register(db, CHAIN)
+
+    found = await walk(db, ids["raw"], "DOWNSTREAM")
+
+    assert hops(found) == [("sorted", 1), ("curated", 2)]
+    assert links(found) == {("sorted", "raw"), ("curated", "sorted")}
+
+
+async def test_a_diamond_meets_its_source_once_with_every_edge_once(db: Database) -> None:
+    ids = await register(db, DIAMOND)
+    async with db.transaction() as session:  # the same edge again, from another metadata file
+        await provenance.add(session, [(ids["merged"], "left", "data_description", None)])
+
+    found = await walk(db, ids["merged"], "UPSTREAM")
+
+    assert hops(found) == [("left", 1), ("right", 1), ("raw", 2)]
+    assert links(found) == {("merged", "left"), ("merged", "right"), ("left", "raw"), ("right", "raw")}
+
+
+async def test_the_shortest_of_several_paths_gives_the_hops(db: Database) -> None:
+    ids = await register(db, {**CHAIN, "curated": ["sorted", "raw"]})
+
+    found = await walk(db, ids["curated"], "UPSTREAM")
+
+    assert hops(found) == [("raw", 1), ("sorted", 1)]
+    assert links(found) == {("curated", "sorted"), ("curated", "raw"), ("sorted", "raw")}
+
+
+async def test_the_depth_limit_cuts_the_graph_and_says_so(db: Database) -> None:
+    ids = await register(db, CHAIN)
+
+    cut = await walk(db, ids["curated"], "UPSTREAM", depth=1)
+    whole = await walk(db, ids["curated"], "UPSTREAM", depth=2)
+
+    assert (hops(cut), links(cut), cut.truncated) == ([("sorted", 1)], {("curated", "sorted")}, True)
+    assert (hops(whole), whole.truncated) == ([("sorted", 1), ("raw", 2)], False)
+
+
+async def test_a_limit_that_leaves_out_nothing_truncates_nothing(db: Database) -> None:
+    """The outermost node's derivative was already reached by a shorter path: nothing is cut."""
+    ids = await register(db, {"raw": [], "a": ["raw"], "b": ["a", "raw"]})
+
+    found = await walk(db, ids["raw"], "DOWNSTREAM", depth=1)
+
+    assert hops(found) == [("a", 1), ("b", 1)]
+    assert links(found) == {("a", "raw"), ("b", "a"), ("b", "raw")}
+    assert not found.truncated
+
+
+@pytest.mark.parametrize("depth", [1, 2, 50])
+async def test_a_cycle_ends_with_the_fewest_hops(db: Database, depth: int) -> None:
+    ids = await register(db, {"a": ["b"], "b": ["a"]})
+
+    found = await walk(db, ids["a"], "UPSTREAM", depth=depth)
+
+    assert hops(found) == [("b", 1)]
+    assert links(found) == {("a", "b"), ("b", "a")}
+    assert not found.truncated
+
+
+async def test_a_longer_cycle_is_cut_only_before_it_closes(db: Database) -> None:
+    ids = await register(db, {"a": ["b"], "b": ["c"], "c": ["a"]})
+
+    assert (await walk(db, ids["a"], "UPSTREAM", depth=1)).truncated
+    closed = await walk(db, ids["a"], "UPSTREAM", depth=2)
+    assert hops(closed) == [("b", 1), ("c", 2)]
+    assert links(closed) == {("a", "b"), ("b", "c"), ("c", "a")}
+    assert not closed.truncated
+
+
+async def test_both_walks_each_way_from_the_root_not_across_siblings(db: Database) -> None:
+    ids = await register(db, {**CHAIN, "sibling": ["raw"]})
+
+    found = await walk(db, ids["sorted"], "BOTH")
+
+    assert hops(found) == [("curated", 1), ("raw", 1)]
+    assert links(found) == {("sorted", "raw"), ("curated", "sorted")}
+    assert not found.truncated
+
+
+async def test_both_is_truncated_when_either_walk_is_cut(db: Database) -> None:
+    ids = await register(db, {**CHAIN, "published": ["curated"]})
+
+    found = await walk(db, ids["sorted"], "BOTH", depth=1)
+
+    assert hops(found) == [("curated", 1), ("raw", 1)]
+    assert found.truncated
+
+
+async def test_an_input_never_registered_is_absent_and_cuts_nothing(db: Database) -> None:
+    ids = await register(db, {"raw": ["not-registered-yet"], "sorted": ["raw", "also-missing"]})
+
+    found = await walk(db, ids["sorted"], "UPSTREAM", depth=1)
+
+    assert hops(found) == [("raw", 1)]
+    assert links(found) == {("sorted", "raw")}
+    assert not found.truncated
+
+
+async def test_pending_assets_are_neither_returned_nor_walked_through(db: Database) -> None:
+    ids = await register(db, {**CHAIN, "late": ["raw"]}, pending=["sorted", "late"])
+
+    upstream = await walk(db, ids["curated"], "UPSTREAM")
+    downstream = await walk(db, ids["raw"], "DOWNSTREAM")
+    of_pending = await walk(db, ids["sorted"], "BOTH")
+
+    assert (hops(upstream), upstream.edges) == ([], [])
+    assert (hops(downstream), downstream.edges) == ([], [])
+    assert of_pending == Lineage(nodes=[], edges=[], truncated=False)
+
+
+async def test_a_node_filter_narrows_the_nodes_but_not_the_walk(db: Database) -> None:
+    ids = await register(db, CHAIN)
+
+    primaries = await walk(db, ids["curated"], "UPSTREAM", node_filter=Asset.kind == "PRIMARY")
+    derived = await walk(db, ids["curated"], "UPSTREAM", node_filter=Asset.kind == "DERIVED")
+
+    assert (hops(primaries), primaries.edges) == ([("raw", 2)], [])
+    assert (hops(derived), links(derived)) == ([("sorted", 1)], {("curated", "sorted")})
+
+
+async def test_folders_ingested_with_declared_inputs_form_the_lineage(
+    db: Database, local_store: LocalStore, vocabulary: Vocabulary, tmp_path: Path
+) -> None:
+    raw = "ecephys_655568_2022-04-26_11-48-09"
+    behavior = "behavior_655568_2022-04-26_11-48-09"
+    sorted_ = f"{raw}_sorted_2022-08-11_22-11-32"
+    curated = f"{sorted_}_curated_2022-09-01_10-00-00"
+    ingest = FolderIngest(db, local_store, vocabulary)
+    for name in (raw, behavior, sorted_):
+        await ingest(write_asset(tmp_path, name))
+    folder = write_asset(tmp_path, curated)
+    description = {"name": curated, "input_data_name": behavior, "data_level": "derived"}
+    (folder / "data_description.json").write_text(json.dumps(description))
+    await ingest(folder)
+    async with db.reader() as session:
+        root = await assets.by_name(session, curated)
+    assert root is not None
+
+    found = await walk(db, root.id, "UPSTREAM")
+
+    assert hops(found) == [(behavior, 1), (sorted_, 1), (raw, 2)]
+    assert set(found.edges) == {
+        (curated, sorted_, "curated"),
+        (curated, behavior, "curated"),
+        (sorted_, raw, "sorted"),
+    }
+
+
+def layered(size: int) -> dict[str, list[str]]:
+    """A DAG where asset i derives from assets (i - 1) // 2 and (i - 1) // 3: many paths, ~10 deep."""
+    return {
+        f"n{i:04d}": sorted({f"n{(i - 1) // 2:04d}", f"n{(i - 1) // 3:04d}"}) if i else []
+        for i in range(size)
+    }
+
+
+def fewest_hops(graph: Graph, root: str, depth: int) -> dict[str, int]:
+    """The expected answer, by breadth-first search in Python over the same graph, downstream."""
+    derivatives: dict[str, list[str]] = {}
+    for name, inputs in graph.items():
+        for input_name in inputs:
+            derivatives.setdefault(input_name, []).append(name)
+    found, frontier = {root: 0}, [root]
+    for distance in range(1, depth + 1):
+        frontier = [d for name in frontier for d in derivatives.get(name, []) if d not in found]
+        found.update((name, distance) for name in frontier)
+    del found[root]
+    return found
+
+
+@pytest.mark.parametrize("depth", [50, 4])
+async def test_a_thousand_asset_graph_takes_one_statement(db: Database, depth: int) -> None:
+    graph = layered(1000)
+    ids = await register(db, graph)
+
+    with counting_statements(db) as statements:
+        found = await walk(db, ids["n0000"], "DOWNSTREAM", depth=depth)
+
+    assert len(statements) == 1
+    assert dict(hops(found)) == fewest_hops(graph, "n0000", depth)
+    assert found.truncated == (depth == 4)
+    kept = {name for name, _ in hops(found)} | {"n0000"}
+    assert links(found) == {(name, i) for name in kept for i in graph[name] if i in kept}
+
+
+@strawberry.type
+class ProvenanceQuery:
+    """A stand-in for the Asset field the schema will carry, to serve the resolver over GraphQL."""
+
+    @strawberry.field
+    async def provenance(
+        self, info: Info, asset_id: int, direction: ProvenanceDirection, depth: int
+    ) -> ProvenanceGraph:
+        return await resolve_provenance(asset_id, info, direction, depth, None)
+
+
+QUERY = """query($id: Int!, $depth: Int!) { provenance(assetId: $id, direction: UPSTREAM, depth: $depth) {
+  truncated nodes { hops asset { name kind } } edges { source target process } } }"""
+
+
+@pytest.fixture
+async def context(db: Database, vocabulary: Vocabulary, tmp_path: Path) -> AsyncIterator[Context]:
+    settings = Settings(database_url=db.url, storage_url=str(tmp_path / "store"))
+    stores = StoreRegistry(settings)
+    yield Context.for_request(settings, db, stores, vocabulary)
+    await stores.close()
+
+
+async def test_the_resolver_serves_the_graph(db: Database, context: Context) -> None:
+    ids = await register(db, CHAIN)
+    schema = strawberry.Schema(query=ProvenanceQuery)
+
+    result = await schema.execute(QUERY, {"id": ids["curated"], "depth": 1}, context_value=context)
+
+    assert result.errors is None and result.data == {
+        "provenance": {
+            "truncated": True,
+            "nodes": [{"hops": 1, "asset": {"name": "sorted", "kind": "DERIVED"}}],
+            "edges": [{"source": "curated", "target": "sorted", "process": "curated-process"}],
+        }
+    }
+
+
+@pytest.mark.parametrize("depth", [0, 51])
+async def test_a_depth_out_of_range_is_refused(db: Database, context: Context, depth: int) -> None:
+    ids = await register(db, CHAIN)
+    schema = strawberry.Schema(query=ProvenanceQuery, extensions=[ErrorCodes])
+
+    result = await schema.execute(QUERY, {"id": ids["curated"], "depth": depth}, context_value=context)
+
+    assert result.errors is not None
+    assert result.errors[0].message == f"depth must be between 1 and 50, not {depth}"
+    assert result.errors[0].extensions == {"code": "BAD_USER_INPUT"}
