@@ -11,6 +11,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from catalog.graphql.cost import QueryCost
 from catalog.graphql.errors import ErrorCodes
 from catalog.graphql.queries import Query
 
@@ -27,6 +28,7 @@ schema = strawberry.Schema(
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        QueryCost,
     ],
 )
 

@@ -37,3 +37,22 @@ def test_a_page_costs_a_constant_number_of_statements(catalog: Catalog) -> None:
         assert len(catalog.data(PAGE, n=50)["assets"]["edges"]) == len(RECORDS)
 
     assert len(every) == len(one) <= 6, every
+
+
+def test_a_costly_query_is_refused_before_any_statement(catalog: Catalog) -> None:
+    nested = """query($n: Int) { assets(first: $n) { edges { node { name
+      files(first: 500) { edges { node { path sha256 url { url } } } } } } } }"""
+    with counting_statements(catalog) as statements:
+        body = catalog.gql(nested, n=500)
+    assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+    assert "query cost" in body["errors"][0]["message"]
+    assert statements == []
+    assert "errors" not in catalog.gql(nested, n=5)
+
+
+def test_a_deep_query_is_refused_before_any_statement(catalog: Catalog) -> None:
+    deep = "{ assets { edges { node { " + "derivedFrom { " * 12 + "name" + " }" * 12 + " } } } }"
+    with counting_statements(catalog) as statements:
+        body = catalog.gql(deep)
+    assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+    assert statements == []
