@@ -17,7 +17,7 @@ from catalog.repo import documents, files, provenance
 K = TypeVar("K")
 V = TypeVar("V")
 
-FilesKey = tuple[int, int, str | None]  # asset id, first, after path
+FilesKey = tuple[int, int, str | None, str | None]  # asset id, first, after path, path regex
 DocumentsKey = tuple[int, str | None]  # asset id, one document's name or all
 
 
@@ -66,16 +66,16 @@ def create_loaders(db: Database) -> Loaders:
         return [found.get(asset_id, {}) for asset_id, _ in keys]
 
     async def file_pages(keys: list[FilesKey]) -> list[list[File]]:
-        """Keys sharing (first, after) are answered by one statement."""
-        shapes: dict[tuple[int, str | None], list[int]] = {}
-        for asset_id, first, after in keys:
-            shapes.setdefault((first, after), []).append(asset_id)
+        """Keys sharing (first, after, regex) are answered by one statement."""
+        shapes: dict[tuple[int, str | None, str | None], list[int]] = {}
+        for asset_id, first, after, regex in keys:
+            shapes.setdefault((first, after, regex), []).append(asset_id)
         found: dict[FilesKey, list[File]] = {}
         async with db.reader() as session:
-            for (first, after), ids in shapes.items():
-                pages = await files.page_by_asset(session, ids, first, after)
+            for (first, after, regex), ids in shapes.items():
+                pages = await files.page_by_asset(session, db.dialect, ids, first, after, regex)
                 for asset_id in ids:
-                    found[(asset_id, first, after)] = pages.get(asset_id, [])
+                    found[(asset_id, first, after, regex)] = pages.get(asset_id, [])
         return [found[key] for key in keys]
 
     return Loaders(

@@ -9,6 +9,7 @@ from typing import cast
 import strawberry
 from strawberry.scalars import JSON
 
+from catalog.conventions.globs import glob_to_regex
 from catalog.conventions.paths import parse_path, values_at
 from catalog.db import models
 from catalog.errors import Invalid
@@ -200,11 +201,14 @@ class Asset:
         node_filter = where_clause(info, filter) if filter is not None else None
         return await resolve_provenance(self.row.id, info, direction, depth, node_filter)
 
-    @strawberry.field
-    async def files(self, info: Info, first: int | None = 50, after: str | None = None) -> FileConnection:
+    @strawberry.field(description="Its files in path order; pathGlob: *, **, ?, [abc] (no / = any folder).")
+    async def files(
+        self, info: Info, first: int | None = 50, after: str | None = None, path_glob: str | None = None
+    ) -> FileConnection:
         size = page_size(first)
         after_path = str(decode_cursor(after)[0]) if after else None
-        rows = await info.context.loaders.files_by_asset.load((self.row.id, size + 1, after_path))
+        regex = glob_to_regex(path_glob) if path_glob else None
+        rows = await info.context.loaders.files_by_asset.load((self.row.id, size + 1, after_path, regex))
         edges = [
             FileEdge(cursor=encode_cursor([row.path]), node=File(row=row, store_url=self.row.store_url))
             for row in rows[:size]

@@ -41,13 +41,20 @@ async def add(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
 
 
 async def page_by_asset(
-    session: AsyncSession, asset_ids: Sequence[int], first: int, after_path: str | None = None
+    session: AsyncSession,
+    dialect: str,
+    asset_ids: Sequence[int],
+    first: int,
+    after_path: str | None = None,
+    path_regex: str | None = None,
 ) -> dict[int, list[File]]:
-    """Up to ``first`` files of each asset in path order after a path: one statement, the
-    window function keeps only each asset's first rows in SQL."""
+    """Up to ``first`` files of each asset in path order after a path (optionally only paths
+    matching a regex): one statement, the window function keeps each asset's first rows in SQL."""
     condition: list[ColumnElement[bool]] = [File.asset_id.in_(asset_ids)]
     if after_path is not None:
         condition.append(File.path > after_path)
+    if path_regex is not None:
+        condition.append(matches(dialect, File.path, path_regex))
     position = func.row_number().over(partition_by=File.asset_id, order_by=File.path).label("position")
     ranked = select(File.id, position).where(*condition).subquery()
     query = (
