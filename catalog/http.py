@@ -1,15 +1,17 @@
 """Downloads for plain HTTP clients: a manifest of signed URLs, and a stable link per file.
 
 ``GET /manifest`` lists the files of the assets a filter selects (the GraphQL ``AssetFilter``
-as JSON) for ``wget``, ``aria2c`` or a script; ``GET /download/{asset}/{path}`` is a link that
-can be shared or written down, and redirects to a fresh signed URL on every visit. Refusals
-are one line of plain text with the status of the domain error."""
+as JSON) with signed URLs: TSV for scripts, JSON, or an ``aria2c -i`` input file that keeps
+the folder layout and checks hashes. ``GET /download/{asset}/{path}`` is a link that can be
+shared or written down: it redirects to a fresh signed URL on every visit. Refusals are one
+line of plain text with the status of the domain error."""
 
 from __future__ import annotations
 
 import dataclasses
 import enum
 import json
+import re
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from types import NoneType, UnionType
@@ -39,13 +41,14 @@ MAX_FILTER_CHARS = 16 * 1024
 TSV_HEADER = "# url\tasset/path\tsize\tsha256\n"
 _PARAMETERS = ("filter", "pathGlob", "expiresIn", "format")
 _LINES_PER_CHUNK = 1000
+_INTEGER = re.compile(r"-?[0-9]{1,12}")
 _TSV_ESCAPES = str.maketrans({"\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def manifest_endpoint(
     settings: Settings, db: Database, stores: StoreRegistry, vocabulary: Vocabulary
 ) -> Endpoint:
-    """``GET /manifest?filter=&pathGlob=&expiresIn=&format=tsv|json``: streams every matching file."""
+    """``GET /manifest?filter=&pathGlob=&expiresIn=&format=tsv|json|aria2``: streams every matching file."""
 
     async def manifest(request: Request) -> Response:
         params = request.query_params
@@ -67,7 +70,7 @@ def manifest_endpoint(
                 expires_in=expires_in,
             )
         except CatalogError as error:
-            return refusal(error)
+            return _refusal(error)
         return StreamingResponse(
             render(entries, truncated),
             media_type=media_type,
@@ -91,13 +94,13 @@ def download_endpoint(settings: Settings, db: Database, stores: StoreRegistry) -
         try:
             url = await manifests.file_url(db, stores, asset, path, expires_in=expires_in)
         except CatalogError as error:
-            return refusal(error)
+            return _refusal(error)
         return RedirectResponse(url, status_code=302, headers={"Cache-Control": "no-store"})
 
     return download
 
 
-def refusal(error: CatalogError) -> Response:
+def _refusal(error: CatalogError) -> Response:
     return PlainTextResponse(" ".join(error.message.split()), status_code=error.http_status)
 
 
@@ -197,7 +200,7 @@ def _camel(name: str) -> str:
 def _integer(text: str | None, default: int) -> int:
     if text is None:
         return default
-    if not text.lstrip("-").isdigit() or len(text) > 12:
+    if not _INTEGER.fullmatch(text):
         raise Invalid(f"expiresIn must be a whole number of seconds, not {text!r}")
     return int(text)
 
@@ -205,18 +208,37 @@ def _integer(text: str | None, default: int) -> int:
 def _format(text: str | None) -> str:
     name = text or "tsv"
     if name not in _FORMATS:
-        raise Invalid(f"format must be tsv or json, not {name!r}")
+        raise Invalid(f"format must be one of {', '.join(_FORMATS)}, not {name!r}")
     return name
 
 
 def _tsv(entries: list[ManifestEntry], truncated: bool) -> Iterator[str]:
-    """A line per file: what ``cut -f1 | wget -i -`` and shell loops read; ``#`` lines are comments."""
+    """A line per file, for scripts (``cut -f1``, ``while IFS=$'\\t' read -r url path size sha256``).
+
+    Not for ``wget -i`` as is: wget takes a whole line for a URL, tabs and all."""
     yield TSV_HEADER
     for chunk in _chunks(entries):
         yield "".join(
             f"{e.url}\t{_tsv_field(e.asset)}/{_tsv_field(e.path)}\t{e.size}\t{e.sha256 or ''}\n"
             for e in chunk
         )
+    yield from _truncation(entries, truncated)
+
+
+def _aria2(entries: list[ManifestEntry], truncated: bool) -> Iterator[str]:
+    """An ``aria2c -i`` input file: each URL, then options saving it as ``asset/path`` and
+    checking its SHA-256 (aria2c would otherwise name every file after its URL: raw.bin, raw.1.bin...)."""
+    yield "# aria2c -i this-file: saves each file as asset/path and checks its sha256\n"
+    for chunk in _chunks(entries):
+        yield "".join(
+            f"{e.url}\n  out={_tsv_field(e.asset)}/{_tsv_field(e.path)}\n"
+            + (f"  checksum=sha-256={e.sha256}\n" if e.sha256 else "")
+            for e in chunk
+        )
+    yield from _truncation(entries, truncated)
+
+
+def _truncation(entries: list[ManifestEntry], truncated: bool) -> Iterator[str]:
     if truncated:
         yield f"# truncated: more than {len(entries)} files matched; narrow the filter or pathGlob\n"
 
@@ -244,4 +266,5 @@ _Render = Callable[[list[ManifestEntry], bool], Iterable[str]]
 _FORMATS: Mapping[str, tuple[_Render, str]] = {
     "tsv": (_tsv, "text/tab-separated-values"),
     "json": (_json, "application/json"),
+    "aria2": (_aria2, "text/plain"),
 }

@@ -128,7 +128,6 @@ async def s3_store(s3_bucket: tuple[str, str]) -> AsyncIterator[S3Store]:
         "us-east-1",
         multipart_threshold=MIN_PART,
         multipart_chunk_size=MIN_PART,
-        copy_part_size=MIN_PART,
     )
     yield store
     await store.close()

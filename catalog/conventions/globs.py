@@ -40,13 +40,16 @@ def glob_to_regex(pattern: str) -> str:
 
 def _segments(pattern: str) -> list[str]:
     """The pattern's segments, with the implied leading or trailing ``**`` made explicit."""
-    if "/" not in pattern:
-        pattern = f"{_ANY_FOLDERS}/{pattern}"
-    elif pattern.endswith("/"):
-        pattern += _ANY_FOLDERS
-    segments = pattern.removeprefix("/").split("/")
+    glob = pattern
+    if "/" not in glob:
+        glob = f"{_ANY_FOLDERS}/{glob}"
+    elif glob.endswith("/"):
+        glob += _ANY_FOLDERS
+    segments = glob.removeprefix("/").split("/")
     if any(not segment or ("**" in segment and segment != _ANY_FOLDERS) for segment in segments):
-        raise Invalid(f"invalid path glob {pattern!r}: no empty segments, and ** only as one (a/**/b)")
+        raise Invalid(
+            f"invalid path glob {pattern!r}: ** only as a whole segment (a/**/b), no empty segments"
+        )
     return segments
 
 
@@ -104,16 +107,16 @@ def _pieces(segment: str) -> list[str]:
     return pieces
 
 
-def _bracket(chunk: str, start: int) -> tuple[str, int] | None:
+def _bracket(segment: str, start: int) -> tuple[str, int] | None:
     """``[...]`` at ``start`` as a regex set and the index after it; None when unclosed (a literal ``[``).
 
     A ``]`` first in the set is a member; ``!`` or ``^`` first negates it (never matching ``/``)."""
-    negated = chunk.startswith(("[!", "[^"), start)
+    negated = segment.startswith(("[!", "[^"), start)
     first = start + (2 if negated else 1)
-    end = chunk.find("]", first + 1)
-    if first >= len(chunk) or end < 0:
+    end = segment.find("]", first + 1)
+    if first >= len(segment) or end < 0:
         return None
-    members = chunk[first:end]
+    members = segment[first:end]
     body, i = [], 0
     while i < len(members):
         if i + 2 < len(members) and members[i + 1] == "-":

@@ -5,6 +5,7 @@ gets JSON text and ISO strings, with timestamps normalised to UTC on the way in.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,6 +16,16 @@ from sqlalchemy.types import TypeDecorator
 
 JSONDocument = JSON().with_variant(JSONB(), "postgresql")
 """A whole JSON document: JSONB on PostgreSQL (indexable, path-queryable), JSON text on SQLite."""
+
+
+class JSONText(str):
+    """A document already encoded as JSON: written as is, not encoded a second time."""
+
+
+def serialize_json(value: Any) -> str:
+    """The engines' JSON serializer: passes JSONText through, encodes anything else."""
+    return value if isinstance(value, JSONText) else json.dumps(value, ensure_ascii=False)
+
 
 BigIntId = BigInteger().with_variant(Integer(), "sqlite")
 """A 64-bit surrogate key; SQLite only auto-increments a column declared INTEGER."""

@@ -93,7 +93,9 @@ async def insert_ready(session: AsyncSession, rows: Sequence[dict[str, Any]]) ->
     if not rows:
         return {}
     result = await session.execute(
-        insert(Asset).returning(Asset.id, Asset.name), [dict(row, state=AssetState.READY) for row in rows]
+        # render_nulls: one multi-row INSERT, not one per pattern of missing values
+        insert(Asset).returning(Asset.id, Asset.name).execution_options(render_nulls=True),
+        [dict(row, state=AssetState.READY) for row in rows],
     )
     return {name: asset_id for asset_id, name in result}
 

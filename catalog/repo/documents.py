@@ -32,7 +32,7 @@ async def add_first_versions(
         for document, content in documents.items()
     ]
     if rows:
-        await session.execute(insert(MetadataDocument), rows)
+        await session.execute(insert(MetadataDocument).execution_options(render_nulls=True), rows)
 
 
 async def current(

@@ -32,7 +32,7 @@ async def add(session: AsyncSession, edges: Sequence[tuple[int, str, str, str | 
     """(derived id, input name, source, input location) rows."""
     if edges:
         await session.execute(
-            insert(ProvenanceEdge),
+            insert(ProvenanceEdge).execution_options(render_nulls=True),
             [
                 {"derived_id": d, "input_name": n, "source": s, "input_location": loc}
                 for d, n, s, loc in edges

@@ -15,6 +15,7 @@ from typing import Any
 from catalog.conventions.metadata import Extracted, extract
 from catalog.conventions.modalities import Vocabulary
 from catalog.conventions.names import AssetKind, AssetName, is_valid_name, parse_name
+from catalog.db.types import JSONText
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,7 @@ class Description:
     name: AssetName
     fields: dict[str, Any]
     documents: dict[str, Any]
+    encoded: dict[str, JSONText]  # each document as canonical JSON, encoded once
     schema_versions: dict[str, str]
     modalities: list[str]
     edges: list[Edge]
@@ -38,10 +40,19 @@ class Description:
     warnings: list[str] = field(default_factory=list)
 
 
-def metadata_digest(documents: Mapping[str, Any]) -> str:
-    """A content hash of all documents: equal digests mean identical metadata."""
-    canonical = json.dumps(documents, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+def encode(documents: Mapping[str, Any]) -> dict[str, JSONText]:
+    """Each document as canonical JSON (sorted keys, compact): stored and hashed as is."""
+    return {
+        name: JSONText(json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
+        for name, content in documents.items()
+    }
+
+
+def metadata_digest(encoded: Mapping[str, str]) -> str:
+    """A content hash of all documents (their canonical JSON as one object): equal digests mean
+    identical metadata."""
+    members = ",".join(f"{json.dumps(name, ensure_ascii=False)}:{encoded[name]}" for name in sorted(encoded))
+    return hashlib.sha256(f"{{{members}}}".encode()).hexdigest()
 
 
 def describe(name: str, documents: Mapping[str, Any], vocabulary: Vocabulary) -> Description:
@@ -56,14 +67,16 @@ def describe(name: str, documents: Mapping[str, Any], vocabulary: Vocabulary) ->
     if facts.name and facts.name != name:
         warnings.append(f"data_description.name: {facts.name!r} differs from the asset name")
     fields = _fields(parsed, facts, warnings)
+    encoded = encode(documents)
     return Description(
         name=parsed,
         fields=fields,
         documents=dict(documents),
+        encoded=encoded,
         schema_versions=dict(facts.schema_versions),
         modalities=modalities,
         edges=edges,
-        digest=metadata_digest(documents),
+        digest=metadata_digest(encoded),
         warnings=warnings,
     )
 

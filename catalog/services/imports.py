@@ -4,6 +4,7 @@ JSON lines): how a lab moves an existing catalog over. Data stays where the reco
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -70,18 +71,33 @@ class RecordImport:
         self.batch_size = batch_size
 
     async def __call__(self, records: Iterable[Record]) -> RegistrationReport:
+        """Batches are read and described in a worker thread while the previous one is written:
+        the database works while Python parses (one write in flight keeps the order)."""
         result = RegistrationReport()
+        source = iter(records)
+        writing: asyncio.Task[None] | None = None
+        try:
+            while batch := await asyncio.to_thread(self._next_batch, source, result.errors):
+                if writing is not None:
+                    await writing
+                writing = asyncio.create_task(self._register(batch, result))
+        finally:
+            if writing is not None:
+                await writing
+        return result
+
+    def _next_batch(
+        self, source: Iterator[Record], errors: list[str]
+    ) -> list[tuple[Record, Description, str | None]]:
         batch: list[tuple[Record, Description, str | None]] = []
-        for record in records:
+        for record in source:
             try:
                 batch.append((record, *self._describe(record)))
             except CatalogError as error:
-                result.errors.append(f"{record.origin}: {error.message}")
+                errors.append(f"{record.origin}: {error.message}")
             if len(batch) >= self.batch_size:
-                await self._register(batch, result)
-                batch = []
-        await self._register(batch, result)
-        return result
+                break
+        return batch
 
     def _describe(self, record: Record) -> tuple[Description, str | None]:
         content = record.content

@@ -48,7 +48,7 @@ async def write_related(
 ) -> None:
     """Documents (version 1), modalities and provenance edges of newly registered assets."""
     await documents.add_first_versions(
-        session, [(asset_id, d.documents, d.schema_versions) for asset_id, d in described], recorded_at
+        session, [(asset_id, d.encoded, d.schema_versions) for asset_id, d in described], recorded_at
     )
     await assets.set_modalities(
         session, [(asset_id, modality) for asset_id, d in described for modality in d.modalities]

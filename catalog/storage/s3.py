@@ -33,8 +33,6 @@ from catalog.storage.base import (
 from catalog.storage.sigv4 import Credentials, SigV4Presigner, aws_endpoint
 
 MAX_PARTS = 10_000
-COPY_PART_SIZE = 5 * 1024**3
-"""S3's largest part, and so the largest piece one server-side copy request can move."""
 
 _CONFIG = AioConfig(
     signature_version="s3v4",
@@ -62,7 +60,6 @@ class S3Store:
         *,
         multipart_threshold: int = 16 * 1024 * 1024,
         multipart_chunk_size: int = 16 * 1024 * 1024,
-        copy_part_size: int = COPY_PART_SIZE,
         credentials: Credentials | None = None,
     ) -> None:
         self.bucket = bucket
@@ -72,7 +69,6 @@ class S3Store:
         self._endpoint_url = endpoint_url
         self._threshold = multipart_threshold
         self._chunk_size = multipart_chunk_size
-        self._copy_part_size = copy_part_size
         credentials = credentials or credentials_from_env()
         self._session = aioboto3.Session(
             aws_access_key_id=credentials.access_key,
@@ -178,9 +174,11 @@ class S3Store:
         return self._client
 
     async def _put_multipart(self, key: str, source: Path, *, part_size: int) -> StoredObject:
-        """Read, hash and upload part by part, then record the hash, known only at the end.
+        """Read, hash and upload part by part, in one pass over the file.
 
-        Parts grow beyond the configured size only when a file would need over 10,000."""
+        The hash is known only at the end, when S3 no longer takes metadata: the catalog keeps
+        it (copying the object onto itself to label it would write every byte twice). Parts
+        grow beyond the configured size only when a file would need over 10,000."""
         name = self._name(key)
         client = await self._s3()
         digest, size = hashlib.sha256(), 0
@@ -190,41 +188,20 @@ class S3Store:
                 while chunk := await asyncio.to_thread(_read_hashed, handle, digest, part_size):
                     size += len(chunk)
                     await upload.upload_part(chunk)
-        stored = StoredObject(key, size, digest.hexdigest())
-        await self._record_sha256(client, name, upload.etag, stored)
-        return stored
-
-    async def _record_sha256(self, client: S3Client, name: str, etag: str, stored: StoredObject) -> None:
-        """Copy the object onto itself, server-side, with the hash as metadata.
-
-        S3 takes metadata only when an object is written, and the hash is known only
-        after the upload. One copy request moves at most 5 GiB, hence the parts; the ETag
-        guard keeps us from labelling an object another writer replaced meanwhile."""
-        step = self._copy_part_size
-        async with _MultipartUpload(client, self.bucket, name, metadata={"sha256": stored.sha256}) as copy:
-            await asyncio.gather(
-                *(
-                    copy.copy_part(number, first, min(first + step, stored.size) - 1, etag)
-                    for number, first in enumerate(range(0, stored.size, step), 1)
-                )
-            )
+        return StoredObject(key, size, digest.hexdigest())
 
 
 class _MultipartUpload:
     """One multipart upload as ``async with``: completed when the block succeeds, else aborted."""
 
-    def __init__(
-        self, client: S3Client, bucket: str, key: str, metadata: dict[str, str] | None = None
-    ) -> None:
+    def __init__(self, client: S3Client, bucket: str, key: str) -> None:
         self._client = client
         self._target = {"Bucket": bucket, "Key": key}
-        self._metadata = metadata or {}
         self._upload_id = ""
         self._etags: dict[int, str] = {}
-        self.etag = ""
 
     async def __aenter__(self) -> _MultipartUpload:
-        upload = await self._client.create_multipart_upload(**self._target, Metadata=self._metadata)
+        upload = await self._client.create_multipart_upload(**self._target)
         self._upload_id = upload["UploadId"]
         return self
 
@@ -233,13 +210,12 @@ class _MultipartUpload:
             await self._abort()
             return
         try:
-            completed = await self._client.complete_multipart_upload(
+            await self._client.complete_multipart_upload(
                 **self._target, UploadId=self._upload_id, MultipartUpload={"Parts": self._parts()}
             )
         except BaseException:
             await self._abort()
             raise
-        self.etag = completed["ETag"]
 
     async def upload_part(self, body: bytes) -> None:
         number = len(self._etags) + 1
@@ -247,17 +223,6 @@ class _MultipartUpload:
             **self._target, UploadId=self._upload_id, PartNumber=number, Body=body
         )
         self._etags[number] = response["ETag"]
-
-    async def copy_part(self, number: int, first: int, last: int, if_match: str) -> None:
-        response = await self._client.upload_part_copy(
-            **self._target,
-            UploadId=self._upload_id,
-            PartNumber=number,
-            CopySource=self._target,
-            CopySourceRange=f"bytes={first}-{last}",
-            CopySourceIfMatch=if_match,
-        )
-        self._etags[number] = response["CopyPartResult"]["ETag"]
 
     def _parts(self) -> list[dict[str, Any]]:
         return [{"PartNumber": number, "ETag": etag} for number, etag in sorted(self._etags.items())]

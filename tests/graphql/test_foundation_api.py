@@ -86,9 +86,11 @@ def test_an_abusive_query_is_refused_before_execution(catalog: Catalog) -> None:
 def test_a_path_glob_narrows_the_files_listed(catalog: Catalog) -> None:
     name = RECORDS[0]
     query = "query($n: String!, $g: String) { asset(name: $n) { files(first: 100, pathGlob: $g) { edges { node { path } } } } }"
-    listed = lambda glob: [
-        e["node"]["path"] for e in catalog.data(query, n=name, g=glob)["asset"]["files"]["edges"]
-    ]  # noqa: E731
+
+    def listed(glob: str | None) -> list[str]:
+        edges = catalog.data(query, n=name, g=glob)["asset"]["files"]["edges"]
+        return [e["node"]["path"] for e in edges]
+
     every = listed(None)
     assert listed("*.json") == [p for p in every if p.endswith(".json")]
     assert listed("data/*") == [p for p in every if p.startswith("data/")]
