@@ -20,6 +20,7 @@ from catalog.db.migrate import ensure_schema
 from catalog.downloads import local_file_endpoint
 from catalog.graphql.context import Context
 from catalog.graphql.schema import schema
+from catalog.http import download_endpoint, manifest_endpoint
 from catalog.storage.local import LocalStore
 from catalog.storage.registry import StoreRegistry
 
@@ -39,7 +40,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
     db = Database(settings.database_url)
     stores = StoreRegistry(settings)
-    graphql = CatalogGraphQL(settings, db, stores, Vocabulary(settings.extra_modalities))
+    vocabulary = Vocabulary(settings.extra_modalities)
+    graphql = CatalogGraphQL(settings, db, stores, vocabulary)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -54,6 +56,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes: list[Any] = [
         Route("/graphql", graphql, methods=["GET", "POST"]),
         Route("/healthz", healthz),
+        Route("/manifest", manifest_endpoint(settings, db, stores, vocabulary)),
+        Route("/download/{asset}/{path:path}", download_endpoint(settings, db, stores)),
     ]
     if isinstance(stores.default, LocalStore):
         routes.append(

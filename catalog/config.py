@@ -33,7 +33,12 @@ class Settings(BaseSettings):
     s3_region: str = "us-east-1"
     public_url: str = Field(default="http://127.0.0.1:8000", description="the base URL clients reach")
     secret_key: str = Field(default="change-me", description="signs local download URLs")
-    max_url_expiry: int = Field(default=7 * 24 * 3600, description="cap on presigned URL lifetimes (s)")
+    max_url_expiry: int = Field(
+        default=7 * 24 * 3600,
+        ge=1,
+        le=7 * 24 * 3600,
+        description="cap on presigned URL lifetimes (s); SigV4 allows 7 days",
+    )
     extra_modalities: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="a lab's own modality terms, comma-separated"
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, column, exists, false, func, literal, or_, select
@@ -138,14 +139,9 @@ def regexp(pattern: str, text: str | None) -> bool:
     return text is not None and _compiled(pattern).search(text) is not None
 
 
-_CACHE: dict[str, re.Pattern[str]] = {}
-
-
+@lru_cache(maxsize=512)
 def _compiled(pattern: str) -> re.Pattern[str]:
-    found = _CACHE.get(pattern)
-    if found is None:
-        found = _CACHE.setdefault(pattern, re.compile(pattern))
-    return found
+    return re.compile(pattern)
 
 
 def values(

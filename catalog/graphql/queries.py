@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement
 from catalog.graphql.context import Info
 from catalog.graphql.facets import Facet, FacetField, MetadataPath, resolve_facets
 from catalog.graphql.inputs import AssetFilter, AssetOrder, to_orders, where_clause
+from catalog.graphql.manifests import Manifest, resolve_manifest
 from catalog.graphql.pagination import decode_cursor, encode_cursor, page_size
 from catalog.graphql.types import Asset, AssetEdge, PageInfo
 from catalog.repo import assets
@@ -63,6 +64,15 @@ class Query:
             ),
             where=where,
         )
+
+    @strawberry.field(
+        description="Every file of the matching assets (optionally only paths matching a glob) with a "
+        "signed URL, size and sha256; /manifest streams the same as TSV, JSON or an aria2c input file."
+    )
+    async def download_manifest(
+        self, info: Info, filter: AssetFilter, path_glob: str | None = None, expires_in: int | None = None
+    ) -> Manifest:
+        return await resolve_manifest(info, filter, path_glob, expires_in)
 
     @strawberry.field(description="Counts per value of each dimension; each facet ignores its own filter.")
     async def facets(

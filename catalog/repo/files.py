@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, func, insert, select
@@ -69,22 +70,34 @@ async def page_by_asset(
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """One file of a manifest: plain columns, no ORM object (a manifest may list 100,000)."""
+
+    asset: str
+    store_url: str | None
+    path: str
+    size: int
+    sha256: str | None
+    key: str
+
+
 async def matching(
     session: AsyncSession, where: ColumnElement[bool], path_regex: str | None, limit: int
-) -> list[tuple[str, str | None, File]]:
-    """(asset name, store URL, file) of the files of visible assets matching ``where`` whose
-    path matches ``path_regex``, by asset name then path: one statement for a whole manifest."""
+) -> list[Listed]:
+    """Files of visible assets matching ``where`` whose path matches ``path_regex``, by asset
+    name then path: one statement for a whole manifest."""
     query = (
         visible()
         .join(File, File.asset_id == Asset.id)
         .where(where)
-        .with_only_columns(Asset.name, Asset.store_url, File)
+        .with_only_columns(Asset.name, Asset.store_url, File.path, File.size, File.sha256, File.key)
         .order_by(Asset.name, File.path)
         .limit(limit)
     )
     if path_regex is not None:
         query = query.where(matches(session.get_bind().dialect.name, File.path, path_regex))
-    return [(name, store_url, row) for name, store_url, row in await session.execute(query)]
+    return [Listed(*row) for row in await session.execute(query)]
 
 
 async def one(session: AsyncSession, asset_name: str, path: str) -> tuple[str | None, File] | None:

@@ -49,11 +49,13 @@ async def manifest(
     async with db.reader() as session:
         rows = await files.matching(session, where, regex, limit + 1)
     presigners: dict[str | None, Callable[[str, int], str]] = {
-        store_url: stores.for_url(store_url).presign_get for store_url in {url for _, url, _ in rows}
+        store_url: stores.for_url(store_url).presign_get for store_url in {row.store_url for row in rows}
     }
     entries = [
-        ManifestEntry(asset, row.path, row.size, row.sha256, presigners[store_url](row.key, expires_in))
-        for asset, store_url, row in rows[:limit]
+        ManifestEntry(
+            row.asset, row.path, row.size, row.sha256, presigners[row.store_url](row.key, expires_in)
+        )
+        for row in rows[:limit]
     ]
     return entries, expires_at, len(rows) > limit
 
