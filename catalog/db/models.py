@@ -13,6 +13,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
+    Double,
     ForeignKey,
     Index,
     Integer,
@@ -65,14 +66,15 @@ class Asset(Base):
     data_level: Mapped[str | None] = mapped_column(String(64))
     acquired_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     acquired_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    instrument_id: Mapped[str | None] = mapped_column(String(512))
-    session_type: Mapped[str | None] = mapped_column(String(512))
+    instrument_id: Mapped[str | None] = mapped_column(String(512), index=True)
+    session_type: Mapped[str | None] = mapped_column(String(512), index=True)
     qc_status: Mapped[str | None] = mapped_column(String(16))
     process_label: Mapped[str | None] = mapped_column(String(255))
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     processed_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
     store_url: Mapped[str | None] = mapped_column(String(1024))
     location: Mapped[str | None] = mapped_column(String(2048))
+    location_prefix: Mapped[str | None] = mapped_column(String(2048), index=True)
     file_count: Mapped[int] = mapped_column(Integer, default=0)
     total_size: Mapped[int] = mapped_column(BigInteger, default=0)
     metadata_digest: Mapped[str | None] = mapped_column(String(64))
@@ -80,6 +82,10 @@ class Asset(Base):
     claim_token: Mapped[str | None] = mapped_column(String(64))
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # Measures derived at registration (see catalog.services.describe.measures)
+    acquisition_duration: Mapped[float | None] = mapped_column(Double, index=True)  # seconds
+    subject_age_at_acquisition: Mapped[int | None] = mapped_column(Integer, index=True)  # days
+    processing_duration: Mapped[float | None] = mapped_column(Double, index=True)  # seconds
 
     __table_args__ = (Index(None, "state", "registered_at"),)
 
@@ -91,6 +97,29 @@ class AssetModality(Base):
         BigIntId, ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True
     )
     abbreviation: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+
+
+class TermKind:
+    """The multi-valued dimensions kept one row per value in ``asset_terms``."""
+
+    INVESTIGATOR = "investigator"
+    EXPERIMENTER = "experimenter"
+    FUNDING = "funding"
+
+
+class AssetTerm(Base):
+    """One value of a multi-valued dimension of an asset (the JSON lists on ``assets`` as
+    rows), so that filters and facets over them are plain indexed joins on both dialects."""
+
+    __tablename__ = "asset_terms"
+
+    asset_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    value: Mapped[str] = mapped_column(String(512), primary_key=True)
+
+    __table_args__ = (Index(None, "kind", "value"),)
 
 
 class MetadataDocument(Base):

@@ -27,9 +27,29 @@ class FacetField(enum.Enum):
     KIND = "KIND"
     YEAR = "YEAR"
     QC_STATUS = "QC_STATUS"
+    MONTH = "MONTH"
+    INVESTIGATOR = "INVESTIGATOR"
+    EXPERIMENTER = "EXPERIMENTER"
+    FUNDING = "FUNDING"
+    INSTRUMENT = "INSTRUMENT"
+    LOCATION = "LOCATION"
 
 
 assert {f.value for f in FacetField} == set(facets.FACETS), "every facet the repo counts is exposed"
+
+
+@strawberry.enum(description="What a count counts.")
+class CountUnit(enum.Enum):
+    ASSETS = "ASSETS"
+    SUBJECTS = strawberry.enum_value(
+        "SUBJECTS", description="Distinct subjects; assets without one are not counted."
+    )
+    ELEMENTS = strawberry.enum_value(
+        "ELEMENTS", description="Elements of aggregated values (not for facets)."
+    )
+
+
+assert {CountUnit.ASSETS.value, CountUnit.SUBJECTS.value} == set(facets.COUNTED)
 
 
 @strawberry.input(description="A field of a metadata document, by a dot path that crosses arrays.")
@@ -56,9 +76,12 @@ async def resolve_facets(
     fields: list[FacetField] | None,
     metadata_fields: list[MetadataPath] | None,
     limit: int,
+    unit: CountUnit = CountUnit.ASSETS,
 ) -> list[Facet]:
     if not 0 < limit <= MAX_VALUES:
         raise Invalid(f"limit must be between 1 and {MAX_VALUES}")
+    if unit.value not in facets.COUNTED:
+        raise Invalid(f"facets count {' or '.join(facets.COUNTED)}, not {unit.value}")
     dialect = info.context.db.dialect
     base = to_filter(spec, info.context.vocabulary) or filters.AssetFilter()
     if fields is None and metadata_fields is None:
@@ -67,11 +90,13 @@ async def resolve_facets(
     async with info.context.db.reader() as session:
         for field in fields or []:
             where = filters.condition(dialect, base.without(*facets.FILTER_FIELDS[field.value]))
-            counts = await facets.counts(session, dialect, field.value, where, limit)
+            counts = await facets.counts(session, dialect, field.value, where, limit, unit.value)
             found.append(Facet(field=field.value, values=[FacetValue(value=v, count=n) for v, n in counts]))
         where = filters.condition(dialect, base)
         for item in metadata_fields or []:
-            counts = await facets.metadata_counts(session, dialect, item.document, item.path, where, limit)
+            counts = await facets.metadata_counts(
+                session, dialect, item.document, item.path, where, limit, unit.value
+            )
             values = [FacetValue(value=v, count=n) for v, n in counts]
             found.append(Facet(field=f"{item.document}:{item.path}", values=values))
     return found

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import enum
+import math
 from datetime import datetime
+from typing import Any
 
 import strawberry
 from sqlalchemy import ColumnElement
@@ -29,15 +31,30 @@ class PredicateOp(enum.Enum):
     GTE = "GTE"
     IN = "IN"
     CONTAINS = "CONTAINS"
+    ICONTAINS = "ICONTAINS"
+    MATCHES = "MATCHES"
     EXISTS = "EXISTS"
+    LENGTH_EQ = "LENGTH_EQ"
+    LENGTH_GT = "LENGTH_GT"
+    LENGTH_LT = "LENGTH_LT"
+
+
+@strawberry.input(description="One condition of an elementMatch, its path read from the element.")
+class ElementPredicate:
+    path: str = strawberry.field(description="e.g. injection_volume, channel.laser_power")
+    op: PredicateOp
+    value: JSON | None = None
 
 
 @strawberry.input(description="Any field of any metadata document, by a dot path that crosses arrays.")
 class MetadataPredicate:
     document: str = strawberry.field(description="e.g. subject, acquisition, session, procedures")
     path: str = strawberry.field(description="e.g. tiles.channel.laser_power")
-    op: PredicateOp
+    op: PredicateOp | None = strawberry.field(default=None, description="Omitted with elementMatch.")
     value: JSON | None = None
+    element_match: list[ElementPredicate] | None = strawberry.field(
+        default=None, description="Conditions that must all hold on one element the path reaches."
+    )
 
 
 @strawberry.input(description="Conditions that must all hold; and/or/not combine filters.")
@@ -58,6 +75,31 @@ class AssetFilter:
     process_label: str | None = None
     acquired_after: datetime | None = None
     acquired_before: datetime | None = None
+    investigator: str | None = None
+    experimenter: str | None = None
+    funding: str | None = None
+    session_type: str | None = None
+    instrument_id: str | None = None
+    location: str | None = strawberry.field(
+        default=None,
+        description="This location or any below it, by whole segments (e.g. s3://aind-open-data).",
+    )
+    registered_after: datetime | None = None
+    registered_before: datetime | None = None
+    acquisition_duration_min: float | None = strawberry.field(default=None, description="Seconds, inclusive.")
+    acquisition_duration_max: float | None = strawberry.field(default=None, description="Seconds, inclusive.")
+    subject_age_at_acquisition_min: int | None = strawberry.field(
+        default=None, description="Days, inclusive."
+    )
+    subject_age_at_acquisition_max: int | None = strawberry.field(
+        default=None, description="Days, inclusive."
+    )
+    processing_duration_min: float | None = strawberry.field(default=None, description="Seconds, inclusive.")
+    processing_duration_max: float | None = strawberry.field(default=None, description="Seconds, inclusive.")
+    file_count_min: int | None = None
+    file_count_max: int | None = None
+    total_size_min: float | None = strawberry.field(default=None, description="Bytes, inclusive.")
+    total_size_max: float | None = strawberry.field(default=None, description="Bytes, inclusive.")
     derived_from: str | None = strawberry.field(default=None, description="Derived directly from this asset.")
     metadata: list[MetadataPredicate] | None = None
     and_: list[AssetFilter] | None = strawberry.field(default=None, name="and")
@@ -78,6 +120,9 @@ class AssetOrderField(enum.Enum):
     QC_STATUS = "QC_STATUS"
     FILE_COUNT = "FILE_COUNT"
     TOTAL_SIZE = "TOTAL_SIZE"
+    ACQUISITION_DURATION = "ACQUISITION_DURATION"
+    SUBJECT_AGE_AT_ACQUISITION = "SUBJECT_AGE_AT_ACQUISITION"
+    PROCESSING_DURATION = "PROCESSING_DURATION"
 
 
 assert {f.value for f in AssetOrderField} == set(ORDERABLE), "every orderable column is exposed"
@@ -129,9 +174,25 @@ def to_filter(
         process_label=spec.process_label,
         acquired_after=spec.acquired_after,
         acquired_before=spec.acquired_before,
+        investigator=spec.investigator,
+        experimenter=spec.experimenter,
+        funding=spec.funding,
+        session_type=spec.session_type,
+        instrument_id=spec.instrument_id,
+        location=spec.location,
+        registered_after=spec.registered_after,
+        registered_before=spec.registered_before,
+        **_ranges(spec),
         derived_from=spec.derived_from,
         metadata=tuple(
-            filters.MetadataPredicate(p.document, p.path, p.op.value, p.value) for p in spec.metadata or []
+            filters.MetadataPredicate(
+                p.document,
+                p.path,
+                p.op.value if p.op else None,
+                p.value,
+                tuple(filters.ElementPredicate(e.path, e.op.value, e.value) for e in p.element_match or []),
+            )
+            for p in spec.metadata or []
         ),
         all_of=tuple(f for f in nested if f is not None),
         any_of=tuple(
@@ -139,6 +200,16 @@ def to_filter(
         ),
         none_of=to_filter(spec.not_, vocabulary, budget),
     )
+
+
+def _ranges(spec: AssetFilter) -> dict[str, Any]:
+    """Every ``<measure>_min`` / ``_max``; sizes arrive as Floats and compare as whole bytes."""
+    found = {f"{m}_{end}": getattr(spec, f"{m}_{end}") for m in filters.RANGES for end in ("min", "max")}
+    if spec.total_size_min is not None:
+        found["total_size_min"] = math.ceil(spec.total_size_min)
+    if spec.total_size_max is not None:
+        found["total_size_max"] = math.floor(spec.total_size_max)
+    return found
 
 
 def _terms(values: list[str] | None, vocabulary: Vocabulary) -> tuple[str, ...] | None:

@@ -8,7 +8,7 @@ import strawberry
 from sqlalchemy import ColumnElement
 
 from catalog.graphql.context import Info
-from catalog.graphql.facets import Facet, FacetField, MetadataPath, resolve_facets
+from catalog.graphql.facets import CountUnit, Facet, FacetField, MetadataPath, resolve_facets
 from catalog.graphql.inputs import AssetFilter, AssetOrder, to_orders, where_clause
 from catalog.graphql.manifests import Manifest, resolve_manifest
 from catalog.graphql.pagination import decode_cursor, encode_cursor, page_size
@@ -74,7 +74,10 @@ class Query:
     ) -> Manifest:
         return await resolve_manifest(info, filter, path_glob, expires_in)
 
-    @strawberry.field(description="Counts per value of each dimension; each facet ignores its own filter.")
+    @strawberry.field(
+        description="Counts per value of each dimension (of assets, or of distinct subjects); each facet "
+        "ignores its own filter."
+    )
     async def facets(
         self,
         info: Info,
@@ -82,5 +85,6 @@ class Query:
         fields: list[FacetField] | None = None,
         metadata_fields: list[MetadataPath] | None = None,
         limit: int = 100,
+        unit: CountUnit = CountUnit.ASSETS,
     ) -> list[Facet]:
-        return await resolve_facets(info, filter, fields, metadata_fields, limit)
+        return await resolve_facets(info, filter, fields, metadata_fields, limit, unit)

@@ -140,6 +140,48 @@ class Asset:
         return self.row.acquired_at
 
     @strawberry.field
+    def acquired_end(self) -> datetime | None:
+        return self.row.acquired_end
+
+    @strawberry.field(description="Seconds from the start of the acquisition to its end.")
+    def acquisition_duration(self) -> float | None:
+        return self.row.acquisition_duration
+
+    @strawberry.field(description="The subject's age in whole days on the day of acquisition.")
+    def subject_age_at_acquisition(self) -> int | None:
+        return self.row.subject_age_at_acquisition
+
+    @strawberry.field(
+        description="Seconds from the start of the first processing step to the end of the last."
+    )
+    def processing_duration(self) -> float | None:
+        return self.row.processing_duration
+
+    @strawberry.field(description="Investigators named by the data description.")
+    def investigators(self) -> list[str]:
+        return list(self.row.investigators or [])
+
+    @strawberry.field(
+        description="Who ran the acquisition (session or acquisition metadata, any generation)."
+    )
+    def experimenters(self) -> list[str]:
+        return list(self.row.experimenters or [])
+
+    @strawberry.field(
+        description="Funders (abbreviation, else name) of the data description's funding sources."
+    )
+    def funding(self) -> list[str]:
+        return list(self.row.funding or [])
+
+    @strawberry.field
+    def session_type(self) -> str | None:
+        return self.row.session_type
+
+    @strawberry.field(description="The instrument or rig it was acquired on.")
+    def instrument_id(self) -> str | None:
+        return self.row.instrument_id
+
+    @strawberry.field
     def qc_status(self) -> str | None:
         return self.row.qc_status
 
@@ -154,6 +196,21 @@ class Asset:
     @strawberry.field(description="Where the asset's data lives (a store prefix or an external URI).")
     def location(self) -> str | None:
         return self.row.location
+
+    @strawberry.field(
+        description="The bucket or host of its location (s3://aind-open-data), or the folder holding "
+        "it for a location without a host (file:///data/store)."
+    )
+    def location_prefix(self) -> str | None:
+        return self.row.location_prefix
+
+    @strawberry.field
+    def file_count(self) -> int:
+        return self.row.file_count
+
+    @strawberry.field(description="Bytes in all its files (a Float: assets exceed 2^31 bytes).")
+    def total_size(self) -> float:
+        return float(self.row.total_size)
 
     @strawberry.field(description="What could not be read from its metadata when it was registered.")
     def warnings(self) -> list[str]:

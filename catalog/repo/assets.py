@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from catalog.db.models import Asset, AssetModality, AssetState
+from catalog.db.models import Asset, AssetModality, AssetState, AssetTerm
 from catalog.repo.pages import Order, after, order_by
 
 
@@ -103,6 +103,12 @@ async def insert_ready(session: AsyncSession, rows: Sequence[dict[str, Any]]) ->
 async def set_modalities(session: AsyncSession, pairs: Sequence[tuple[int, str]]) -> None:
     if pairs:
         await session.execute(insert(AssetModality), [{"asset_id": a, "abbreviation": m} for a, m in pairs])
+
+
+async def set_terms(session: AsyncSession, rows: Sequence[tuple[int, str, str]]) -> None:
+    """(asset id, kind, value) rows of multi-valued dimensions: investigators, experimenters..."""
+    if rows:
+        await session.execute(insert(AssetTerm), [{"asset_id": a, "kind": k, "value": v} for a, k, v in rows])
 
 
 async def modalities_by_asset(session: AsyncSession, ids: Sequence[int]) -> dict[int, list[str]]:

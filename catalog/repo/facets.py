@@ -1,4 +1,5 @@
-"""Facets: how many assets have each value of a dimension, under a filter, counted in SQL."""
+"""Facets: how many assets (or distinct subjects) have each value of a dimension, under a filter,
+counted in SQL."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from sqlalchemy import ColumnElement, Integer, cast, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.db import jsonpath
-from catalog.db.dialect import year_of
-from catalog.db.models import Asset, AssetModality, AssetState, MetadataDocument
+from catalog.db.dialect import month_of, year_of
+from catalog.db.models import Asset, AssetModality, AssetState, AssetTerm, MetadataDocument, TermKind
 
 COLUMNS: dict[str, Any] = {
     "SPECIES": Asset.species,
@@ -20,8 +21,17 @@ COLUMNS: dict[str, Any] = {
     "DATA_LEVEL": Asset.data_level,
     "KIND": Asset.kind,
     "QC_STATUS": Asset.qc_status,
+    "INSTRUMENT": Asset.instrument_id,
+    "LOCATION": Asset.location_prefix,
 }
-FACETS = (*COLUMNS, "MODALITY", "YEAR")
+TERMS = {
+    "INVESTIGATOR": TermKind.INVESTIGATOR,
+    "EXPERIMENTER": TermKind.EXPERIMENTER,
+    "FUNDING": TermKind.FUNDING,
+}
+FACETS = (*COLUMNS, *TERMS, "MODALITY", "YEAR", "MONTH")
+COUNTED = {"ASSETS": Asset.id, "SUBJECTS": Asset.subject_id}
+"""What a facet counts per value: assets, or distinct subjects (assets without one not counted)."""
 FILTER_FIELDS: dict[str, tuple[str, ...]] = {
     "MODALITY": ("modality", "modalities_all"),
     "SPECIES": ("species",),
@@ -33,20 +43,41 @@ FILTER_FIELDS: dict[str, tuple[str, ...]] = {
     "KIND": ("kind",),
     "YEAR": ("acquired_after", "acquired_before"),
     "QC_STATUS": ("qc_status",),
+    "MONTH": ("acquired_after", "acquired_before"),
+    "INVESTIGATOR": ("investigator",),
+    "EXPERIMENTER": ("experimenter",),
+    "FUNDING": ("funding",),
+    "INSTRUMENT": ("instrument_id",),
+    "LOCATION": ("location",),
 }
 """The filter fields a facet ignores, so ticking one value still shows the others' counts."""
 
 
 async def counts(
-    session: AsyncSession, dialect: str, facet: str, where: ColumnElement[bool], limit: int
+    session: AsyncSession,
+    dialect: str,
+    facet: str,
+    where: ColumnElement[bool],
+    limit: int,
+    unit: str = "ASSETS",
 ) -> list[tuple[Any, int]]:
-    """(value, number of assets) pairs, most frequent first."""
-    number = func.count(Asset.id.distinct()).label("n")
+    """(value, number of assets or subjects) pairs, most frequent first."""
+    number = func.count(COUNTED[unit].distinct()).label("n")
     if facet == "MODALITY":
         value: Any = AssetModality.abbreviation
         query = select(value, number).join(Asset, Asset.id == AssetModality.asset_id)
+    elif facet in TERMS:
+        value = AssetTerm.value
+        query = (
+            select(value, number)
+            .join(Asset, Asset.id == AssetTerm.asset_id)
+            .where(AssetTerm.kind == TERMS[facet])
+        )
     elif facet == "YEAR":
         value = cast(year_of(dialect, Asset.acquired_at), Integer)
+        query = select(value, number)
+    elif facet == "MONTH":
+        value = month_of(dialect, Asset.acquired_at)
         query = select(value, number)
     else:
         value = COLUMNS[facet]
@@ -61,11 +92,17 @@ async def counts(
 
 
 async def metadata_counts(
-    session: AsyncSession, dialect: str, document: str, path: str, where: ColumnElement[bool], limit: int
+    session: AsyncSession,
+    dialect: str,
+    document: str,
+    path: str,
+    where: ColumnElement[bool],
+    limit: int,
+    unit: str = "ASSETS",
 ) -> list[tuple[Any, int]]:
-    """Distinct values of any metadata field with the number of assets holding each."""
+    """Distinct values of any metadata field with the number of assets (or subjects) holding each."""
     source, value, json_type = jsonpath.values(dialect, MetadataDocument.__table__.c.content, path)
-    number = func.count(MetadataDocument.asset_id.distinct()).label("n")
+    number = func.count(COUNTED[unit].distinct()).label("n")
     keys = [value] if json_type is None else [value, json_type]
     query = (
         select(*keys, number)

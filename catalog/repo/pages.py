@@ -29,6 +29,9 @@ ORDERABLE: dict[str, InstrumentedAttribute[Any]] = {
     "QC_STATUS": Asset.qc_status,
     "FILE_COUNT": Asset.file_count,
     "TOTAL_SIZE": Asset.total_size,
+    "ACQUISITION_DURATION": Asset.acquisition_duration,
+    "SUBJECT_AGE_AT_ACQUISITION": Asset.subject_age_at_acquisition,
+    "PROCESSING_DURATION": Asset.processing_duration,
 }
 
 

@@ -9,8 +9,9 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from catalog.conventions.metadata import Extracted, extract
 from catalog.conventions.modalities import Vocabulary
@@ -67,6 +68,7 @@ def describe(name: str, documents: Mapping[str, Any], vocabulary: Vocabulary) ->
     if facts.name and facts.name != name:
         warnings.append(f"data_description.name: {facts.name!r} differs from the asset name")
     fields = _fields(parsed, facts, warnings)
+    fields.update(measures(fields, warnings))
     encoded = encode(documents)
     return Description(
         name=parsed,
@@ -148,3 +150,80 @@ def _fields(parsed: AssetName, facts: Extracted, warnings: list[str]) -> dict[st
         "processed_at": processed,
         "processed_end": facts.processed_end,
     }
+
+
+MAX_ACQUISITION = timedelta(days=366)
+MAX_PROCESSING = timedelta(days=10 * 366)
+MAX_AGE_DAYS = 100 * 366
+"""Beyond these a measure is an error in the metadata (a wrong year, a placeholder date), not a fact."""
+
+
+def measures(fields: Mapping[str, Any], warnings: list[str]) -> dict[str, Any]:
+    """What registration derives from an asset's times, computed once and stored to filter and
+    order by: acquisition and processing durations in seconds (end − start), and the subject's
+    age in whole days on the day of acquisition (that day where it was recorded, when the time
+    zone is known). A negative or absurd value is left out with a warning."""
+    acquired = fields.get("acquired_at")
+    return {
+        "acquisition_duration": _seconds(
+            acquired, fields.get("acquired_end"), MAX_ACQUISITION, "acquisition duration", warnings
+        ),
+        "subject_age_at_acquisition": _age_days(fields.get("date_of_birth"), acquired, warnings),
+        "processing_duration": _seconds(
+            fields.get("processed_at"),
+            fields.get("processed_end"),
+            MAX_PROCESSING,
+            "processing duration",
+            warnings,
+        ),
+    }
+
+
+def _seconds(
+    start: datetime | None, end: datetime | None, ceiling: timedelta, what: str, warnings: list[str]
+) -> float | None:
+    if start is None or end is None:
+        return None
+    span = end - start
+    if span < timedelta(0):
+        warnings.append(
+            f"{what}: the end {end.isoformat()} is before the start {start.isoformat()}; not recorded"
+        )
+        return None
+    if span > ceiling:
+        warnings.append(
+            f"{what}: {span.days} days from {start.isoformat()} to {end.isoformat()} is more than "
+            f"{ceiling.days}; not recorded"
+        )
+        return None
+    return span.total_seconds()
+
+
+def _age_days(born: date | None, acquired: datetime | None, warnings: list[str]) -> int | None:
+    if born is None or acquired is None:
+        return None
+    days = (acquired.date() - born).days
+    if not 0 <= days <= MAX_AGE_DAYS:
+        warnings.append(
+            f"subject age at acquisition: {days} days (born {born}, acquired {acquired.date()}) "
+            "is not plausible; not recorded"
+        )
+        return None
+    return days
+
+
+def location_prefix(location: str | None) -> str | None:
+    """Where an asset's data lives, coarsely, for filters and facets: ``scheme://host`` of a URI
+    with a host (the bucket of ``s3://aind-open-data/<name>``, the server of an https URL); for a
+    URI without one (``file:///data/store/<name>``) the folder holding the asset
+    (``file:///data/store``). None for a location that is not a URI."""
+    if not location:
+        return None
+    parts = urlsplit(location)
+    if not parts.scheme or len(parts.scheme) == 1:  # a one-letter scheme is a Windows drive
+        return None
+    scheme = parts.scheme.lower()
+    if parts.netloc:
+        return f"{scheme}://{parts.netloc}"
+    folder = parts.path.rstrip("/").rpartition("/")[0]
+    return f"{scheme}://{folder}" if folder else None

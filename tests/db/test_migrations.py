@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from alembic import command
-from sqlalchemy import inspect
+from pathlib import Path
+from typing import Any
 
+from alembic import command
+from factories import load_record, record_names
+from sqlalchemy import inspect, select
+
+from catalog.conventions.modalities import Vocabulary
 from catalog.db import migrate
 from catalog.db.engine import Database
-from catalog.db.models import Base
+from catalog.db.models import Asset, AssetTerm, Base
+from catalog.services.imports import Record, RecordImport
 
 
 def test_the_chain_has_exactly_one_head() -> None:
@@ -59,3 +65,43 @@ async def test_ensure_schema_is_idempotent(database_url: str) -> None:
         assert await migrate.current_revision(db) in migrate.head_revisions()
     finally:
         await db.dispose()
+
+
+async def derived(db: Database) -> tuple[dict[str, tuple[Any, ...]], set[tuple[Any, ...]]]:
+    """Each asset's derived columns by name, and every term row."""
+    async with db.reader() as session:
+        columns = (
+            Asset.name,
+            Asset.location_prefix,
+            Asset.acquisition_duration,
+            Asset.subject_age_at_acquisition,
+            Asset.processing_duration,
+        )
+        rows = {row[0]: tuple(row[1:]) for row in await session.execute(select(*columns))}
+        terms = set(await session.execute(select(AssetTerm.asset_id, AssetTerm.kind, AssetTerm.value)))
+    return rows, {tuple(term) for term in terms}
+
+
+async def test_upgrading_to_0003_backfills_what_registration_derives(
+    database_url: str, fixtures_dir: Path, vocabulary: Vocabulary
+) -> None:
+    db = Database(database_url)
+    try:
+        await migrate.upgrade(db)
+        names = record_names(fixtures_dir)[:15]
+        await RecordImport(db, vocabulary)(Record(n, load_record(fixtures_dir, n)) for n in names)
+        registered, registered_terms = await derived(db)
+
+        await migrate.downgrade(db, "0002")
+        await migrate.upgrade(db)
+        backfilled, backfilled_terms = await derived(db)
+    finally:
+        await db.dispose()
+
+    assert backfilled_terms == registered_terms and len(registered_terms) > len(names)
+    assert set(backfilled) == set(registered)
+    assert all(any(row[i] is not None for row in registered.values()) for i in range(4))
+    for name, (prefix, acquisition, age, processing) in registered.items():
+        again = backfilled[name]
+        assert again[0] == prefix and again[1] == acquisition and again[3] == processing, name
+        assert age is None or abs(again[2] - age) <= 1, "the local day of acquisition was not kept"

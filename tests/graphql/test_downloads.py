@@ -138,7 +138,7 @@ BAD_MANIFEST_REQUESTS = [
     ({"filter": "{not json"}, "not valid JSON"),
     ({"filter": '{"nope": 1}'}, "unknown field 'nope'"),
     ({"filter": '{"kind": "SIDEWAYS"}'}, "kind must be one of"),
-    ({"filter": '{"metadata": [{"document": "subject"}]}'}, "needs 'op'"),
+    ({"filter": '{"metadata": [{"document": "subject", "path": "sex"}]}'}, "takes either op"),
     ({"pathGlob": "a/**b"}, "** only as a whole segment"),
     ({"expiresIn": "0"}, "expiresIn must be positive"),
     ({"expiresIn": "soon"}, "whole number"),

@@ -11,7 +11,9 @@ import pytest
 from conftest import Catalog
 
 FIELDS = """name kind subject { subjectId species sex genotype } modalities { abbreviation }
-  project institution dataLevel acquiredAt qcStatus processLabel registeredAt derivedFrom { name }"""
+  project institution dataLevel acquiredAt qcStatus processLabel registeredAt derivedFrom { name }
+  investigators experimenters funding sessionType instrumentId location locationPrefix acquiredEnd
+  acquisitionDuration subjectAgeAtAcquisition processingDuration fileCount totalSize"""
 COUNT = "query($f: AssetFilter) { assets(filter: $f, first: 500) { totalCount edges { node { name } } } }"
 
 
@@ -37,6 +39,8 @@ SCALARS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "dataLevel": lambda a: a["dataLevel"],
     "qcStatus": lambda a: a["qcStatus"],
     "processLabel": lambda a: a["processLabel"],
+    "sessionType": lambda a: a["sessionType"],
+    "instrumentId": lambda a: a["instrumentId"],
 }
 
 
@@ -75,6 +79,68 @@ def test_names_dates_and_lineage_select_what_they_say(demo: Catalog) -> None:
     }
 
 
+LISTS = {"investigator": "investigators", "experimenter": "experimenters", "funding": "funding"}
+
+
+@pytest.mark.parametrize("field", LISTS)
+def test_a_person_or_funder_selects_the_assets_that_name_them(demo: Catalog, field: str) -> None:
+    assets = everything(demo)
+    values = collections.Counter(v for a in assets for v in a[LISTS[field]])
+    assert len(values) >= 2, f"the demo has too few {LISTS[field]}"
+    for value, _ in values.most_common(2) + values.most_common()[-1:]:
+        assert names(demo, {field: value}) == {a["name"] for a in assets if value in a[LISTS[field]]}
+    assert names(demo, {field: "Nobody At All"}) == set()
+
+
+def test_location_selects_whole_segments_under_it(demo: Catalog) -> None:
+    assets = everything(demo)
+    prefix = assets[0]["locationPrefix"]
+    assert prefix and all(
+        a["location"].startswith(f"{prefix}/") for a in assets if a["locationPrefix"] == prefix
+    )
+    assert names(demo, {"location": prefix}) == {a["name"] for a in assets if a["locationPrefix"] == prefix}
+    assert names(demo, {"location": f"{prefix}/"}) == names(demo, {"location": prefix})
+    assert names(demo, {"location": assets[0]["location"]}) == {assets[0]["name"]}
+    assert names(demo, {"location": prefix[:-1]}) == set(), "a partial segment is no prefix"
+
+
+def test_registered_after_and_before_split_at_a_moment(demo: Catalog) -> None:
+    assets = everything(demo)
+    cut = sorted(a["registeredAt"] for a in assets)[len(assets) // 2]
+    after = {a["name"] for a in assets if a["registeredAt"] >= cut}
+    assert names(demo, {"registeredAfter": cut}) == after
+    assert names(demo, {"registeredBefore": cut}) == {a["name"] for a in assets} - after
+
+
+MEASURES = {
+    "acquisitionDuration": lambda a: a["acquisitionDuration"],
+    "subjectAgeAtAcquisition": lambda a: a["subjectAgeAtAcquisition"],
+    "processingDuration": lambda a: a["processingDuration"],
+    "fileCount": lambda a: a["fileCount"],
+    "totalSize": lambda a: a["totalSize"],
+}
+
+
+@pytest.mark.parametrize("measure", MEASURES)
+def test_a_measure_range_is_inclusive_and_a_missing_value_never_matches(demo: Catalog, measure: str) -> None:
+    assets = everything(demo)
+    value = MEASURES[measure]
+    known = sorted({value(a) for a in assets if value(a) is not None})
+    assert len(known) >= 3, f"the demo has too few values of {measure}"
+    low, high = known[len(known) // 3], known[2 * len(known) // 3]
+
+    def having(test: Callable[[Any], bool]) -> set[str]:
+        return {a["name"] for a in assets if value(a) is not None and test(value(a))}
+
+    assert names(demo, {f"{measure}Min": low}) == having(lambda v: v >= low)
+    assert names(demo, {f"{measure}Max": high}) == having(lambda v: v <= high)
+    assert names(demo, {f"{measure}Min": low, f"{measure}Max": high}) == having(lambda v: low <= v <= high)
+    assert names(demo, {f"{measure}Min": high, f"{measure}Max": high}) == having(lambda v: v == high)
+    assert names(demo, {"not": {f"{measure}Min": low}}) == {a["name"] for a in assets} - having(
+        lambda v: v >= low
+    )
+
+
 def test_and_or_not_combine_filters(demo: Catalog) -> None:
     assets = everything(demo)
     projects = sorted({a["project"] for a in assets if a["project"]})[:2]
@@ -109,6 +175,11 @@ ORDER_KEYS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "KIND": lambda a: a["kind"],
     "DATA_LEVEL": lambda a: a["dataLevel"],
     "QC_STATUS": lambda a: a["qcStatus"],
+    "FILE_COUNT": lambda a: a["fileCount"],
+    "TOTAL_SIZE": lambda a: a["totalSize"],
+    "ACQUISITION_DURATION": lambda a: a["acquisitionDuration"],
+    "SUBJECT_AGE_AT_ACQUISITION": lambda a: a["subjectAgeAtAcquisition"],
+    "PROCESSING_DURATION": lambda a: a["processingDuration"],
 }
 
 
@@ -148,9 +219,12 @@ def test_a_page_boundary_holds_when_assets_are_inserted_before_it(demo: Catalog)
     )[:20]
 
 
-def facet(catalog: Catalog, field: str, spec: dict[str, Any] | None = None) -> dict[Any, int]:
-    query = "query($f: AssetFilter, $x: [FacetField!]) { facets(filter: $f, fields: $x) { field values { value count } } }"
-    (found,) = catalog.data(query, f=spec, x=[field])["facets"]
+def facet(
+    catalog: Catalog, field: str, spec: dict[str, Any] | None = None, unit: str = "ASSETS"
+) -> dict[Any, int]:
+    query = """query($f: AssetFilter, $x: [FacetField!], $u: CountUnit!) {
+      facets(filter: $f, fields: $x, unit: $u) { field values { value count } } }"""
+    (found,) = catalog.data(query, f=spec, x=[field], u=unit)["facets"]
     return {v["value"]: v["count"] for v in found["values"]}
 
 
@@ -161,6 +235,54 @@ def test_facets_count_what_the_assets_hold(demo: Catalog) -> None:
     assert facet(demo, "SPECIES") == dict(collections.Counter(a["subject"]["species"] for a in assets))
     assert facet(demo, "KIND") == dict(collections.Counter(a["kind"] for a in assets))
     assert facet(demo, "YEAR") == dict(collections.Counter(int(a["acquiredAt"][:4]) for a in assets))
+
+
+def test_facets_count_months_people_funders_instruments_and_locations(demo: Catalog) -> None:
+    assets = everything(demo)
+    assert facet(demo, "MONTH") == dict(collections.Counter(a["acquiredAt"][:7] for a in assets))
+    for field, held in (
+        ("INVESTIGATOR", "investigators"),
+        ("EXPERIMENTER", "experimenters"),
+        ("FUNDING", "funding"),
+    ):
+        assert facet(demo, field) == dict(collections.Counter(v for a in assets for v in a[held])), field
+    assert facet(demo, "INSTRUMENT") == dict(collections.Counter(a["instrumentId"] for a in assets))
+    assert facet(demo, "LOCATION") == dict(collections.Counter(a["locationPrefix"] for a in assets))
+
+
+def test_new_facets_ignore_their_own_filter(demo: Catalog) -> None:
+    assets = everything(demo)
+    person = next(v for a in assets for v in a["investigators"])
+    assert facet(demo, "INVESTIGATOR", {"investigator": person}) == facet(demo, "INVESTIGATOR")
+    month = assets[0]["acquiredAt"][:7]
+    spec = {"acquiredAfter": f"{month}-01T00:00:00Z"}
+    assert facet(demo, "MONTH", spec) == facet(demo, "MONTH")
+    assert facet(demo, "SPECIES", spec) == dict(
+        collections.Counter(a["subject"]["species"] for a in assets if a["acquiredAt"][:7] >= month)
+    )
+
+
+@pytest.mark.parametrize("field", ["SPECIES", "MODALITY", "INVESTIGATOR", "MONTH"])
+def test_facets_count_distinct_subjects_when_asked(demo: Catalog, field: str) -> None:
+    assets = everything(demo)
+    values: dict[str, Callable[[dict[str, Any]], list[Any]]] = {
+        "SPECIES": lambda a: [a["subject"]["species"]],
+        "MODALITY": lambda a: [m["abbreviation"] for m in a["modalities"]],
+        "INVESTIGATOR": lambda a: a["investigators"],
+        "MONTH": lambda a: [a["acquiredAt"][:7]],
+    }
+    subjects: dict[Any, set[str]] = collections.defaultdict(set)
+    for a in assets:
+        for value in values[field](a):
+            subjects[value] |= {a["subject"]["subjectId"]} - {None}
+    counted = facet(demo, field, unit="SUBJECTS")
+    assert counted == {value: len(held) for value, held in subjects.items()}
+    assert sum(counted.values()) < sum(facet(demo, field).values()), "subjects have several assets"
+
+
+def test_facets_refuse_to_count_elements(demo: Catalog) -> None:
+    body = demo.gql("{ facets(fields: [SPECIES], unit: ELEMENTS) { field } }")
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
 def test_a_facet_ignores_its_own_filter_but_not_the_others(demo: Catalog) -> None:

@@ -1,0 +1,126 @@
+"""Derived measures, location prefix and multi-valued dimensions as rows
+
+Measures computed once at registration (acquisition and processing durations, the subject's
+age at acquisition) and the location's bucket / folder become indexed columns; investigators,
+experimenters and funders get one row each in ``asset_terms``. Both are backfilled from what
+the assets already hold, with the same functions registration uses; the age of an asset
+registered before this revision is counted on the UTC day of acquisition (its local zone was
+not kept).
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-11-23 19:16:35
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+import catalog.db.types
+
+revision: str = "0003"
+down_revision: str | None = "0002"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+BATCH = 1000
+
+
+def upgrade() -> None:
+    op.create_table(
+        "asset_terms",
+        sa.Column("asset_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("value", sa.String(length=512), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["asset_id"], ["assets.id"], name=op.f("fk_asset_terms_asset_id_assets"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("asset_id", "kind", "value", name=op.f("pk_asset_terms")),
+    )
+    with op.batch_alter_table("asset_terms", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_asset_terms_kind_value"), ["kind", "value"], unique=False)
+
+    with op.batch_alter_table("assets", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("location_prefix", sa.String(length=2048), nullable=True))
+        batch_op.add_column(sa.Column("acquisition_duration", sa.Double(), nullable=True))
+        batch_op.add_column(sa.Column("subject_age_at_acquisition", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("processing_duration", sa.Double(), nullable=True))
+        batch_op.create_index(
+            batch_op.f("ix_assets_acquisition_duration"), ["acquisition_duration"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_assets_instrument_id"), ["instrument_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_assets_location_prefix"), ["location_prefix"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_assets_processing_duration"), ["processing_duration"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_assets_session_type"), ["session_type"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_assets_subject_age_at_acquisition"), ["subject_age_at_acquisition"], unique=False
+        )
+
+    _backfill()
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("assets", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_assets_subject_age_at_acquisition"))
+        batch_op.drop_index(batch_op.f("ix_assets_session_type"))
+        batch_op.drop_index(batch_op.f("ix_assets_processing_duration"))
+        batch_op.drop_index(batch_op.f("ix_assets_location_prefix"))
+        batch_op.drop_index(batch_op.f("ix_assets_instrument_id"))
+        batch_op.drop_index(batch_op.f("ix_assets_acquisition_duration"))
+        batch_op.drop_column("processing_duration")
+        batch_op.drop_column("subject_age_at_acquisition")
+        batch_op.drop_column("acquisition_duration")
+        batch_op.drop_column("location_prefix")
+
+    with op.batch_alter_table("asset_terms", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_asset_terms_kind_value"))
+
+    op.drop_table("asset_terms")
+
+
+def _backfill() -> None:
+    """Derived columns and term rows of the assets registered before this revision."""
+    from catalog.services.describe import location_prefix, measures
+    from catalog.services.register import TERM_FIELDS
+
+    times = catalog.db.types.UTCDateTime
+    lists = catalog.db.types.JSONDocument
+    assets = sa.table(
+        "assets",
+        sa.column("id", sa.Integer()),
+        sa.column("date_of_birth", sa.Date()),
+        sa.column("acquired_at", times()),
+        sa.column("acquired_end", times()),
+        sa.column("processed_at", times()),
+        sa.column("processed_end", times()),
+        sa.column("location", sa.String()),
+        sa.column("location_prefix", sa.String()),
+        sa.column("acquisition_duration", sa.Double()),
+        sa.column("subject_age_at_acquisition", sa.Integer()),
+        sa.column("processing_duration", sa.Double()),
+        *(sa.column(name, lists) for name in TERM_FIELDS.values()),
+    )
+    terms = sa.table("asset_terms", sa.column("asset_id"), sa.column("kind"), sa.column("value"))
+    bind = op.get_bind()
+    updates, term_rows = [], []
+    for row in bind.execute(sa.select(assets)).mappings().all():
+        derived = {"location_prefix": location_prefix(row["location"]), **measures(row, [])}
+        updates.append({"_id": row["id"], **{f"_{name}": value for name, value in derived.items()}})
+        for kind, name in TERM_FIELDS.items():
+            values = dict.fromkeys(row[name] or [])
+            term_rows += [{"asset_id": row["id"], "kind": kind, "value": value} for value in values]
+    if not updates:
+        return
+    names = [name.removeprefix("_") for name in updates[0] if name != "_id"]
+    update = (
+        assets.update()
+        .where(assets.c.id == sa.bindparam("_id"))
+        .values({name: sa.bindparam(f"_{name}") for name in names})
+    )
+    for start in range(0, len(updates), BATCH):
+        bind.execute(update, updates[start : start + BATCH])
+    for start in range(0, len(term_rows), BATCH):
+        bind.execute(terms.insert(), term_rows[start : start + BATCH])
