@@ -19,11 +19,26 @@ import json
 import operator
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import REAL, ColumnElement, and_, cast, column, exists, func, literal, or_, select
+from sqlalchemy import (
+    REAL,
+    ColumnElement,
+    Float,
+    and_,
+    case,
+    cast,
+    column,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.dialects.postgresql import JSONB, JSONPATH
 
 from catalog.conventions.paths import parse_path
@@ -581,26 +596,65 @@ class _PatternReader:
 # -- facets ----------------------------------------------------------------------------------
 
 
-def values(
-    dialect: str, content: ColumnElement[Any], path: str
-) -> tuple[Any, ColumnElement[Any], ColumnElement[Any] | None]:
-    """Every scalar reached by ``path`` in a document, as (FROM item, value, JSON type or None).
+@dataclass(frozen=True, slots=True)
+class Reached:
+    """The values a path reaches in a document, as a FROM item joined (implicitly laterally) to
+    ``metadata_documents``: their value, JSON type and the condition selecting them."""
 
-    For facets over any field: PostgreSQL returns JSONB values of the lax path; SQLite returns
-    ``json_tree`` atoms with their types (so booleans are told apart from 0 and 1)."""
+    source: Any
+    value: ColumnElement[Any]
+    json_type: ColumnElement[Any]
+    condition: ColumnElement[bool]
+
+
+def reached(dialect: str, content: ColumnElement[Any], path: str, *, scalars_only: bool = True) -> Reached:
+    """Every value ``path`` reaches (arrays crossed), nulls left out; objects too unless
+    ``scalars_only`` (counting array elements such as injections wants them)."""
     segments = parse_path(path)
+    excluded = ("null", "array", "object") if scalars_only else ("null", "array")
     if dialect == "postgresql":
-        scalars = '@.type() != "object" && @.type() != "array" && @.type() != "null"'
-        base = "$" + _pg_keys(segments) + f" ? ({scalars})"
+        wanted = " && ".join(f'@.type() != "{kind}"' for kind in excluded)
         found = (
-            func.jsonb_path_query(content, literal(base, JSONPATH))
+            func.jsonb_path_query(content, literal(f"${_pg_keys(segments)} ? ({wanted})", JSONPATH))
             .table_valued(column("value", JSONB), joins_implicitly=True)
             .render_derived()
         )
-        return found, found.c.value, None
+        return Reached(found, found.c.value, func.jsonb_typeof(found.c.value), true())
     tree = func.json_tree(content, f"$.{_sqlite_key(segments[0])}").table_valued(
         "fullkey", "type", "atom", joins_implicitly=True
     )
-    pattern = _sqlite_path_pattern(segments)
-    scalar = and_(tree.c.fullkey.op("REGEXP")(pattern), tree.c.type.notin_(("null", "object", "array")))
-    return tree, tree.c.atom, func.iif(scalar, tree.c.type, None)
+    condition = and_(
+        tree.c.fullkey.op("REGEXP")(_sqlite_path_pattern(segments)), tree.c.type.notin_(excluded)
+    )
+    return Reached(tree, tree.c.atom, tree.c.type, condition)
+
+
+def as_number(dialect: str, found: Reached) -> ColumnElement[Any]:
+    """A reached value as a number: JSON numbers, and strings that write one (``"2.8"``)."""
+    if dialect == "postgresql":
+        text = found.value.op("#>>")(literal("{}"))
+        return case(
+            (found.json_type == "number", cast(text, Float)),
+            (and_(found.json_type == "string", text.op("~")(_whole(NUMBER, dialect))), cast(text, Float)),
+            else_=None,
+        )
+    return case(
+        (found.json_type.in_(("integer", "real")), found.value),
+        (
+            and_(found.json_type == "text", found.value.op("REGEXP")(_whole(NUMBER, dialect))),
+            cast(found.value, REAL),
+        ),
+        else_=None,
+    )
+
+
+def as_text(dialect: str, found: Reached) -> ColumnElement[Any]:
+    """A reached string value as text (None for other types)."""
+    if dialect == "postgresql":
+        return case((found.json_type == "string", found.value.op("#>>")(literal("{}"))), else_=None)
+    return case((found.json_type == "text", found.value), else_=None)
+
+
+def decoded(value: Any, json_type: str | None) -> Any:
+    """A reached value in Python: SQLite gives booleans as 0/1 with their JSON type beside them."""
+    return {"true": True, "false": False}.get(json_type or "", value)

@@ -7,6 +7,14 @@ from typing import Any
 import strawberry
 from sqlalchemy import ColumnElement
 
+from catalog.graphql.aggregates import (
+    AggregateOrder,
+    AggregateResult,
+    GroupKey,
+    HavingPredicate,
+    Measure,
+    resolve_aggregate,
+)
 from catalog.graphql.context import Info
 from catalog.graphql.facets import CountUnit, Facet, FacetField, MetadataPath, resolve_facets
 from catalog.graphql.inputs import AssetFilter, AssetOrder, to_orders, where_clause
@@ -88,3 +96,16 @@ class Query:
         unit: CountUnit = CountUnit.ASSETS,
     ) -> list[Facet]:
         return await resolve_facets(info, filter, fields, metadata_fields, limit, unit)
+
+    @strawberry.field(description="Group the matching assets and measure each group, in the database.")
+    async def aggregate(
+        self,
+        info: Info,
+        measures: list[Measure],
+        filter: AssetFilter | None = None,
+        group_by: list[GroupKey] | None = None,
+        having: list[HavingPredicate] | None = None,
+        order_by: list[AggregateOrder] | None = None,
+        first: int = 100,
+    ) -> AggregateResult:
+        return await resolve_aggregate(info, filter, group_by, measures, having, order_by, first)

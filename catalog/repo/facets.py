@@ -3,9 +3,10 @@ counted in SQL."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, cast, func, select, true
+from sqlalchemy import ColumnElement, Integer, Select, and_, cast, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.db import jsonpath
@@ -63,32 +64,30 @@ async def counts(
 ) -> list[tuple[Any, int]]:
     """(value, number of assets or subjects) pairs, most frequent first."""
     number = func.count(COUNTED[unit].distinct()).label("n")
-    if facet == "MODALITY":
-        value: Any = AssetModality.abbreviation
-        query = select(value, number).join(Asset, Asset.id == AssetModality.asset_id)
-    elif facet in TERMS:
-        value = AssetTerm.value
-        query = (
-            select(value, number)
-            .join(Asset, Asset.id == AssetTerm.asset_id)
-            .where(AssetTerm.kind == TERMS[facet])
-        )
-    elif facet == "YEAR":
-        value = cast(year_of(dialect, Asset.acquired_at), Integer)
-        query = select(value, number)
-    elif facet == "MONTH":
-        value = month_of(dialect, Asset.acquired_at)
-        query = select(value, number)
-    else:
-        value = COLUMNS[facet]
-        query = select(value, number)
+    value, joined = dimension(dialect, facet)
     query = (
-        query.where(Asset.state == AssetState.READY, where)
+        joined(select(value, number).select_from(Asset))
+        .where(Asset.state == AssetState.READY, where)
         .group_by(value)
         .order_by(number.desc(), value)
         .limit(limit)
     )
     return [(v, n) for v, n in await session.execute(query)]
+
+
+def dimension(dialect: str, facet: str) -> tuple[Any, Callable[[Select[Any]], Select[Any]]]:
+    """A facet's value per asset and what a query over assets must join to read it (a
+    multi-valued dimension gives an asset one row per value)."""
+    if facet == "MODALITY":
+        return AssetModality.abbreviation, lambda q: q.join(AssetModality, AssetModality.asset_id == Asset.id)
+    if facet in TERMS:
+        on = and_(AssetTerm.asset_id == Asset.id, AssetTerm.kind == TERMS[facet])
+        return AssetTerm.value, lambda q: q.join(AssetTerm, on)
+    if facet == "YEAR":
+        return cast(year_of(dialect, Asset.acquired_at), Integer), lambda q: q
+    if facet == "MONTH":
+        return month_of(dialect, Asset.acquired_at), lambda q: q
+    return COLUMNS[facet], lambda q: q
 
 
 async def metadata_counts(
@@ -101,25 +100,17 @@ async def metadata_counts(
     unit: str = "ASSETS",
 ) -> list[tuple[Any, int]]:
     """Distinct values of any metadata field with the number of assets (or subjects) holding each."""
-    source, value, json_type = jsonpath.values(dialect, MetadataDocument.__table__.c.content, path)
+    found = jsonpath.reached(dialect, MetadataDocument.__table__.c.content, path)
     number = func.count(COUNTED[unit].distinct()).label("n")
-    keys = [value] if json_type is None else [value, json_type]
     query = (
-        select(*keys, number)
+        select(found.value, found.json_type, number)
         .select_from(MetadataDocument)
         .join(Asset, Asset.id == MetadataDocument.asset_id)
-        .join(source, true())  # the path's values of each document (an implicitly lateral function)
-        .where(MetadataDocument.document == document, MetadataDocument.is_current.is_(True))
+        .join(found.source, true())  # the path's values of each document (an implicitly lateral function)
+        .where(MetadataDocument.document == document, MetadataDocument.is_current.is_(True), found.condition)
         .where(Asset.state == AssetState.READY, where)
+        .group_by(found.value, found.json_type)
+        .order_by(number.desc())
+        .limit(limit)
     )
-    if json_type is not None:
-        query = query.where(json_type.is_not(None))
-    query = query.group_by(*keys).order_by(number.desc()).limit(limit)
-    rows = (await session.execute(query)).all()
-    if json_type is None:
-        return [(row[0], row[1]) for row in rows]
-    return [(_sqlite_scalar(row[0], row[1]), row[2]) for row in rows]
-
-
-def _sqlite_scalar(atom: Any, json_type: str) -> Any:
-    return {"true": True, "false": False}.get(json_type, atom)
+    return [(jsonpath.decoded(value, kind), n) for value, kind, n in await session.execute(query)]

@@ -1,0 +1,273 @@
+"""Aggregates: group the assets a filter selects by dimensions or metadata values and
+measure each group, in one SQL statement on either dialect.
+
+The statement reads in three steps. ``grouped`` holds each (asset, group keys) pair once; a
+multi-valued key (modality, a path crossing arrays) puts an asset in several groups. Each
+measure is a grouped subquery over it (column measures read the asset row once per group,
+path measures the values the path reaches). The measures are joined on the keys (NULL keys
+included), filtered by HAVING, ordered and cut to ``first`` rows."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Float, and_, cast, func, literal, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import Subquery
+
+from catalog.db import jsonpath
+from catalog.db.models import Asset, AssetState, MetadataDocument
+from catalog.errors import Invalid
+from catalog.repo import facets
+
+COLUMN_MEASURES = {
+    "ACQUISITION_DURATION": Asset.acquisition_duration,
+    "SUBJECT_AGE_AT_ACQUISITION": Asset.subject_age_at_acquisition,
+    "PROCESSING_DURATION": Asset.processing_duration,
+    "FILE_COUNT": Asset.file_count,
+    "TOTAL_SIZE": Asset.total_size,
+}
+BUCKETS = {"YEAR": 4, "MONTH": 7, "DAY": 10}
+ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
+HAVING_OPS = {
+    "EQ": "__eq__",
+    "NE": "__ne__",
+    "LT": "__lt__",
+    "LTE": "__le__",
+    "GT": "__gt__",
+    "GTE": "__ge__",
+}
+MAX_GROUPS = 4
+MAX_MEASURES = 8
+MAX_ROWS = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class GroupKey:
+    field: str | None = None
+    document: str | None = None
+    path: str | None = None
+    bucket: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    op: str
+    field: str | None = None
+    document: str | None = None
+    path: str | None = None
+    unit: str = "ASSETS"
+
+
+@dataclass(frozen=True, slots=True)
+class Having:
+    measure: int
+    op: str
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    measure: int | None = None
+    key: int | None = None
+    descending: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    keys: list[Any]
+    values: list[float | None]
+
+
+async def aggregate(
+    session: AsyncSession,
+    dialect: str,
+    where: ColumnElement[bool],
+    groups: Sequence[GroupKey],
+    measures: Sequence[Measure],
+    having: Sequence[Having] = (),
+    orders: Sequence[Order] = (),
+    first: int = 100,
+) -> tuple[list[Row], bool]:
+    """Rows of (group keys, measure values) and whether ``first`` cut them."""
+    _check(groups, measures, having, orders, first)
+    grouped, types = _grouped(dialect, where, groups)
+    key_names = [f"k{i}" for i in range(len(groups))]
+    hidden = [types[name] for name in key_names if name in types]  # SQLite: JSON types of path keys
+    base = select(*(grouped.c[name] for name in key_names + hidden)).distinct().subquery("groups")
+    query: Any = select(*(base.c[name] for name in key_names + hidden)).select_from(base)
+    value_columns = []
+    for index, measure in enumerate(measures):
+        measured = _measure(dialect, grouped, key_names + hidden, measure).subquery(f"m{index}")
+        query = query.outerjoin(measured, _same_keys(base, measured, key_names + hidden))
+        value = measured.c.v
+        if measure.op in ("COUNT", "COUNT_DISTINCT"):
+            value = func.coalesce(value, 0)
+        value_columns.append(cast(value, Float).label(f"v{index}"))
+    query = query.add_columns(*value_columns)
+    for condition in having:
+        column = value_columns[condition.measure]
+        query = query.where(getattr(column, HAVING_OPS[condition.op])(condition.value))
+    query = query.order_by(*_ordering(base, key_names, value_columns, orders)).limit(first + 1)
+    rows = [row._mapping for row in (await session.execute(query)).all()]
+    found = [
+        Row(
+            keys=[
+                jsonpath.decoded(row[name], row[types[name]]) if name in types else row[name]
+                for name in key_names
+            ],
+            values=[row[f"v{j}"] for j in range(len(measures))],
+        )
+        for row in rows[:first]
+    ]
+    return found, len(rows) > first
+
+
+def _check(
+    groups: Sequence[GroupKey],
+    measures: Sequence[Measure],
+    having: Sequence[Having],
+    orders: Sequence[Order],
+    first: int,
+) -> None:
+    if not measures or len(measures) > MAX_MEASURES:
+        raise Invalid(f"give between 1 and {MAX_MEASURES} measures")
+    if len(groups) > MAX_GROUPS:
+        raise Invalid(f"group by at most {MAX_GROUPS} keys")
+    if not 0 < first <= MAX_ROWS:
+        raise Invalid(f"first must be between 1 and {MAX_ROWS}")
+    for key in groups:
+        if (key.field is None) == (key.path is None):
+            raise Invalid("a group key takes exactly one of field and path")
+        if key.bucket is not None and key.path is None:
+            raise Invalid(
+                "bucket groups a metadata path's dates; for acquisition dates group by YEAR or MONTH"
+            )
+    for measure in measures:
+        if (measure.field is None) == (measure.path is None):
+            raise Invalid(f"measure {measure.op} takes exactly one of field and path")
+        if measure.unit == "ELEMENTS" and (measure.path is None or measure.op != "COUNT"):
+            raise Invalid("ELEMENTS counts the array elements a path reaches: use COUNT with a path")
+        if measure.field in ("ASSET", "SUBJECT") and measure.op not in ("COUNT", "COUNT_DISTINCT"):
+            raise Invalid(f"{measure.field} can only be counted")
+    for condition in having:
+        if not 0 <= condition.measure < len(measures):
+            raise Invalid(f"having refers to measure {condition.measure}, which does not exist")
+    for order in orders:
+        if (order.measure is None) == (order.key is None):
+            raise Invalid("an ordering takes exactly one of measure and key")
+        if order.measure is not None and not 0 <= order.measure < len(measures):
+            raise Invalid(f"orderBy refers to measure {order.measure}, which does not exist")
+        if order.key is not None and not 0 <= order.key < len(groups):
+            raise Invalid(f"orderBy refers to group key {order.key}, which does not exist")
+
+
+def _grouped(
+    dialect: str, where: ColumnElement[bool], groups: Sequence[GroupKey]
+) -> tuple[Subquery, dict[str, str]]:
+    """Each matching asset once per combination of its group keys: (asset_id, subject_id, k0, ...),
+    and the names of the columns holding a path key's JSON type where the dialect needs it."""
+    query: Any = select(Asset.id.label("asset_id"), Asset.subject_id.label("subject_id")).select_from(Asset)
+    query = query.where(Asset.state == AssetState.READY, where)
+    columns: list[Any] = []
+    types: dict[str, str] = {}
+    for index, key in enumerate(groups):
+        name = f"k{index}"
+        if key.field is not None:
+            value, joined = facets.dimension(dialect, key.field)
+            query = joined(query)
+            columns.append(value.label(name))
+            continue
+        document = MetadataDocument.__table__.alias(f"d{index}")
+        found = jsonpath.reached(dialect, document.c.content, key.path or "")
+        on = and_(
+            document.c.asset_id == Asset.id,
+            document.c.document == key.document,
+            document.c.is_current.is_(True),
+        )
+        query = query.join(document, on).join(found.source, true()).where(found.condition)
+        if key.bucket is not None:
+            text = jsonpath.as_text(dialect, found)
+            query = query.where(text.op("REGEXP" if dialect == "sqlite" else "~")(ISO_DATE))
+            columns.append(func.substr(text, 1, BUCKETS[key.bucket]).label(name))
+        else:
+            columns.append(found.value.label(name))
+            if dialect == "sqlite":  # booleans are 0/1 atoms: keep their JSON type to tell them apart
+                types[name] = f"t{index}"
+                columns.append(found.json_type.label(types[name]))
+    return query.add_columns(*columns).distinct().subquery("grouped"), types
+
+
+def _measure(dialect: str, grouped: Subquery, key_names: list[str], measure: Measure) -> Any:
+    keys: list[Any] = [grouped.c[name] for name in key_names]
+    if measure.path is None:
+        return _column_measure(grouped, keys, measure).group_by(*keys)
+    document = MetadataDocument.__table__.alias("md")
+    found = jsonpath.reached(
+        dialect, document.c.content, measure.path, scalars_only=measure.unit != "ELEMENTS"
+    )
+    counted = {"ASSETS": grouped.c.asset_id, "SUBJECTS": grouped.c.subject_id}
+    if measure.op == "COUNT" and measure.unit == "ELEMENTS":
+        value: Any = func.count()
+    elif measure.op == "COUNT":
+        value = func.count(counted[measure.unit].distinct())
+    elif measure.op == "COUNT_DISTINCT":
+        value = func.count(found.value.distinct())
+    else:
+        value = getattr(func, measure.op.lower())(jsonpath.as_number(dialect, found))
+    return (
+        select(*keys, value.label("v"))
+        .select_from(grouped)
+        .join(
+            document,
+            and_(
+                document.c.asset_id == grouped.c.asset_id,
+                document.c.document == measure.document,
+                document.c.is_current.is_(True),
+            ),
+        )
+        .join(found.source, true())
+        .where(found.condition)
+        .group_by(*keys)
+    )
+
+
+def _column_measure(grouped: Subquery, keys: list[Any], measure: Measure) -> Any:
+    if measure.field in ("ASSET", "SUBJECT") or (
+        measure.op in ("COUNT", "COUNT_DISTINCT") and measure.field is None
+    ):
+        counted = (
+            grouped.c.subject_id
+            if measure.field == "SUBJECT" or measure.unit == "SUBJECTS"
+            else grouped.c.asset_id
+        )
+        return select(*keys, func.count(counted.distinct()).label("v")).select_from(grouped)
+    column = COLUMN_MEASURES[measure.field or ""]
+    joined = select(*keys).select_from(grouped).join(Asset, Asset.id == grouped.c.asset_id)
+    if measure.op == "COUNT":
+        value: Any = func.count(column)
+    elif measure.op == "COUNT_DISTINCT":
+        value = func.count(column.distinct())
+    else:
+        value = getattr(func, measure.op.lower())(column)
+    return joined.add_columns(value.label("v"))
+
+
+def _same_keys(base: Subquery, measured: Subquery, key_names: list[str]) -> ColumnElement[bool]:
+    """Keys equal, NULL included: a group of assets without a value is a group too."""
+    if not key_names:
+        return true()
+    return and_(*(base.c[name].is_not_distinct_from(measured.c[name]) for name in key_names))
+
+
+def _ordering(base: Subquery, key_names: list[str], values: list[Any], orders: Sequence[Order]) -> list[Any]:
+    """The orderings asked for, then every key (so the row order is total); NULLs last."""
+    clauses = []
+    for order in orders:
+        target = values[order.measure] if order.measure is not None else base.c[key_names[order.key or 0]]
+        clauses += [target.is_(None), target.desc() if order.descending else target.asc()]
+    for name in key_names:
+        clauses += [base.c[name].is_(None), base.c[name].asc()]
+    return clauses or [literal(1)]
