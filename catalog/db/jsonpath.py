@@ -304,6 +304,42 @@ def _sqlite_element_match(
     return exists(select(literal(1)).select_from(element).where(reached, element.c.type != "array", *tests))
 
 
+def matching_elements(
+    dialect: str, content: ColumnElement[Any], path: str, conditions: Sequence[tuple[str, str, Any]]
+) -> Reached:
+    """The elements ``path`` reaches (each element of an array, or the value itself) that
+    satisfy every condition, as JSON text on SQLite and JSONB on PostgreSQL, in document order."""
+    segments = parse_path(path)
+    if len(conditions) > MAX_ELEMENT_PREDICATES:
+        raise Invalid(f"where takes at most {MAX_ELEMENT_PREDICATES} predicates")
+    parsed = [_condition(*condition) for condition in conditions]
+    if dialect == "postgresql":
+        held = " && ".join(['@.type() != "null"', *(_pg_test(condition) for condition in parsed)])
+        found = (
+            func.jsonb_path_query(content, literal(f"${_pg_keys(segments)} ? ({held})", JSONPATH))
+            .table_valued(column("value", JSONB), with_ordinality="position", joins_implicitly=True)
+            .render_derived()
+        )
+        return Reached(found, found.c.value, func.jsonb_typeof(found.c.value), true(), found.c.position)
+    element = func.json_tree(content, f"$.{_sqlite_key(segments[0])}").table_valued(
+        "id", "fullkey", "type", "value", joins_implicitly=True
+    )
+    inside = func.iif(element.c.type == "object", element.c.value, "{}")
+    tests = []
+    for condition in parsed:
+        found_inside = _sqlite_exists(inside, condition.segments, condition.op, condition.value)
+        tests.append(~found_inside if condition.negated else found_inside)
+    as_json = case(
+        (element.c.type.in_(("object", "array")), element.c.value),
+        (element.c.type.in_(("true", "false", "null")), element.c.type),
+        else_=func.json_quote(element.c.value),
+    )
+    reached_here = element.c.fullkey.op("REGEXP")(_sqlite_path_pattern(segments))
+    return Reached(
+        element, as_json, element.c.id, and_(reached_here, element.c.type.notin_(("array", "null")), *tests)
+    )
+
+
 def _sqlite_key(segment: str) -> str:
     return json.dumps(segment)
 
@@ -605,6 +641,7 @@ class Reached:
     value: ColumnElement[Any]
     json_type: ColumnElement[Any]
     condition: ColumnElement[bool]
+    position: ColumnElement[Any] | None = None  # document order, where it is asked for
 
 
 def reached(dialect: str, content: ColumnElement[Any], path: str, *, scalars_only: bool = True) -> Reached:

@@ -19,6 +19,8 @@ V = TypeVar("V")
 
 FilesKey = tuple[int, int, str | None, str | None]  # asset id, first, after path, path regex
 DocumentsKey = tuple[int, str | None]  # asset id, one document's name or all
+Conditions = tuple[tuple[str, str, Any], ...]  # (path, op, value) read from each element
+ElementsKey = tuple[int, str, str, Conditions]  # asset id, document, path, conditions
 
 
 def _grouped(
@@ -39,6 +41,7 @@ class Loaders:
     inputs_of_asset: DataLoader[int, list[Asset]]
     derivatives_of_asset: DataLoader[int, list[Asset]]
     documents_of_asset: DataLoader[DocumentsKey, dict[str, Any]]
+    elements_of_asset: DataLoader[ElementsKey, list[Any]]
 
 
 def create_loaders(db: Database) -> Loaders:
@@ -65,6 +68,21 @@ def create_loaders(db: Database) -> Loaders:
             found = await documents.current(session, sorted({asset_id for asset_id, _ in keys}), names)
         return [found.get(asset_id, {}) for asset_id, _ in keys]
 
+    async def element_lists(keys: list[ElementsKey]) -> list[list[Any]]:
+        """Keys asking the same (document, path, conditions) are answered by one statement."""
+        shapes: dict[tuple[str, str, Conditions], list[int]] = {}
+        for asset_id, document, path, conditions in keys:
+            shapes.setdefault((document, path, conditions), []).append(asset_id)
+        found: dict[ElementsKey, list[Any]] = {}
+        async with db.reader() as session:
+            for (document, path, conditions), ids in shapes.items():
+                elements = await documents.matching_elements(
+                    session, db.dialect, ids, document, path, conditions
+                )
+                for asset_id in ids:
+                    found[(asset_id, document, path, conditions)] = elements.get(asset_id, [])
+        return [found[key] for key in keys]
+
     async def file_pages(keys: list[FilesKey]) -> list[list[File]]:
         """Keys sharing (first, after, regex) are answered by one statement."""
         shapes: dict[tuple[int, str | None, str | None], list[int]] = {}
@@ -85,4 +103,5 @@ def create_loaders(db: Database) -> Loaders:
         inputs_of_asset=DataLoader(_grouped(input_assets, list)),
         derivatives_of_asset=DataLoader(_grouped(derivative_assets, list)),
         documents_of_asset=DataLoader(document_sets),
+        elements_of_asset=DataLoader(element_lists, cache_key_fn=repr),
     )

@@ -15,7 +15,7 @@ from catalog.db import models
 from catalog.errors import Invalid
 from catalog.graphql.context import Info
 from catalog.graphql.enums import AssetKind
-from catalog.graphql.inputs import AssetFilter, where_clause
+from catalog.graphql.inputs import AssetFilter, ElementPredicate, where_clause
 from catalog.graphql.pagination import decode_cursor, encode_cursor, page_size
 from catalog.graphql.provenance import ProvenanceDirection, ProvenanceGraph, resolve_provenance
 
@@ -223,11 +223,24 @@ class Asset:
 
     @strawberry.field(
         description="Metadata as registered: every document, one document, or the values at a dot path "
-        "in it (arrays crossed: a list of every value reached)."
+        "in it (arrays crossed: a list of every value reached); with where, only the elements the path "
+        "reaches that satisfy every condition (read from each element)."
     )
-    async def metadata(self, info: Info, document: str | None = None, path: str | None = None) -> JSON | None:
-        if path is not None and document is None:
+    async def metadata(
+        self,
+        info: Info,
+        document: str | None = None,
+        path: str | None = None,
+        where: list[ElementPredicate] | None = None,
+    ) -> JSON | None:
+        if (path is not None or where) and document is None:
             raise Invalid("a path needs a document")
+        if where:
+            if path is None:
+                raise Invalid("where needs a path: the conditions are read from the elements it reaches")
+            conditions = tuple((c.path, c.op.value, c.value) for c in where)
+            key = (self.row.id, document or "", path, conditions)
+            return cast(JSON, await info.context.loaders.elements_of_asset.load(key))
         documents = await info.context.loaders.documents_of_asset.load((self.row.id, document))
         if document is None:
             return cast(JSON, documents)

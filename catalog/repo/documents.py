@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from catalog.db import jsonpath
 from catalog.db.models import MetadataDocument
 
 
@@ -49,3 +51,31 @@ async def current(
     for asset_id, document, content in rows:
         found.setdefault(asset_id, {})[document] = content
     return found
+
+
+async def matching_elements(
+    session: AsyncSession,
+    dialect: str,
+    asset_ids: Sequence[int],
+    document: str,
+    path: str,
+    conditions: Sequence[tuple[str, str, Any]],
+) -> dict[int, list[Any]]:
+    """asset id → the elements of its current document that ``path`` reaches and that satisfy
+    every condition, in document order (one statement for many assets)."""
+    table = MetadataDocument.__table__
+    found = jsonpath.matching_elements(dialect, table.c.content, path, conditions)
+    query = (
+        select(table.c.asset_id, found.value)
+        .select_from(table)
+        .join(found.source, true())
+        .where(table.c.asset_id.in_(asset_ids), table.c.document == document, table.c.is_current.is_(True))
+        .where(found.condition)
+        .order_by(table.c.asset_id, found.position if found.position is not None else true())
+    )
+    elements: dict[int, list[Any]] = {}
+    for asset_id, value in await session.execute(query):
+        elements.setdefault(asset_id, []).append(
+            json.loads(value) if isinstance(value, str) and dialect == "sqlite" else value
+        )
+    return elements
