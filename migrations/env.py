@@ -12,7 +12,12 @@ from sqlalchemy.engine import Connection
 
 from catalog.config import Settings
 from catalog.db.engine import create_engine
-from catalog.db.models import Base
+from catalog.db.models import ORDER_INDEXES, Base
+
+
+def _include(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Dialect-specific indexes are the migrations' alone (see ``ORDER_INDEXES``)."""
+    return not (type_ == "index" and name in ORDER_INDEXES)
 
 
 def _configure(connection: Connection) -> None:
@@ -21,6 +26,7 @@ def _configure(connection: Connection) -> None:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=_include,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -39,7 +39,16 @@ def create_engine(url: str) -> AsyncEngine:
         engine = create_async_engine(url, connect_args={"timeout": 60}, json_serializer=serialize_json)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=20, json_serializer=serialize_json)
+    # Custom plans: a prepared statement's generic plan knows neither LIMIT nor the filter values
+    # and picks full scans (see recipes.md); replanning costs well under a millisecond.
+    server_settings = {"plan_cache_mode": "force_custom_plan"}
+    return create_async_engine(
+        url,
+        pool_size=10,
+        max_overflow=20,
+        json_serializer=serialize_json,
+        connect_args={"server_settings": server_settings},
+    )
 
 
 class Database:

@@ -166,3 +166,9 @@ class ProvenanceEdge(Base):
     input_name: Mapped[str] = mapped_column(String(255), primary_key=True, index=True)
     source: Mapped[str] = mapped_column(String(32), primary_key=True)
     input_location: Mapped[str | None] = mapped_column(String(2048))
+
+
+ORDER_INDEXES = ("ix_assets_acquired_order", "ix_assets_registered_order")
+"""Indexes serving "newest first" keyset pages (column DESC NULLS LAST, then id). Their
+spelling differs by dialect (SQLite has no NULLS LAST in an index, and needs none), so
+migration 0004 creates them and autogenerate leaves them alone."""

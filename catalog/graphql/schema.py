@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import strawberry
+from graphql import ASTValidationRule
 from strawberry.extensions import (
-    MaxAliasesLimiter,
+    AddValidationRules,
     MaxTokensLimiter,
     ParserCache,
-    QueryDepthLimiter,
     ValidationCache,
+    max_aliases,
+    query_depth_limiter,
 )
 
 from catalog.graphql.cost import QueryCost
@@ -19,6 +21,12 @@ MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 4000
 
+RULES: list[type[ASTValidationRule]] = [
+    max_aliases.create_validator(MAX_ALIASES),
+    query_depth_limiter.create_validator(MAX_DEPTH, None),
+]
+"""Built once: a rule class made per request would defeat the validation cache (its key)."""
+
 schema = strawberry.Schema(
     query=Query,
     extensions=[
@@ -26,8 +34,7 @@ schema = strawberry.Schema(
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: AddValidationRules(RULES),
         QueryCost,
     ],
 )

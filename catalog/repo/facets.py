@@ -63,7 +63,9 @@ async def counts(
     unit: str = "ASSETS",
 ) -> list[tuple[Any, int]]:
     """(value, number of assets or subjects) pairs, most frequent first."""
-    number = func.count(COUNTED[unit].distinct()).label("n")
+    # An asset holds a value once (one row per asset, or a key unique per asset and value), so
+    # assets are counted without DISTINCT and its sort; subjects repeat across assets.
+    number = (func.count() if unit == "ASSETS" else func.count(COUNTED[unit].distinct())).label("n")
     value, joined = dimension(dialect, facet)
     query = (
         joined(select(value, number).select_from(Asset))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, false, or_, true
+from sqlalchemy import ColumnElement, and_, false, or_, true
 from sqlalchemy.orm import InstrumentedAttribute
 
 from catalog.db.models import Asset
@@ -51,10 +51,8 @@ DEFAULT_ORDER = (Order("NAME"),)
 def order_by(orders: Sequence[Order]) -> list[ColumnElement[Any]]:
     clauses: list[ColumnElement[Any]] = []
     for order in orders:
-        clauses += [
-            _is_null(order.column).asc(),
-            order.column.desc() if order.descending else order.column.asc(),
-        ]
+        direction = order.column.desc() if order.descending else order.column.asc()
+        clauses.append(direction.nulls_last())  # an index (col DESC NULLS LAST, id) serves it
     return [*clauses, Asset.id.asc()]
 
 
@@ -87,10 +85,6 @@ def after(orders: Sequence[Order], key: Sequence[Any]) -> ColumnElement[bool]:
         disjuncts.append(and_(*prefix, beyond))
         prefix.append(equal)
     return or_(*disjuncts)
-
-
-def _is_null(column: InstrumentedAttribute[Any]) -> ColumnElement[int]:
-    return case((column.is_(None), 1), else_=0)
 
 
 def _typed(order: Order, value: Any) -> Any:
