@@ -5,6 +5,7 @@ JSON lines): how a lab moves an existing catalog over. Data stays where the reco
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -76,6 +77,8 @@ class RecordImport:
         result = RegistrationReport()
         source = iter(records)
         writing: asyncio.Task[None] | None = None
+        threshold = gc.get_threshold()
+        gc.set_threshold(50_000, *threshold[1:])  # parsed documents are many small, long-lived objects
         try:
             while batch := await asyncio.to_thread(self._next_batch, source, result.errors):
                 if writing is not None:
@@ -84,6 +87,7 @@ class RecordImport:
         finally:
             if writing is not None:
                 await writing
+            gc.set_threshold(*threshold)
         return result
 
     def _next_batch(
