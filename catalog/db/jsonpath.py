@@ -28,6 +28,7 @@ from sqlalchemy import (
     REAL,
     ColumnElement,
     Float,
+    Text,
     and_,
     case,
     cast,
@@ -39,7 +40,7 @@ from sqlalchemy import (
     select,
     true,
 )
-from sqlalchemy.dialects.postgresql import JSONB, JSONPATH
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, JSONPATH
 
 from catalog.conventions.paths import parse_path
 from catalog.errors import Invalid
@@ -193,8 +194,14 @@ def _postgresql(content: ColumnElement[Any], path: str) -> ColumnElement[bool]:
     return content.op("@?")(literal(path, JSONPATH))
 
 
-def _pg_keys(segments: list[str]) -> str:
-    return "".join(f".{json.dumps(s)}" for s in segments)
+def _pg_keys(segments: list[str], *, crossing_last: bool = True) -> str:
+    """Keys, each followed by ``[*]``: lax mode unwraps one array level per accessor, the
+    wildcard one more, so arrays of arrays (coordinates) are crossed as well (up to two levels
+    per step, where SQLite and the Python reading cross any number)."""
+    steps = [f".{json.dumps(s)}[*]" for s in segments]
+    if not crossing_last and steps:
+        steps[-1] = f".{json.dumps(segments[-1])}"
+    return "".join(steps)
 
 
 def _pg_selector(base: str, segments: list[str], op: str, value: Any) -> str:
@@ -202,7 +209,7 @@ def _pg_selector(base: str, segments: list[str], op: str, value: Any) -> str:
     if op in LENGTHS:
         # Lax mode unwraps an array before a filter, so the array is tested from its parent:
         # .type() and .size() read an array itself.
-        array = f"@{_pg_keys(segments[-1:])}"
+        array = f"@{_pg_keys(segments[-1:], crossing_last=False)}"
         size = f"{array}.size() {COMPARISONS[LENGTHS[op]]} {value}"
         return f'{base}{_pg_keys(segments[:-1])} ? ({array}.type() == "array" && {size})'
     return f"{base}{_pg_keys(segments)} ? ({_pg_condition(op, value)})"
@@ -669,7 +676,7 @@ def reached(dialect: str, content: ColumnElement[Any], path: str, *, scalars_onl
 def as_number(dialect: str, found: Reached) -> ColumnElement[Any]:
     """A reached value as a number: JSON numbers, and strings that write one (``"2.8"``)."""
     if dialect == "postgresql":
-        text = found.value.op("#>>")(literal("{}"))
+        text = found.value.op("#>>")(literal([], ARRAY(Text)))
         return case(
             (found.json_type == "number", cast(text, Float)),
             (and_(found.json_type == "string", text.op("~")(_whole(NUMBER, dialect))), cast(text, Float)),
@@ -688,7 +695,9 @@ def as_number(dialect: str, found: Reached) -> ColumnElement[Any]:
 def as_text(dialect: str, found: Reached) -> ColumnElement[Any]:
     """A reached string value as text (None for other types)."""
     if dialect == "postgresql":
-        return case((found.json_type == "string", found.value.op("#>>")(literal("{}"))), else_=None)
+        return case(
+            (found.json_type == "string", found.value.op("#>>")(literal([], ARRAY(Text)))), else_=None
+        )
     return case((found.json_type == "text", found.value), else_=None)
 
 

@@ -176,10 +176,11 @@ def _grouped(
     for index, key in enumerate(groups):
         name = f"k{index}"
         if key.field is not None:
-            value, joined = facets.dimension(dialect, key.field)
+            value, joined = facets.dimension(dialect, key.field, keep_missing=True)
             query = joined(query)
             columns.append(value.label(name))
             continue
+        # Outer joins: an asset without the document or without a value is in the NULL group.
         document = MetadataDocument.__table__.alias(f"d{index}")
         found = jsonpath.reached(dialect, document.c.content, key.path or "")
         on = and_(
@@ -187,11 +188,13 @@ def _grouped(
             document.c.document == key.document,
             document.c.is_current.is_(True),
         )
-        query = query.join(document, on).join(found.source, true()).where(found.condition)
+        reached_here = found.condition
         if key.bucket is not None:
             text = jsonpath.as_text(dialect, found)
-            query = query.where(text.op("REGEXP" if dialect == "sqlite" else "~")(ISO_DATE))
-            columns.append(func.substr(text, 1, BUCKETS[key.bucket]).label(name))
+            reached_here = and_(reached_here, text.op("REGEXP" if dialect == "sqlite" else "~")(ISO_DATE))
+        query = query.join(document, on, isouter=True).join(found.source, reached_here, isouter=True)
+        if key.bucket is not None:
+            columns.append(func.substr(jsonpath.as_text(dialect, found), 1, BUCKETS[key.bucket]).label(name))
         else:
             columns.append(found.value.label(name))
             if dialect == "sqlite":  # booleans are 0/1 atoms: keep their JSON type to tell them apart

@@ -77,14 +77,18 @@ async def counts(
     return [(v, n) for v, n in await session.execute(query)]
 
 
-def dimension(dialect: str, facet: str) -> tuple[Any, Callable[[Select[Any]], Select[Any]]]:
+def dimension(
+    dialect: str, facet: str, *, keep_missing: bool = False
+) -> tuple[Any, Callable[[Select[Any]], Select[Any]]]:
     """A facet's value per asset and what a query over assets must join to read it (a
-    multi-valued dimension gives an asset one row per value)."""
+    multi-valued dimension gives an asset one row per value; with ``keep_missing``, an asset
+    without any gives one row with NULL)."""
     if facet == "MODALITY":
-        return AssetModality.abbreviation, lambda q: q.join(AssetModality, AssetModality.asset_id == Asset.id)
+        on: Any = AssetModality.asset_id == Asset.id
+        return AssetModality.abbreviation, lambda q: q.join(AssetModality, on, isouter=keep_missing)
     if facet in TERMS:
         on = and_(AssetTerm.asset_id == Asset.id, AssetTerm.kind == TERMS[facet])
-        return AssetTerm.value, lambda q: q.join(AssetTerm, on)
+        return AssetTerm.value, lambda q: q.join(AssetTerm, on, isouter=keep_missing)
     if facet == "YEAR":
         return cast(year_of(dialect, Asset.acquired_at), Integer), lambda q: q
     if facet == "MONTH":
