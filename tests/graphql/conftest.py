@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,24 @@ class Catalog:
         return body["data"]
 
 
+def local_settings(database_url: str, root: Path, port: int) -> Settings:
+    """A catalog on ``database_url`` with a local store under ``root``, reached on ``port``."""
+    return Settings(
+        database_url=database_url,
+        storage_url=(root / "store").as_uri(),
+        public_url=f"http://127.0.0.1:{port}",
+        secret_key="api-test-secret",
+    )
+
+
+@contextmanager
+def served(settings: Settings, port: int, sources: dict[str, Path] | None = None) -> Iterator[Catalog]:
+    """The catalog app on a real uvicorn server, with a client."""
+    app = create_app(settings)
+    with UvicornServer(app, port=port) as server, httpx.Client(timeout=30) as client:
+        yield Catalog(server.base_url, settings, sources or {}, client, app)
+
+
 async def ingest_records(settings: Settings, root: Path, fixtures: Path, names: list[str]) -> dict[str, Path]:
     db = Database(settings.database_url)
     store = open_store(settings)
@@ -68,16 +87,10 @@ async def ingest_records(settings: Settings, root: Path, fixtures: Path, names: 
 @pytest.fixture
 async def catalog(database_url: str, tmp_path: Path, fixtures_dir: Path) -> AsyncIterator[Catalog]:
     port = free_port()
-    settings = Settings(
-        database_url=database_url,
-        storage_url=(tmp_path / "store").as_uri(),
-        public_url=f"http://127.0.0.1:{port}",
-        secret_key="api-test-secret",
-    )
+    settings = local_settings(database_url, tmp_path, port)
     sources = await ingest_records(settings, tmp_path / "src", fixtures_dir, RECORDS)
-    app = create_app(settings)
-    with UvicornServer(app, port=port) as server, httpx.Client(timeout=30) as client:
-        yield Catalog(server.base_url, settings, sources, client, app)
+    with served(settings, port, sources) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")
@@ -89,20 +102,13 @@ def all_record_names(fixtures_dir: Path) -> Iterator[list[str]]:
 async def demo(module_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Catalog]:
     """The demo catalog (46 assets: primaries, derived, a depth-2 lineage), served over HTTP
     once per test module and backend; tests only read it."""
-    root = tmp_path_factory.mktemp("demo")
     port = free_port()
-    settings = Settings(
-        database_url=module_database_url,
-        storage_url=(root / "store").as_uri(),
-        public_url=f"http://127.0.0.1:{port}",
-        secret_key="demo-test-secret",
-    )
+    settings = local_settings(module_database_url, tmp_path_factory.mktemp("demo"), port)
     db = Database(settings.database_url)
     store = open_store(settings)
     await migrate.upgrade(db)
     await build_demo(db, store, Vocabulary())
     await store.close()
     await db.dispose()
-    app = create_app(settings)
-    with UvicornServer(app, port=port) as server, httpx.Client(timeout=30) as client:
-        yield Catalog(server.base_url, settings, {}, client, app)
+    with served(settings, port) as running:
+        yield running

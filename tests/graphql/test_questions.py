@@ -18,13 +18,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import httpx
 import pytest
-from conftest import Catalog
-from servers import UvicornServer, free_port
+from conftest import Catalog, local_settings, served
+from servers import free_port
 
-from catalog.app import create_app
-from catalog.config import Settings
 from catalog.conventions.modalities import Vocabulary
 from catalog.db import migrate
 from catalog.db.engine import Database
@@ -1297,14 +1294,8 @@ async def questions(
     module_database_url: str, fixtures_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Catalog]:
     """Every top-level record registered metadata-only, served over HTTP, once per backend."""
-    root = tmp_path_factory.mktemp("questions")
     port = free_port()
-    settings = Settings(
-        database_url=module_database_url,
-        storage_url=(root / "store").as_uri(),
-        public_url=f"http://127.0.0.1:{port}",
-        secret_key="questions-test-secret",
-    )
+    settings = local_settings(module_database_url, tmp_path_factory.mktemp("questions"), port)
     db = Database(settings.database_url)
     await migrate.upgrade(db)
     report = await RecordImport(db, Vocabulary())(
@@ -1313,9 +1304,8 @@ async def questions(
     await db.dispose()
     assert report.errors == []
     assert report.registered == 76
-    app = create_app(settings)
-    with UvicornServer(app, port=port) as server, httpx.Client(timeout=30) as client:
-        yield Catalog(server.base_url, settings, {}, client, app)
+    with served(settings, port) as running:
+        yield running
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=[q.ask for q in QUESTIONS])
