@@ -41,7 +41,9 @@ def create_engine(url: str) -> AsyncEngine:
         return engine
     # Custom plans: a prepared statement's generic plan knows neither LIMIT nor the filter values
     # and picks full scans (see recipes.md); replanning costs well under a millisecond.
-    server_settings = {"plan_cache_mode": "force_custom_plan"}
+    # No JIT: analytical statements look costly enough to compile, and compiling took longer than
+    # running them (measured in benchmarks/analytics.py).
+    server_settings = {"plan_cache_mode": "force_custom_plan", "jit": "off"}
     return create_async_engine(
         url,
         pool_size=10,

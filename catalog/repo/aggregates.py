@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Float, and_, cast, func, literal, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql import Subquery
+from sqlalchemy.sql.selectable import CTE, Subquery
 
 from catalog.db import jsonpath
 from catalog.db.models import Asset, AssetState, MetadataDocument
@@ -93,20 +93,11 @@ async def aggregate(
 ) -> tuple[list[Row], bool]:
     """Rows of (group keys, measure values) and whether ``first`` cut them."""
     _check(groups, measures, having, orders, first)
-    grouped, types = _grouped(dialect, where, groups)
     key_names = [f"k{i}" for i in range(len(groups))]
-    hidden = [types[name] for name in key_names if name in types]  # SQLite: JSON types of path keys
-    base = select(*(grouped.c[name] for name in key_names + hidden)).distinct().subquery("groups")
-    query: Any = select(*(base.c[name] for name in key_names + hidden)).select_from(base)
-    value_columns = []
-    for index, measure in enumerate(measures):
-        measured = _measure(dialect, grouped, key_names + hidden, measure).subquery(f"m{index}")
-        query = query.outerjoin(measured, _same_keys(base, measured, key_names + hidden))
-        value = measured.c.v
-        if measure.op in ("COUNT", "COUNT_DISTINCT"):
-            value = func.coalesce(value, 0)
-        value_columns.append(cast(value, Float).label(f"v{index}"))
-    query = query.add_columns(*value_columns)
+    if all(key.field is not None for key in groups) and all(m.path is None for m in measures):
+        query, base, value_columns, types = _single_pass(dialect, where, groups, measures, key_names)
+    else:
+        query, base, value_columns, types = _joined_measures(dialect, where, groups, measures, key_names)
     for condition in having:
         column = value_columns[condition.measure]
         query = query.where(getattr(column, HAVING_OPS[condition.op])(condition.value))
@@ -123,6 +114,68 @@ async def aggregate(
         for row in rows[:first]
     ]
     return found, len(rows) > first
+
+
+def _single_pass(
+    dialect: str,
+    where: ColumnElement[bool],
+    groups: Sequence[GroupKey],
+    measures: Sequence[Measure],
+    key_names: list[str],
+) -> tuple[Any, Any, list[Any], dict[str, str]]:
+    """Typed keys and typed measures only: one GROUP BY over the assets. Each (asset, keys)
+    row is unique (the key tables' primary keys), so assets are counted without DISTINCT."""
+    query: Any = select().select_from(Asset)
+    keys = []
+    for name, key in zip(key_names, groups, strict=True):
+        value, joined = facets.dimension(dialect, key.field or "", keep_missing=True)
+        query = joined(query)
+        keys.append(value.label(name))
+    values = [cast(_single_pass_value(m), Float).label(f"v{j}") for j, m in enumerate(measures)]
+    grouped = (
+        query.add_columns(*keys, *values)
+        .where(Asset.state == AssetState.READY, where)
+        .group_by(*keys)
+        .subquery("groups")
+    )
+    value_columns = [grouped.c[f"v{j}"] for j in range(len(measures))]
+    return select(grouped), grouped, value_columns, {}
+
+
+def _single_pass_value(measure: Measure) -> Any:
+    subjects = measure.field == "SUBJECT" or measure.unit == "SUBJECTS"
+    if measure.field in ("ASSET", "SUBJECT"):
+        return func.count(Asset.subject_id.distinct()) if subjects else func.count()
+    column = COLUMN_MEASURES[measure.field or ""]
+    if measure.op == "COUNT":
+        return func.count(Asset.subject_id.distinct()) if subjects else func.count(column)
+    if measure.op == "COUNT_DISTINCT":
+        return func.count(column.distinct())
+    return getattr(func, measure.op.lower())(column)
+
+
+def _joined_measures(
+    dialect: str,
+    where: ColumnElement[bool],
+    groups: Sequence[GroupKey],
+    measures: Sequence[Measure],
+    key_names: list[str],
+) -> tuple[Any, Any, list[Any], dict[str, str]]:
+    """Path keys or path measures: the grouping computed once, each measure grouped over it and
+    joined back on the keys."""
+    grouped, types = _grouped(dialect, where, groups)
+    hidden = [types[name] for name in key_names if name in types]  # SQLite: JSON types of path keys
+    base = select(*(grouped.c[name] for name in key_names + hidden)).distinct().subquery("groups")
+    query: Any = select(*(base.c[name] for name in key_names + hidden)).select_from(base)
+    value_columns = []
+    for index, measure in enumerate(measures):
+        measured = _measure(dialect, grouped, key_names + hidden, measure).subquery(f"m{index}")
+        query = query.outerjoin(measured, _same_keys(base, measured, key_names + hidden))
+        value = measured.c.v
+        if measure.op in ("COUNT", "COUNT_DISTINCT"):
+            value = func.coalesce(value, 0)
+        value_columns.append(cast(value, Float).label(f"v{index}"))
+    return query.add_columns(*value_columns), base, value_columns, types
 
 
 def _check(
@@ -166,7 +219,7 @@ def _check(
 
 def _grouped(
     dialect: str, where: ColumnElement[bool], groups: Sequence[GroupKey]
-) -> tuple[Subquery, dict[str, str]]:
+) -> tuple[CTE, dict[str, str]]:
     """Each matching asset once per combination of its group keys: (asset_id, subject_id, k0, ...),
     and the names of the columns holding a path key's JSON type where the dialect needs it."""
     query: Any = select(Asset.id.label("asset_id"), Asset.subject_id.label("subject_id")).select_from(Asset)
@@ -200,10 +253,11 @@ def _grouped(
             if dialect == "sqlite":  # booleans are 0/1 atoms: keep their JSON type to tell them apart
                 types[name] = f"t{index}"
                 columns.append(found.json_type.label(types[name]))
-    return query.add_columns(*columns).distinct().subquery("grouped"), types
+    # A CTE, computed once: every measure reads it.
+    return query.add_columns(*columns).distinct().cte("grouped"), types
 
 
-def _measure(dialect: str, grouped: Subquery, key_names: list[str], measure: Measure) -> Any:
+def _measure(dialect: str, grouped: CTE, key_names: list[str], measure: Measure) -> Any:
     keys: list[Any] = [grouped.c[name] for name in key_names]
     if measure.path is None:
         return _column_measure(grouped, keys, measure).group_by(*keys)
@@ -237,7 +291,7 @@ def _measure(dialect: str, grouped: Subquery, key_names: list[str], measure: Mea
     )
 
 
-def _column_measure(grouped: Subquery, keys: list[Any], measure: Measure) -> Any:
+def _column_measure(grouped: CTE, keys: list[Any], measure: Measure) -> Any:
     if measure.field in ("ASSET", "SUBJECT") or (
         measure.op in ("COUNT", "COUNT_DISTINCT") and measure.field is None
     ):

@@ -1,0 +1,721 @@
+"""Analytics benchmark: how fast ``aggregate`` and element-matched metadata filters answer over a
+catalog of realistic size.
+
+1. A throwaway PostgreSQL cluster (``tests/servers.PostgresServer``), a fresh database migrated to
+   head and bulk-loaded through binary ``COPY`` with the API benchmark's generated catalog
+   (``benchmarks/api.py``: ``plan_catalog``, ``RowMaker``, its COPY helpers): 100,000 assets of
+   ~16,700 subjects, 30 projects, 13 platforms, five years of acquisitions, ``session`` documents
+   with start and end times (``acquisition`` from 2025), the typed columns ``project``,
+   ``subject_id``, ``acquisition_duration``, ``subject_age_at_acquisition`` and modality rows.
+   On top of that, every asset gets its subject's ``procedures`` document, as AIND assets do:
+   surgeries (``subject_procedures``) holding headframes, craniotomies, fiber implants,
+   perfusions and Nanoject / iontophoresis / retro-orbital injections, with the numbers written
+   as strings (``"injection_volume": ["100.0", "150.0"]``). Then ``VACUUM ANALYZE``.
+2. ``catalog serve`` in a subprocess, measured over HTTP with httpx (sequential requests over one
+   keep-alive connection, after a warm-up): p50 and p95 of
+   (1) distinct subjects per project, (2) average acquisition duration and number of assets per
+   modality per month, (3) assets with a Nanoject injection of more than 200 nl in one element of
+   ``subject_procedures.procedures`` (``elementMatch``), first 50 names and ``totalCount``, and
+   (4) the same filter as an ``aggregate``: procedure elements (``unit: ELEMENTS``) per project.
+   Every answer is checked against the generated data.
+3. For each query over its target (or every query with ``--explain``): statement logging on the
+   cluster (``log_min_duration_statement = 0``), one more request, the statements it ran read back
+   from the server log with their parameters, and ``EXPLAIN (ANALYZE, BUFFERS)`` of each, printed.
+
+Usage::
+
+    .venv/bin/python benchmarks/analytics.py [--assets 100000] [--files 1000000] [--requests 30]
+        [--budget 60] [--explain] [--no-explain] [--no-results]
+
+Prints a Markdown table and rewrites the "Analytics" section of ``benchmarks/RESULTS.md`` (the
+file is read right before it is written; other sections are kept as they are then).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import re
+import shlex
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+
+BENCHMARKS = Path(__file__).resolve().parent
+REPO = BENCHMARKS.parent
+sys.path[:0] = [str(BENCHMARKS), str(REPO / "tests")]
+
+import api  # noqa: E402  (benchmarks/api.py: the generated catalog and its loader)
+from servers import PostgresServer  # noqa: E402
+
+from catalog.db.engine import Database  # noqa: E402
+from catalog.db.migrate import upgrade  # noqa: E402
+
+RESULTS = BENCHMARKS / "RESULTS.md"
+SECTION = "## Analytics (benchmarks/analytics.py)"
+TARGET_MS = 300.0
+WARMUP = 3
+MB = 1_000_000
+
+# --- procedures documents -------------------------------------------------------------------------
+
+INJECTION = "Nanoject injection"
+VOLUME_ABOVE = 200  # nl: the element-matched query's threshold
+VOLUMES = ((50, 10), (100, 25), (150, 15), (200, 20), (250, 8), (300, 10), (400, 7), (500, 5))
+"""Nanoject volumes (nl) and their weights: about 30% of injections are above 200 nl."""
+VIRUSES = (
+    ("AAV2/1-Syn-FLEX-GCaMP6f", "VT3214", 1.2e13), ("AAV1-hSyn-FLEX-ChRmine-oScarlet", "VT5412", 2.4e12),
+    ("AAV-DIO-dLight1.3b", "VT2211", 6.0e12), ("AAVretro-EF1a-Cre", "VT1190", 1.0e13),
+    ("AAV5-CAG-FLEX-tdTomato", "VT0871", 4.3e12), ("AAV9-Syn-GRAB-DA2m", "VT4602", 8.1e12),
+)  # fmt: skip
+TARGETS = ("VTA", "VISp", "MOs", "ACB", "CP", "LC", "ZI", "CLA", "HPF", "SNc", "ALM", "DR")
+HEADFRAMES = (
+    ("AI Straight bar", "0160-100-10"),
+    ("WHC #42", "0160-055-08"),
+    ("Neuropixel-Style", "0160-200-20"),
+)
+SURGEONS = ("NSB-5589", "NSB-1234", "NSB-6024", "NSB-4466", "NSB-8801")
+
+
+def _number(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def _coordinates(rng: random.Random) -> dict[str, Any]:
+    return {
+        "injection_coordinate_ml": _number(rng.uniform(-3.5, 3.5)),
+        "injection_coordinate_ap": _number(rng.uniform(-4.5, 2.5)),
+        "injection_coordinate_unit": "millimeter",
+        "injection_coordinate_reference": "Bregma",
+        "bregma_to_lambda_distance": f"{rng.uniform(3.9, 4.6):.3f}",
+        "bregma_to_lambda_unit": "millimeter",
+        "injection_angle": rng.choice(("0", "0", "10", "20")),
+        "injection_angle_unit": "degrees",
+        "targeted_structure": rng.choice(TARGETS),
+        "injection_hemisphere": rng.choice(("Left", "Right")),
+    }
+
+
+def _materials(rng: random.Random) -> list[dict[str, Any]]:
+    name, lot, titer = rng.choice(VIRUSES)
+    return [
+        {
+            "material_type": "Virus",
+            "name": name,
+            "tars_identifiers": {"virus_tars_id": f"AiV{rng.randint(10000, 99999)}", "plasmid_tars_alias": None,
+                                 "prep_lot_number": lot, "prep_date": None, "prep_type": "Crude", "prep_protocol": None},
+            "addgene_id": None,
+            "titer": titer,
+            "titer_unit": "gc/mL",
+        }
+    ]  # fmt: skip
+
+
+def _injection(rng: random.Random, kind: str) -> dict[str, Any]:
+    common = {
+        "injection_materials": _materials(rng),
+        "recovery_time": "10.0",
+        "recovery_time_unit": "minute",
+        "injection_duration": None,
+        "injection_duration_unit": "minute",
+        "instrument_id": f"NJ#{rng.randint(1, 4)}",
+        "protocol_id": "dx.doi.org/10.17504/protocols.io.bgpujvnw",
+    }
+    if kind == INJECTION:
+        depths = rng.choice((1, 1, 1, 2))
+        volumes = [_number(v) for v, _ in rng.choices(VOLUMES, weights=[w for _, w in VOLUMES], k=depths)]
+        return {
+            "procedure_type": kind,
+            **common,
+            **_coordinates(rng),
+            "injection_coordinate_depth": [_number(rng.uniform(0.5, 5.0)) for _ in range(depths)],
+            "injection_volume": volumes,
+            "injection_volume_unit": "nanoliter",
+        }
+    if kind == "Iontophoresis injection":
+        return {
+            "procedure_type": kind,
+            **common,
+            **_coordinates(rng),
+            "injection_coordinate_depth": [_number(rng.uniform(0.5, 5.0))],
+            "injection_current": "5.0",
+            "injection_current_unit": "microamps",
+            "alternating_current": "7/7",
+        }
+    return {
+        "procedure_type": kind,  # Retro-orbital injection: a volume in microliters, one value
+        **common,
+        "injection_volume": _number(rng.choice((50, 100))),
+        "injection_volume_unit": "microliter",
+        "injection_eye": rng.choice(("Left", "Right")),
+    }
+
+
+def _surgery(rng: random.Random, day: datetime, procedures: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "procedure_type": "Surgery",
+        "protocol_id": "2109",
+        "start_date": day.date().isoformat(),
+        "experimenter_full_name": rng.choice(SURGEONS),
+        "iacuc_protocol": "2109",
+        "animal_weight_prior": _number(rng.uniform(18, 30)),
+        "animal_weight_post": _number(rng.uniform(18, 30)),
+        "weight_unit": "gram",
+        "anaesthesia": {"type": "isoflurane", "duration": _number(rng.uniform(60, 180)), "duration_unit": "minute", "level": "1.5"},
+        "workstation_id": f"SWS {rng.randint(1, 9)}",
+        "procedures": procedures,
+        "notes": None,
+    }  # fmt: skip
+
+
+def procedures_document(subject: api.Subject) -> dict[str, Any]:
+    """A subject's procedures: 0-3 surgeries before its first session, each of 1-5 procedures."""
+    rng = random.Random(int(subject.subject_id))
+    surgeries: list[dict[str, Any]] = []
+    if subject.species in ("Mus musculus", "Rattus norvegicus"):
+        day = datetime.combine(subject.birth, datetime.min.time(), UTC) + timedelta(days=rng.randint(35, 50))
+        for index in range(rng.choices((0, 1, 2, 3), weights=(10, 50, 30, 10))[0]):
+            procedures: list[dict[str, Any]] = []
+            if index == 0 and rng.random() < 0.75:
+                headframe, part = rng.choice(HEADFRAMES)
+                procedures.append(
+                    {"procedure_type": "Headframe", "headframe_type": headframe, "headframe_part_number": part,
+                     "headframe_material": "Titanium", "well_part_number": None, "well_type": None}
+                )  # fmt: skip
+            if rng.random() < 0.5:
+                procedures.append(
+                    {"procedure_type": "Craniotomy", "craniotomy_type": rng.choice(("Visual Cortex", "Circle", "Whole brain")),
+                     "craniotomy_hemisphere": rng.choice(("Left", "Right")), "craniotomy_coordinates_ml": "-2.8",
+                     "craniotomy_coordinates_ap": "1.3", "craniotomy_coordinates_unit": "millimeter",
+                     "craniotomy_coordinates_reference": "Lambda", "craniotomy_size": "5.0",
+                     "craniotomy_size_unit": "millimeter", "implant_part_number": None, "dura_removed": rng.random() < 0.3,
+                     "protective_material": rng.choice(("Kwik-Cast", "Duragel", None)), "recovery_time": None,
+                     "recovery_time_unit": "minute"}
+                )  # fmt: skip
+            kinds = rng.choices(
+                (INJECTION, "Iontophoresis injection", "Retro-orbital injection"),
+                weights=(65, 25, 10),
+                k=rng.randint(0, 3),
+            )
+            procedures += [_injection(rng, kind) for kind in kinds]
+            if rng.random() < 0.15:
+                procedures.append(
+                    {"procedure_type": "Fiber implant", "probes": [
+                        {"ophys_probe": {"name": "Probe A", "manufacturer": {"name": "Doric"}, "core_diameter": "200",
+                                         "core_diameter_unit": "um", "numerical_aperture": "0.37"},
+                         "stereotactic_coordinate_ap": _number(rng.uniform(-4, 2)),
+                         "stereotactic_coordinate_ml": _number(rng.uniform(-3, 3)),
+                         "stereotactic_coordinate_dv": _number(rng.uniform(1, 5)),
+                         "stereotactic_coordinate_unit": "millimeter", "angle": "0", "angle_unit": "degrees",
+                         "targeted_structure": rng.choice(TARGETS)}]}
+                )  # fmt: skip
+            if not procedures:
+                procedures.append({"procedure_type": "Other Subject Procedure", "description": "Habituation"})
+            surgeries.append(_surgery(rng, day, procedures))
+            day += timedelta(days=rng.randint(7, 30))
+    return {
+        "describedBy": "https://raw.githubusercontent.com/AllenNeuralDynamics/aind-data-schema/main/src/aind_data_schema/core/procedures.py",
+        "schema_version": "0.13.14",
+        "subject_id": subject.subject_id,
+        "subject_procedures": surgeries,
+        "specimen_procedures": [],
+        "notes": None,
+    }
+
+
+def injection_match(document: dict[str, Any]) -> bool:
+    """What the element-matched query asks, in Python: one procedure that is a Nanoject injection
+    with a volume above ``VOLUME_ABOVE``."""
+    return any(
+        procedure.get("procedure_type") == INJECTION
+        and any(float(v) > VOLUME_ABOVE for v in _listed(procedure.get("injection_volume")))
+        for procedure in procedure_elements(document)
+    )
+
+
+def procedure_elements(document: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    for surgery in document["subject_procedures"]:
+        yield from surgery["procedures"]
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+class ProceduresRowMaker(api.RowMaker):
+    """The API benchmark's rows, plus each asset's ``procedures`` document (its subject's)."""
+
+    def __init__(self, store_url: str, procedures: dict[str, str]) -> None:
+        super().__init__(store_url)
+        self.procedures = procedures  # subject id → document as JSON
+
+    def _documents(self, plan: api.Plan) -> Iterator[tuple[str, str, str]]:
+        yield from super()._documents(plan)
+        yield "procedures", "0.13.14", self.procedures[plan.subject.subject_id]
+
+
+# --- load -----------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Data:
+    catalog: api.Catalog
+    procedures: dict[str, dict[str, Any]]  # subject id → procedures document
+    loaded: api.Loaded | None = None
+    procedures_bytes: float = 0.0  # mean stored (compressed) size of a procedures document
+    procedures_text: float = 0.0  # mean size as JSON text
+
+    def matching(self) -> list[api.Plan]:
+        matched = {s for s, document in self.procedures.items() if injection_match(document)}
+        return [plan for plan in self.catalog.plans if plan.subject.subject_id in matched]
+
+
+async def load(dsn: str, url: str, data: Data, store_url: str) -> api.Loaded:
+    """Migrate, then the API benchmark's COPY rounds (three tables at a time on three connections,
+    the next chunk made in a thread meanwhile) with procedures documents, then sequences and
+    VACUUM ANALYZE; migration not timed. (``api.load`` takes no row maker, hence this loop.)"""
+    db = Database(url)
+    try:
+        await upgrade(db)
+    finally:
+        await db.dispose()
+    started = time.perf_counter()
+    texts = {subject: json.dumps(document) for subject, document in data.procedures.items()}
+    maker = ProceduresRowMaker(store_url, texts)
+    plans = data.catalog.plans
+    chunks = [plans[i : i + api.CHUNK] for i in range(0, len(plans), api.CHUNK)]
+    totals: Counter[str] = Counter()
+    connections = [await asyncpg.connect(dsn) for _ in range(3)]
+    try:
+        layout = await api.Layout.of(connections[0])
+        for connection in connections:  # consistent by construction: no per-row FK triggers
+            await connection.execute("SET session_replication_role = replica")
+        upcoming = asyncio.create_task(asyncio.to_thread(maker.rows, chunks[0]))
+        for index in range(len(chunks)):
+            rows = await upcoming
+            if index + 1 < len(chunks):
+                upcoming = asyncio.create_task(asyncio.to_thread(maker.rows, chunks[index + 1]))
+            await api._copy(connections, rows, layout)
+            for name in ("assets", "modalities", "documents", "files", "edges", "terms"):
+                totals[name] += len(getattr(rows, name))
+        await api._finish(connections[0])
+        seconds = time.perf_counter() - started
+        size = await connections[0].fetchval("SELECT pg_database_size(current_database())")
+        data.procedures_bytes, data.procedures_text = await connections[0].fetchrow(
+            "SELECT avg(pg_column_size(content)), avg(octet_length(content::text)) "
+            "FROM metadata_documents WHERE document = 'procedures'"
+        )
+    finally:
+        for connection in connections:
+            await connection.close()
+    return api.Loaded(
+        seconds, totals["assets"], totals["files"], totals["documents"], totals["edges"], totals["modalities"],
+        size / MB, totals["terms"] if layout.terms else 0,
+    )  # fmt: skip
+
+
+# --- queries and the answers expected -------------------------------------------------------------
+
+ELEMENT_MATCH = {
+    "document": "procedures",
+    "path": "subject_procedures.procedures",
+    "elementMatch": [
+        {"path": "procedure_type", "op": "EQ", "value": INJECTION},
+        {"path": "injection_volume", "op": "GT", "value": VOLUME_ABOVE},
+    ],
+}
+INJECTION_FILTER = {"metadata": [ELEMENT_MATCH]}
+SUBJECTS_QUERY = """query SubjectsPerProject { aggregate(groupBy: [{field: PROJECT}],
+  measures: [{op: COUNT_DISTINCT, field: SUBJECT}]) { rows { keys values } truncated } }"""
+DURATIONS_QUERY = """query DurationPerModalityMonth { aggregate(groupBy: [{field: MODALITY}, {field: MONTH}],
+  measures: [{op: AVG, field: ACQUISITION_DURATION}, {op: COUNT, field: ASSET}], first: 5000) {
+  rows { keys values } truncated } }"""
+INJECTIONS_QUERY = """query Injections($filter: AssetFilter!) { assets(filter: $filter, first: 50) {
+  totalCount edges { node { name } } } }"""
+INJECTIONS_AGGREGATE = """query InjectionsPerProject($filter: AssetFilter!) { aggregate(filter: $filter,
+  groupBy: [{field: PROJECT}], measures: [{op: COUNT, unit: ELEMENTS,
+  path: {document: "procedures", path: "subject_procedures.procedures"}}]) { rows { keys values } truncated } }"""
+
+
+def _month(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m")
+
+
+def _rows(answer: Any) -> list[tuple[tuple[Any, ...], list[float]]]:
+    result = api.data_of(answer)["aggregate"]
+    if result["truncated"]:
+        raise RuntimeError("the aggregate was truncated")
+    return [(tuple(row["keys"]), row["values"]) for row in result["rows"]]
+
+
+def _same(label: str, got: dict[Any, Any], want: dict[Any, Any]) -> None:
+    if got != want:
+        wrong = sorted(set(got.items()) ^ set(want.items()), key=repr)[:6]
+        raise RuntimeError(f"{label}: the answer differs from the generated data, e.g. {wrong}")
+
+
+def check_subjects(data: Data) -> Any:
+    subjects: dict[str, set[str]] = defaultdict(set)
+    for plan in data.catalog.plans:
+        subjects[plan.subject.project].add(plan.subject.subject_id)
+    want = {(project,): len(ids) for project, ids in subjects.items()}
+
+    def check(answer: Any) -> str:
+        got = {keys: int(values[0]) for keys, values in _rows(answer)}
+        _same("(1)", got, want)
+        return f"{len(got)} projects, {sum(got.values()):,} subjects"
+
+    return check
+
+
+def check_durations(data: Data) -> Any:
+    seconds: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for plan in data.catalog.plans:
+        for modality in plan.modalities:
+            seconds[modality, _month(plan.acquired)].append(
+                (plan.acquired_end - plan.acquired).total_seconds()
+            )
+    want = {keys: (statistics.fmean(values), len(values)) for keys, values in seconds.items()}
+
+    def check(answer: Any) -> str:
+        got = {keys: (values[0], int(values[1])) for keys, values in _rows(answer)}
+        close = got.keys() == want.keys() and all(
+            got[k][1] == want[k][1] and abs(got[k][0] - want[k][0]) <= 1e-6 * want[k][0] for k in want
+        )
+        if not close:
+            _same("(2)", got, want)
+        modalities = len({modality for modality, _ in got})
+        return f"{len(got):,} groups ({modalities} modalities × {len({m for _, m in got})} months)"
+
+    return check
+
+
+def check_injections(data: Data) -> Any:
+    matching = data.matching()
+
+    def check(answer: Any) -> str:
+        found = api.data_of(answer)["assets"]
+        names = {plan.name for plan in matching}
+        if found["totalCount"] != len(matching) or not all(
+            e["node"]["name"] in names for e in found["edges"]
+        ):
+            raise RuntimeError(f"(3): totalCount {found['totalCount']}, expected {len(matching)}")
+        return f"{len(found['edges'])} names, totalCount {found['totalCount']:,}"
+
+    return check
+
+
+def check_injections_aggregate(data: Data) -> Any:
+    elements: Counter[str] = Counter()
+    for plan in data.matching():
+        elements[plan.subject.project] += sum(
+            1 for _ in procedure_elements(data.procedures[plan.subject.subject_id])
+        )
+    want = {(project,): count for project, count in elements.items()}
+
+    def check(answer: Any) -> str:
+        got = {keys: int(values[0]) for keys, values in _rows(answer)}
+        _same("(4)", got, want)
+        return f"{len(got)} projects, {sum(got.values()):,} procedure elements"
+
+    return check
+
+
+def requests(base_url: str, data: Data) -> list[api.Request]:
+    graphql = api.graphql
+    return [
+        api.Request("(1)", "distinct subjects per project: groupBy PROJECT, COUNT_DISTINCT SUBJECT",
+                    graphql(base_url, SUBJECTS_QUERY, {}), check_subjects(data), TARGET_MS),
+        api.Request("(2)", "per modality per month: groupBy MODALITY, MONTH; AVG ACQUISITION_DURATION, COUNT ASSET",
+                    graphql(base_url, DURATIONS_QUERY, {}), check_durations(data), TARGET_MS),
+        api.Request("(3)", "injections: assets(filter: elementMatch Nanoject injection & volume > 200) first 50 + totalCount",
+                    graphql(base_url, INJECTIONS_QUERY, {"filter": INJECTION_FILTER}), check_injections(data), TARGET_MS),
+        api.Request("(4)", "injections per project: aggregate, same filter, COUNT procedures unit ELEMENTS",
+                    graphql(base_url, INJECTIONS_AGGREGATE, {"filter": INJECTION_FILTER}),
+                    check_injections_aggregate(data), TARGET_MS),
+    ]  # fmt: skip
+
+
+# --- the statements a request runs, and their plans -----------------------------------------------
+
+_ENTRY = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)? \w+ \[\d+\] ", re.MULTILINE)
+_EXECUTE = re.compile(r"LOG:  duration: ([0-9.]+) ms  execute [^:]*: (.*)", re.DOTALL)
+_PARAMETER = re.compile(r"\$(\d+) = ('(?:[^']|'')*'|NULL)")
+_PLACEHOLDER = re.compile(r"\$(\d+)\b")
+
+
+@dataclass(slots=True)
+class Statement:
+    milliseconds: float
+    sql: str  # the parameters written in
+    plan: str = ""
+
+    @property
+    def summary(self) -> str:
+        """Its time as logged, and what EXPLAIN ANALYZE said of execution and JIT compilation."""
+        executed = re.search(r"Execution Time: ([0-9.]+) ms", self.plan)
+        jit = re.search(r"JIT:.*?Total ([0-9.]+) ms", self.plan, re.DOTALL)
+        parts = [f"{self.milliseconds:,.0f} ms logged"]
+        if executed:
+            parts.append(f"EXPLAIN ANALYZE {float(executed.group(1)):,.0f} ms")
+        if jit:
+            parts.append(f"of which JIT {float(jit.group(1)):,.0f} ms")
+        return ", ".join(parts)
+
+
+@dataclass(slots=True)
+class Diagnosis:
+    label: str
+    http_ms: float
+    statements: list[Statement] = field(default_factory=list)
+
+
+def _entries(log: Path, start: int) -> list[str]:
+    with log.open("rb") as handle:
+        handle.seek(start)
+        text = handle.read().decode(errors="replace")
+    spans = [m.start() for m in _ENTRY.finditer(text)]
+    return [text[a:b] for a, b in zip(spans, [*spans[1:], len(text)], strict=True)]
+
+
+def _statements(entries: list[str]) -> list[Statement]:
+    """Executed statements with their parameters written in as literals (the server plans every
+    execution anew, ``plan_cache_mode = force_custom_plan``, so the plan is the same)."""
+    found: list[Statement] = []
+    for index, entry in enumerate(entries):
+        body = _ENTRY.sub("", entry, count=1)
+        executed = _EXECUTE.match(body)
+        if not executed:
+            continue
+        following = _ENTRY.sub("", entries[index + 1], count=1) if index + 1 < len(entries) else ""
+        values = dict(_PARAMETER.findall(following)) if following.startswith("DETAIL:  parameters:") else {}
+        sql = _written_in(executed.group(2).strip(), values)
+        if not sql.upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SELECT PG_CATALOG.VERSION")):
+            found.append(Statement(float(executed.group(1)), sql))
+    return found
+
+
+def _written_in(sql: str, values: dict[str, str]) -> str:
+    """``$n`` placeholders replaced by their logged literals, in one pass (a value may hold ``$``)."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), sql)
+
+
+def diagnose(
+    server: PostgresServer, database: str, base_url: str, chosen: list[api.Request]
+) -> list[Diagnosis]:
+    """Log every statement, send each request once more, read back what it ran, EXPLAIN it."""
+    log = server.data_dir.parent / "server.log"
+    mark = "SELECT 'analytics-mark'"
+    diagnoses = []
+    server.execute("ALTER SYSTEM SET log_min_duration_statement = 0", "SELECT pg_reload_conf()")
+    time.sleep(0.5)  # idle backends read the new setting before their next statement
+    try:
+        with httpx.Client(timeout=300) as client:
+            for request in chosen:
+                server.execute(mark, database=database)
+                offset = log.stat().st_size
+                started = time.perf_counter()
+                request.send(client).raise_for_status()
+                elapsed = (time.perf_counter() - started) * 1000
+                time.sleep(0.2)  # let the server finish writing the log lines
+                diagnoses.append(Diagnosis(request.label, elapsed, _statements(_entries(log, offset))))
+    finally:
+        server.execute("ALTER SYSTEM RESET log_min_duration_statement", "SELECT pg_reload_conf()")
+
+    async def explain() -> None:
+        connection = await asyncpg.connect(server.dsn(database))
+        try:
+            for diagnosis in diagnoses:
+                for statement in diagnosis.statements:
+                    rows = await connection.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {statement.sql}")
+                    statement.plan = "\n".join(row[0] for row in rows)
+        finally:
+            await connection.close()
+
+    asyncio.run(explain())
+    return diagnoses
+
+
+def print_diagnoses(diagnoses: list[Diagnosis]) -> None:
+    for diagnosis in diagnoses:
+        sql_ms = sum(s.milliseconds for s in diagnosis.statements)
+        print(
+            f"\n### {diagnosis.label}: HTTP {diagnosis.http_ms:,.1f} ms; {len(diagnosis.statements)} statements, "
+            f"{sql_ms:,.1f} ms in the database (they may run concurrently)\n"
+        )
+        for statement in sorted(diagnosis.statements, key=lambda s: -s.milliseconds):
+            print(f"-- {statement.milliseconds:,.1f} ms\n{statement.sql}\n\n{statement.plan}\n")
+
+
+# --- report ---------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Report:
+    command: str
+    postgres: str = "15"
+    data: Data | None = None
+    timings: list[api.Timing] = field(default_factory=list)
+    diagnoses: list[Diagnosis] = field(default_factory=list)
+    code: str = field(default_factory=api.code_version)
+
+    def table(self) -> str:
+        rows = [
+            "| query | what | result | n | p50 ms | p95 ms | target (p50) | met |",
+            "| --- | --- | --- | ---: | ---: | ---: | --- | --- |",
+        ]
+        for timing in self.timings:
+            request = timing.request
+            rows.append(
+                f"| {request.label} | {request.what} | {timing.note} | {len(timing.seconds)} | {timing.p50:,.1f} | "
+                f"{timing.p95:,.1f} | ≤ {TARGET_MS:,.0f} ms | {'yes' if timing.p50 <= TARGET_MS else '**no**'} |"
+            )
+        return "\n".join(rows)
+
+    def section(self) -> str:
+        lines = [
+            SECTION,
+            "",
+            f"- command: `{self.command}`",
+            f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+            f"- machine: {os.cpu_count()} cores, shared and noisy (figures vary run to run); Python "
+            f"{platform.python_version()}, PostgreSQL {self.postgres} (fsync off, default shared_buffers, "
+            "work_mem and parallel settings); `catalog serve` (uvicorn) in its own process, the httpx client in "
+            "this one, on loopback",
+            f"- code: {self.code}",
+        ]
+        if self.data is not None and self.data.loaded is not None:
+            loaded, catalog = self.data.loaded, self.data.catalog
+            subjects = len({plan.subject.subject_id for plan in catalog.plans})
+            lines += [
+                f"- data: {loaded.assets:,} assets ({sum(p.derived for p in catalog.plans):,} derived) of "
+                f"{subjects:,} subjects, {loaded.modalities:,} modality rows, {loaded.documents:,} metadata "
+                f"documents of which {loaded.assets:,} `procedures` (mean {self.data.procedures_text / 1000:,.1f} KB "
+                f"as JSON text, {self.data.procedures_bytes / 1000:,.1f} KB stored, lz4), {loaded.files:,} files, "
+                f"{loaded.edges:,} provenance edges; {loaded.database_mb:,.0f} MB on disk",
+                f"- load: {loaded.seconds:,.1f} s (benchmarks/api.py's generated catalog plus procedures documents, "
+                "binary COPY on 3 connections, FK triggers off, then sequences and VACUUM ANALYZE; migration "
+                "not included)",
+                f"- (3)/(4) filter: `{json.dumps(INJECTION_FILTER)}`, {len(self.data.matching()):,} assets match; "
+                "(4) counts every procedure element of the matching assets (a measure has no element filter)",
+            ]
+        lines += [
+            f"- timing: sequential requests over one keep-alive connection after {WARMUP} warm-up requests; "
+            "n timed requests per query (fewer when a query exceeds its time budget); a request is timed until "
+            "its whole body is read; every answer checked against the generated data",
+            "",
+            self.table(),
+            "",
+        ]
+        for timing in self.timings:
+            met = timing.p50 <= TARGET_MS
+            lines.append(
+                f"- target {timing.request.label}, p50 ≤ {TARGET_MS:,.0f} ms: "
+                f"{'met' if met else '**not met**'} ({timing.p50:,.1f} ms)"
+            )
+        for diagnosis in self.diagnoses:
+            slowest = sorted(diagnosis.statements, key=lambda s: -s.milliseconds)
+            lines.append(
+                f"- {diagnosis.label} SQL of one logged request (HTTP {diagnosis.http_ms:,.0f} ms), "
+                f"{len(slowest)} statement{'s' if len(slowest) != 1 else ''}: "
+                + "; ".join(s.summary for s in slowest)
+                + " (plans printed by the run)"
+            )
+        return "\n".join([*lines, ""])
+
+
+def write_results(section: str, path: Path = RESULTS) -> None:
+    """Replace this section of RESULTS.md, or append it; the file is read right before it is
+    written, so the sections other benchmarks wrote meanwhile are kept."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
+    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section + "\n", text, count=1)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+
+
+# --- main -----------------------------------------------------------------------------------------
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--assets", type=int, default=100_000, help="assets to load")
+    parser.add_argument("--files", type=int, default=1_000_000, help="files to load, over all assets")
+    parser.add_argument("--requests", type=int, default=30, help="timed requests per query at most")
+    parser.add_argument(
+        "--budget", type=float, default=60.0, help="seconds of timed requests per query at most"
+    )
+    explain = parser.add_mutually_exclusive_group()
+    explain.add_argument("--explain", action="store_true", help="EXPLAIN the statements of every query")
+    explain.add_argument(
+        "--no-explain", action="store_true", help="EXPLAIN nothing, not even a missed target"
+    )
+    parser.add_argument("--no-results", action="store_true", help=f"do not rewrite {RESULTS.name}")
+    return parser.parse_args(argv)
+
+
+def prepare(args: argparse.Namespace, server: PostgresServer, workdir: Path) -> tuple[api.Setup, Data]:
+    started = time.perf_counter()
+    catalog = api.plan_catalog(args.assets, args.files)
+    subjects = {plan.subject.subject_id: plan.subject for plan in catalog.plans}
+    data = Data(catalog, {key: procedures_document(subject) for key, subject in subjects.items()})
+    print(f"planned {len(catalog.plans):,} assets in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    setup = api.Setup(server, catalog, "bench_analytics", (workdir / "store").resolve(), workdir / "logs")
+    server.create_database(setup.database)
+    setup.store.mkdir()
+    setup.logs.mkdir()
+    data.loaded = asyncio.run(load(setup.dsn, setup.url, data, setup.store.as_uri()))
+    print(f"loaded in {data.loaded.seconds:.1f} s", file=sys.stderr)
+    return setup, data
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    command = shlex.join(
+        [".venv/bin/python", "benchmarks/analytics.py", *(sys.argv[1:] if argv is None else argv)]
+    )
+    report = Report(command)
+    with PostgresServer() as server, tempfile.TemporaryDirectory(prefix="bench-analytics-") as workdir:
+        report.postgres = server.bin_dir.parent.name
+        setup, report.data = prepare(args, server, Path(workdir))
+        served = api.serve_catalog(setup)
+        try:
+            chosen = requests(served.base_url, report.data)
+            with httpx.Client(timeout=300) as client:
+                for request in chosen:
+                    timing = api.measure(client, request, args.requests, args.budget, warmup=WARMUP)
+                    print(
+                        f"{request.label}: p50 {timing.p50:.1f} ms, p95 {timing.p95:.1f} ms", file=sys.stderr
+                    )
+                    report.timings.append(timing)
+            missed = [t.request for t in report.timings if args.explain or t.p50 > TARGET_MS]
+            if missed and not args.no_explain:
+                report.diagnoses = diagnose(server, setup.database, served.base_url, missed)
+        finally:
+            served.stop()
+        section = report.section()
+        print(section)
+        print_diagnoses(report.diagnoses)
+        if not args.no_results:
+            write_results(section)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
