@@ -60,12 +60,12 @@ REPO = BENCHMARKS.parent
 sys.path[:0] = [str(BENCHMARKS), str(REPO / "tests")]
 
 import api  # noqa: E402  (benchmarks/api.py: the generated catalog and its loader)
+from results import RESULTS, write_section  # noqa: E402
 from servers import PostgresServer  # noqa: E402
 
 from catalog.db.engine import Database  # noqa: E402
 from catalog.db.migrate import upgrade  # noqa: E402
 
-RESULTS = BENCHMARKS / "RESULTS.md"
 SECTION = "## Analytics (benchmarks/analytics.py)"
 TARGET_MS = 300.0
 WARMUP = 3
@@ -638,18 +638,6 @@ class Report:
         return "\n".join([*lines, ""])
 
 
-def write_results(section: str, path: Path = RESULTS) -> None:
-    """Replace this section of RESULTS.md, or append it; the file is read right before it is
-    written, so the sections other benchmarks wrote meanwhile are kept."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
-
-
 # --- main -----------------------------------------------------------------------------------------
 
 
@@ -713,7 +701,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(section)
         print_diagnoses(report.diagnoses)
         if not args.no_results:
-            write_results(section)
+            write_section(SECTION, section)
     return 0
 
 

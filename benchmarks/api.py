@@ -60,6 +60,7 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
+from results import RESULTS, verdict, write_section  # noqa: E402
 from servers import PostgresServer, free_port  # noqa: E402
 
 from catalog.conventions.modalities import Vocabulary  # noqa: E402
@@ -67,7 +68,6 @@ from catalog.conventions.names import parse_name  # noqa: E402
 from catalog.db.engine import Database  # noqa: E402
 from catalog.db.migrate import upgrade  # noqa: E402
 
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 SECTION = "## API (benchmarks/api.py)"
 
 START = datetime(2021, 1, 1, tzinfo=UTC)
@@ -1330,7 +1330,7 @@ class Report:
         for timing in self.timings:
             request = timing.request
             target = f"≤ {request.target_ms:,.0f} ms" if request.target_ms else "—"
-            met = _met(timing.p50 <= request.target_ms) if request.target_ms else "—"
+            met = verdict(timing.p50 <= request.target_ms) if request.target_ms else "—"
             rows.append(
                 f"| {request.label} | {request.what} | {timing.note} | {len(timing.seconds)} | "
                 f"{timing.p50:,.1f} | {timing.p95:,.1f} | {target} | {met} |"
@@ -1338,7 +1338,7 @@ class Report:
         if (ratio := self.ratio()) is not None:
             rows.append(
                 f"| (a)/(a0) | ratio catalog / plain JSON, p50 | — | — | {ratio:.2f}× | — | ≤ {RATIO_TARGET}× | "
-                f"{_met(ratio <= RATIO_TARGET)} |"
+                f"{verdict(ratio <= RATIO_TARGET)} |"
             )
         return "\n".join(rows)
 
@@ -1414,22 +1414,6 @@ def code_version() -> str:
     commit = git("rev-parse", "--short", "HEAD") or "unknown"
     changed = git("status", "--porcelain", "--", "catalog", "migrations")
     return f"commit {commit}" + (" plus uncommitted changes to catalog/ or migrations/" if changed else "")
-
-
-def _met(ok: bool) -> str:
-    return "yes" if ok else "**no**"
-
-
-def write_results(section: str, path: Path = RESULTS) -> None:
-    """Replace this benchmark's section of RESULTS.md, keeping every other section as it is now
-    (the file is read right before it is written: another benchmark may have rewritten its own)."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
 
 
 # --- main ----------------------------------------------------------------------------------------
@@ -1535,7 +1519,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         section = report.section()
         print(section)
         if not args.no_results:
-            write_results(section)
+            write_section(SECTION, section)
         if args.profile:
             print(profile(setup))
     return 0

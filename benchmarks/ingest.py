@@ -62,6 +62,7 @@ from boto3.s3.transfer import TransferConfig
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
+from results import RESULTS, verdict, write_section  # noqa: E402
 from servers import FAKE_AWS_ENV, MotoS3Server, PostgresServer  # noqa: E402
 
 from catalog.config import Settings  # noqa: E402
@@ -75,7 +76,6 @@ from catalog.services.ingest import FolderIngest  # noqa: E402
 from catalog.storage import open_store  # noqa: E402
 
 RECORDS_DIR = Path("/work/shared/fixtures/records")
-RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 SECTION = "## Ingest (benchmarks/ingest.py)"
 
 TEMPLATES = (
@@ -450,7 +450,7 @@ class Report:
                 f"{self.sqlite.median:,.0f} assets/s | {self.sqlite.cells(0)} | — | — |"
             )
         if self.postgres is not None:
-            met = _met(self.postgres.median >= PG_TARGET)
+            met = verdict(self.postgres.median >= PG_TARGET)
             rows.append(
                 f"| (a) metadata import, {self.assets:,} records, PostgreSQL | "
                 f"{self.postgres.median:,.0f} assets/s | {self.postgres.cells(0)} | ≥ {PG_TARGET:,.0f} assets/s | {met} |"
@@ -465,7 +465,7 @@ class Report:
                 f"| (b) plain aioboto3 → S3, {size} | {self.files.plain.median:,.1f} MB/s | "
                 f"{self.files.plain.cells(1)} | — | — |"
             )
-            met = _met(self.files.ratio.median >= RATIO_TARGET)
+            met = verdict(self.files.ratio.median >= RATIO_TARGET)
             rows.append(
                 f"| (b) ratio catalog / plain | {self.files.ratio.median:.2f} | {self.files.ratio.cells(2)} | "
                 f"≥ {RATIO_TARGET} | {met} |"
@@ -510,21 +510,6 @@ class Report:
                 f"({self.files.ratio.median:.2f})"
             )
         return lines
-
-
-def _met(ok: bool) -> str:
-    return "yes" if ok else "**no**"
-
-
-def write_results(section: str, path: Path = RESULTS) -> None:
-    """Replace this benchmark's section of RESULTS.md, keeping any other benchmark's sections."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
 
 
 # --- main ------------------------------------------------------------------------------------
@@ -596,7 +581,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if report.profile:
         print(report.profile, file=sys.stderr)
     if not args.no_results:
-        write_results(section)
+        write_section(SECTION, section)
     return 0
 
 
