@@ -5,7 +5,7 @@ cluster and a moto S3 server on loopback, with fake AWS credentials):
 
 (a) Metadata-only registration, ``RecordImport``: the path a lab takes to move an existing
     catalog over (thousands of DocDB records, no data copied). Realistic records are made
-    from a handful of real AIND records (``/work/shared/fixtures/records``, 20-60 KB each,
+    from a handful of real AIND records (``../shared/fixtures/records``, 20-60 KB each,
     primary and derived), with name, subject id and dates varied per asset so every name is
     valid and unique. Reported as assets/s into a fresh SQLite file and a fresh PostgreSQL
     database (migrated to head), median over ``--repeat`` runs. Target: >= 1,000 assets/s on
@@ -75,7 +75,7 @@ from catalog.services.imports import Record, RecordImport  # noqa: E402
 from catalog.services.ingest import FolderIngest  # noqa: E402
 from catalog.storage import open_store  # noqa: E402
 
-RECORDS_DIR = Path("/work/shared/fixtures/records")
+RECORDS_DIR = REPO.parent / "shared" / "fixtures" / "records"
 SECTION = "## Ingest (benchmarks/ingest.py)"
 
 TEMPLATES = (
