@@ -60,7 +60,7 @@ REPO = BENCHMARKS.parent
 sys.path[:0] = [str(BENCHMARKS), str(REPO / "tests")]
 
 import api  # noqa: E402  (benchmarks/api.py: the generated catalog and its loader)
-from results import RESULTS, write_section  # noqa: E402
+from results import RESULTS, verdict, write_section  # noqa: E402
 from servers import PostgresServer  # noqa: E402
 
 from catalog.db.engine import Database  # noqa: E402
@@ -582,7 +582,7 @@ class Report:
             request = timing.request
             rows.append(
                 f"| {request.label} | {request.what} | {timing.note} | {len(timing.seconds)} | {timing.p50:,.1f} | "
-                f"{timing.p95:,.1f} | ≤ {TARGET_MS:,.0f} ms | {'yes' if timing.p50 <= TARGET_MS else '**no**'} |"
+                f"{timing.p95:,.1f} | ≤ {TARGET_MS:,.0f} ms | {verdict(timing.p50 <= TARGET_MS)} |"
             )
         return "\n".join(rows)
 
