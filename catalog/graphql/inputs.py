@@ -16,7 +16,7 @@ from catalog.errors import Invalid
 from catalog.graphql.context import Info
 from catalog.graphql.enums import AssetKind
 from catalog.repo import filters
-from catalog.repo.pages import ORDERABLE, Order
+from catalog.repo.pages import DEFAULT_ORDER, ORDERABLE, Order
 
 MAX_FILTER_NODES = 64
 
@@ -142,7 +142,7 @@ class AssetOrder:
 
 def to_orders(orders: list[AssetOrder] | None) -> tuple[Order, ...]:
     if not orders:
-        return (Order("NAME"),)
+        return DEFAULT_ORDER
     return tuple(Order(o.field.value, o.direction is SortDirection.DESC) for o in orders)
 
 

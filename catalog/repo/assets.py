@@ -22,14 +22,6 @@ async def by_name(session: AsyncSession, name: str) -> Asset | None:
     return (await session.scalars(visible().where(Asset.name == name))).one_or_none()
 
 
-async def by_names(session: AsyncSession, names: Sequence[str]) -> list[Asset]:
-    return list((await session.scalars(visible().where(Asset.name.in_(names)))).all())
-
-
-async def by_ids(session: AsyncSession, ids: Sequence[int]) -> list[Asset]:
-    return list((await session.scalars(visible().where(Asset.id.in_(ids)))).all())
-
-
 async def any_state_by_name(session: AsyncSession, name: str) -> Asset | None:
     """Pending ones included: only registration needs to see a claim in progress."""
     return (await session.scalars(select(Asset).where(Asset.name == name))).one_or_none()
