@@ -13,11 +13,20 @@ from sqlalchemy.engine import Connection
 from catalog.config import Settings
 from catalog.db.engine import create_engine
 from catalog.db.models import ORDER_INDEXES, Base
+from catalog.db.types import UTCDateTime
 
 
 def _include(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
     """Dialect-specific indexes are the migrations' alone (see ``ORDER_INDEXES``)."""
     return not (type_ == "index" and name in ORDER_INDEXES)
+
+
+def _render(type_: str, obj: object, _autogen_context: object) -> str | bool:
+    """Revisions spell the application's column types in plain SQLAlchemy, so that a revision
+    never imports the application (its types may change after the revision is written)."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
 
 
 def _configure(connection: Connection) -> None:
@@ -27,6 +36,7 @@ def _configure(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         include_object=_include,
+        render_item=_render,
     )
     with context.begin_transaction():
         context.run_migrations()

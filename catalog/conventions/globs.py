@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 
 from catalog.errors import Invalid
+from catalog.limits import MAX_GLOB_CHARS
 
-MAX_GLOB_LENGTH = 512
 _ANY_FOLDERS = "**"
 _SPECIAL = frozenset(".^$*+?()[]{}|\\")
 """Characters special somewhere in either dialect; escaping them with ``\\`` is read alike by both."""
@@ -28,8 +28,8 @@ _SPECIAL = frozenset(".^$*+?()[]{}|\\")
 
 def glob_to_regex(pattern: str) -> str:
     """An anchored regex matching the relative file paths that ``pattern`` names."""
-    if not pattern or len(pattern) > MAX_GLOB_LENGTH or "\0" in pattern:
-        raise Invalid(f"a path glob must have 1 to {MAX_GLOB_LENGTH} characters and no NUL")
+    if not pattern or len(pattern) > MAX_GLOB_CHARS or "\0" in pattern:
+        raise Invalid(f"a path glob must have 1 to {MAX_GLOB_CHARS} characters and no NUL")
     regex = rf"(?s)\A{_path(_segments(pattern))}\Z"
     try:
         re.compile(regex)

@@ -1,6 +1,6 @@
 """Dot paths into metadata documents, read the way people read nested metadata: at every
 step an array stands for each of its elements (``tiles.channel.laser_power`` reaches the
-laser power of every channel of every tile). SQL predicates in ``catalog.db.jsonpath`` follow
+laser power of every channel of every tile). SQL predicates in ``catalog.db.dialects`` follow
 the same reading; ``values_at`` is its plain-Python statement."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import re
 from typing import Any
 
 from catalog.errors import Invalid
+from catalog.limits import MAX_PATH_SEGMENTS
 
 SEGMENT = re.compile(r"^[A-Za-z0-9_\-@#$]+$")
-MAX_SEGMENTS = 16
 
 
 def parse_path(path: str) -> list[str]:
@@ -20,7 +20,7 @@ def parse_path(path: str) -> list[str]:
     segments = cleaned.split(".") if cleaned else []
     if segments and segments[0] == "$":
         segments = segments[1:]
-    if not segments or len(segments) > MAX_SEGMENTS or not all(SEGMENT.match(s) for s in segments):
+    if not segments or len(segments) > MAX_PATH_SEGMENTS or not all(SEGMENT.match(s) for s in segments):
         raise Invalid(f"metadata path {path!r}: use dot-separated keys such as 'tiles.channel.laser_power'")
     return segments
 

@@ -11,8 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-import catalog.db.types
-
+# Timestamps as catalog.db.types.UTCDateTime stores them, frozen here: migrations import no catalog code.
 revision: str = "0001"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
@@ -52,14 +51,14 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("data_level", sa.String(length=64), nullable=True),
-        sa.Column("acquired_at", catalog.db.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("acquired_end", catalog.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("acquired_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("acquired_end", sa.DateTime(timezone=True), nullable=True),
         sa.Column("instrument_id", sa.String(length=512), nullable=True),
         sa.Column("session_type", sa.String(length=512), nullable=True),
         sa.Column("qc_status", sa.String(length=16), nullable=True),
         sa.Column("process_label", sa.String(length=255), nullable=True),
-        sa.Column("processed_at", catalog.db.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("processed_end", catalog.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("processed_end", sa.DateTime(timezone=True), nullable=True),
         sa.Column("store_url", sa.String(length=1024), nullable=True),
         sa.Column("location", sa.String(length=2048), nullable=True),
         sa.Column("file_count", sa.Integer(), nullable=False),
@@ -71,8 +70,8 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("claim_token", sa.String(length=64), nullable=True),
-        sa.Column("heartbeat_at", catalog.db.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("registered_at", catalog.db.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("heartbeat_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("registered_at", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_assets")),
         sa.UniqueConstraint("name", name=op.f("uq_assets_name")),
     )
@@ -131,7 +130,7 @@ def upgrade() -> None:
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
-        sa.Column("recorded_at", catalog.db.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["asset_id"],
             ["assets.id"],

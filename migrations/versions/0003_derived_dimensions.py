@@ -3,7 +3,7 @@
 Measures computed once at registration (acquisition and processing durations, the subject's
 age at acquisition) and the location's bucket / folder become indexed columns; investigators,
 experimenters and funders get one row each in ``asset_terms``. Both are backfilled from what
-the assets already hold, with the same functions registration uses; the age of an asset
+the assets already hold, by the rules registration used at this revision; the age of an asset
 registered before this revision is counted on the UTC day of acquisition (its local zone was
 not kept).
 
@@ -13,11 +13,13 @@ Create Date: 2026-11-23 19:16:35
 """
 
 from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from alembic import op
-
-import catalog.db.types
+from sqlalchemy.dialects import postgresql
 
 revision: str = "0003"
 down_revision: str | None = "0002"
@@ -25,6 +27,12 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 BATCH = 1000
+
+# Frozen copy of registration's rules (services.describe, .register) at this revision: meant, not duplication.
+TERM_FIELDS = {"investigator": "investigators", "experimenter": "experimenters", "funding": "funding"}
+MAX_ACQUISITION = timedelta(days=366)
+MAX_PROCESSING = timedelta(days=10 * 366)
+MAX_AGE_DAYS = 100 * 366
 
 
 def upgrade() -> None:
@@ -83,19 +91,16 @@ def downgrade() -> None:
 
 def _backfill() -> None:
     """Derived columns and term rows of the assets registered before this revision."""
-    from catalog.services.describe import location_prefix, measures
-    from catalog.services.register import TERM_FIELDS
-
-    times = catalog.db.types.UTCDateTime
-    lists = catalog.db.types.JSONDocument
+    times = sa.DateTime(timezone=True)
+    lists = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
     assets = sa.table(
         "assets",
         sa.column("id", sa.Integer()),
         sa.column("date_of_birth", sa.Date()),
-        sa.column("acquired_at", times()),
-        sa.column("acquired_end", times()),
-        sa.column("processed_at", times()),
-        sa.column("processed_end", times()),
+        sa.column("acquired_at", times),
+        sa.column("acquired_end", times),
+        sa.column("processed_at", times),
+        sa.column("processed_end", times),
         sa.column("location", sa.String()),
         sa.column("location_prefix", sa.String()),
         sa.column("acquisition_duration", sa.Double()),
@@ -107,7 +112,7 @@ def _backfill() -> None:
     bind = op.get_bind()
     updates, term_rows = [], []
     for row in bind.execute(sa.select(assets)).mappings().all():
-        derived = {"location_prefix": location_prefix(row["location"]), **measures(row, [])}
+        derived = {"location_prefix": _location_prefix(row["location"]), **_measures(row)}
         updates.append({"_id": row["id"], **{f"_{name}": value for name, value in derived.items()}})
         for kind, name in TERM_FIELDS.items():
             values = dict.fromkeys(row[name] or [])
@@ -124,3 +129,54 @@ def _backfill() -> None:
         bind.execute(update, updates[start : start + BATCH])
     for start in range(0, len(term_rows), BATCH):
         bind.execute(terms.insert(), term_rows[start : start + BATCH])
+
+
+def _measures(row: sa.RowMapping) -> dict[str, Any]:
+    """Durations in seconds and the subject's age in days (``describe.measures``, warnings unused)."""
+    acquired = _utc(row["acquired_at"])
+    return {
+        "acquisition_duration": _seconds(acquired, _utc(row["acquired_end"]), MAX_ACQUISITION),
+        "subject_age_at_acquisition": _age_days(row["date_of_birth"], acquired),
+        "processing_duration": _seconds(
+            _utc(row["processed_at"]), _utc(row["processed_end"]), MAX_PROCESSING
+        ),
+    }
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    """A stored timestamp as ``UTCDateTime`` reads it: SQLite keeps naive UTC, PostgreSQL any zone."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _seconds(start: datetime | None, end: datetime | None, ceiling: timedelta) -> float | None:
+    """end − start; a negative span or one beyond ``ceiling`` is an error in the metadata."""
+    if start is None or end is None:
+        return None
+    span = end - start
+    if span < timedelta(0) or span > ceiling:
+        return None
+    return span.total_seconds()
+
+
+def _age_days(born: date | None, acquired: datetime | None) -> int | None:
+    """Whole days from birth to the (UTC) day of acquisition, when plausible."""
+    if born is None or acquired is None:
+        return None
+    days = (acquired.date() - born).days
+    return days if 0 <= days <= MAX_AGE_DAYS else None
+
+
+def _location_prefix(location: str | None) -> str | None:
+    """``scheme://host`` of a URI with a host, else the folder holding the asset; None if no URI."""
+    if not location:
+        return None
+    parts = urlsplit(location)
+    if not parts.scheme or len(parts.scheme) == 1:  # a one-letter scheme is a Windows drive
+        return None
+    scheme = parts.scheme.lower()
+    if parts.netloc:
+        return f"{scheme}://{parts.netloc}"
+    folder = parts.path.rstrip("/").rpartition("/")[0]
+    return f"{scheme}://{folder}" if folder else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,30 @@ from catalog.services.imports import Record, RecordImport
 
 def test_the_chain_has_exactly_one_head() -> None:
     assert len(migrate.head_revisions()) == 1
+
+
+def imported_modules(source: str) -> set[str]:
+    """Every module a Python source imports, at module level or inside a function."""
+    modules: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            modules.add(node.module)
+    return modules
+
+
+def test_revisions_import_no_application_code() -> None:
+    """A revision is frozen: a later change to ``catalog`` must not change what an old database gets."""
+    revisions = sorted((migrate.MIGRATIONS / "versions").glob("*.py"))
+    assert revisions
+    offenders = [
+        f"{path.name} imports {name}"
+        for path in revisions
+        for name in sorted(imported_modules(path.read_text()))
+        if name.split(".")[0] == "catalog"
+    ]
+    assert offenders == []
 
 
 async def test_upgrade_creates_every_table_and_downgrade_removes_them(database_url: str) -> None:
