@@ -5,12 +5,13 @@ The defaults are the embedded catalog: a SQLite file and a local store under
 
 from __future__ import annotations
 
-from functools import cached_property
 from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from catalog.limits import MAX_URL_LIFETIME
 
 DATA_DIR = Path("catalog-data")
 
@@ -34,9 +35,9 @@ class Settings(BaseSettings):
     public_url: str = Field(default="http://127.0.0.1:8000", description="the base URL clients reach")
     secret_key: str = Field(default="change-me", description="signs local download URLs")
     max_url_expiry: int = Field(
-        default=7 * 24 * 3600,
+        default=MAX_URL_LIFETIME,
         ge=1,
-        le=7 * 24 * 3600,
+        le=MAX_URL_LIFETIME,
         description="cap on presigned URL lifetimes (s); SigV4 allows 7 days",
     )
     extra_modalities: Annotated[list[str], NoDecode] = Field(
@@ -59,8 +60,3 @@ class Settings(BaseSettings):
         if isinstance(value, str) and "://" not in value:
             return Path(value).resolve().as_uri()
         return value
-
-    @cached_property
-    def dialect(self) -> str:
-        """``sqlite`` or ``postgresql``: the one fact about the database most code needs."""
-        return self.database_url.split(":", 1)[0].split("+", 1)[0]

@@ -11,7 +11,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from catalog.db.jsonpath import regexp
+from catalog.db.dialects import Dialect, dialect_for
+from catalog.db.dialects.sqlite import regexp
 from catalog.db.types import serialize_json
 
 
@@ -59,7 +60,7 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = create_engine(url)
-        self.dialect = self.engine.dialect.name
+        self.dialect: Dialect = dialect_for(self.engine.dialect.name)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
     @asynccontextmanager

@@ -1,4 +1,4 @@
-"""Portable column types: the only place where the two dialects' storage differs.
+"""Portable column types: how each dialect stores documents, timestamps and keys.
 
 Query code is written once against these; PostgreSQL gets JSONB and timestamptz, SQLite
 gets JSON text and ISO strings, with timestamps normalised to UTC on the way in."""

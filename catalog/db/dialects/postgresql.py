@@ -1,0 +1,181 @@
+"""PostgreSQL: metadata predicates as lax-mode SQL/JSON paths over JSONB (so a GIN index can
+serve them), values inlined as JSON literals; ``~`` for regular expressions."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, ClassVar
+
+from sqlalchemy import ColumnElement, Float, Text, and_, case, cast, column, func, literal, true
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, JSONPATH
+
+from catalog.db.dialects.base import Condition, Dialect, Reached
+from catalog.db.jsonvalues import DAY, LENGTHS, NUMBER, OFFSET, TIME, instant_key, is_number
+from catalog.db.patterns import caseless_pattern, literal_pattern, safe_pattern
+
+COMPARISONS = {"EQ": "==", "LT": "<", "LTE": "<=", "GT": ">", "GTE": ">="}
+_UTC_TEMPLATES = (
+    'yyyy-mm-dd"T"HH24:MI:SS"Z"',
+    'yyyy-mm-dd"T"HH24:MI:SS.US"Z"',
+    'yyyy-mm-dd HH24:MI:SS"Z"',
+    'yyyy-mm-dd HH24:MI:SS.US"Z"',
+)
+"""PostgreSQL's ``.datetime()`` knows no ``Z``: these read such strings as UTC timestamps."""
+
+
+class PostgreSQLDialect(Dialect):
+    name: ClassVar[str] = "postgresql"
+
+    def year_of(self, column: Any) -> ColumnElement[Any]:
+        return func.extract("year", func.timezone("UTC", column))
+
+    def month_of(self, column: Any) -> ColumnElement[Any]:
+        return func.to_char(func.timezone("UTC", column), "YYYY-MM")
+
+    def matches(self, column: Any, regex: str) -> ColumnElement[bool]:
+        return column.op("~", is_comparison=True)(regex)
+
+    def _predicate(
+        self, content: ColumnElement[Any], segments: list[str], op: str, value: Any
+    ) -> ColumnElement[bool]:
+        return _holds(content, _selector("$", segments, op, value))
+
+    def _element_match(
+        self, content: ColumnElement[Any], segments: list[str], conditions: list[Condition]
+    ) -> ColumnElement[bool]:
+        tests = " && ".join(_test(condition) for condition in conditions)
+        return _holds(content, f"${_keys(segments)} ? ({tests})")
+
+    def _matching_elements(
+        self, content: ColumnElement[Any], segments: list[str], conditions: list[Condition]
+    ) -> Reached:
+        held = " && ".join(['@.type() != "null"', *(_test(condition) for condition in conditions)])
+        found = (
+            func.jsonb_path_query(content, literal(f"${_keys(segments)} ? ({held})", JSONPATH))
+            .table_valued(column("value", JSONB), with_ordinality="position", joins_implicitly=True)
+            .render_derived()
+        )
+        return Reached(found, found.c.value, func.jsonb_typeof(found.c.value), true(), found.c.position)
+
+    def _reached(
+        self, content: ColumnElement[Any], segments: list[str], excluded: tuple[str, ...]
+    ) -> Reached:
+        wanted = " && ".join(f'@.type() != "{kind}"' for kind in excluded)
+        found = (
+            func.jsonb_path_query(content, literal(f"${_keys(segments)} ? ({wanted})", JSONPATH))
+            .table_valued(column("value", JSONB), joins_implicitly=True)
+            .render_derived()
+        )
+        return Reached(found, found.c.value, func.jsonb_typeof(found.c.value), true())
+
+    def as_number(self, found: Reached) -> ColumnElement[Any]:
+        text = found.value.op("#>>")(literal([], ARRAY(Text)))
+        return case(
+            (found.json_type == "number", cast(text, Float)),
+            (and_(found.json_type == "string", text.op("~")(_whole(NUMBER))), cast(text, Float)),
+            else_=None,
+        )
+
+    def as_text(self, found: Reached) -> ColumnElement[Any]:
+        return case(
+            (found.json_type == "string", found.value.op("#>>")(literal([], ARRAY(Text)))), else_=None
+        )
+
+    def reached_type(self, found: Reached) -> ColumnElement[Any] | None:
+        return None
+
+    def reached_value(self, value: Any, json_type: str | None) -> Any:
+        return value
+
+    def element_value(self, value: Any) -> Any:
+        return value  # decoded from JSONB by the driver
+
+
+def _whole(body: str) -> str:
+    """A pattern matching a whole string."""
+    return f"^{body}$"
+
+
+def _holds(content: ColumnElement[Any], path: str) -> ColumnElement[bool]:
+    return content.op("@?")(literal(path, JSONPATH))
+
+
+def _keys(segments: list[str], *, crossing_last: bool = True) -> str:
+    """Keys, each followed by ``[*]``: lax mode unwraps one array level per accessor, the
+    wildcard one more, so arrays of arrays (coordinates) are crossed as well (up to two levels
+    per step, where SQLite and the Python reading cross any number)."""
+    steps = [f".{json.dumps(s)}[*]" for s in segments]
+    if not crossing_last and steps:
+        steps[-1] = f".{json.dumps(segments[-1])}"
+    return "".join(steps)
+
+
+def _selector(base: str, segments: list[str], op: str, value: Any) -> str:
+    """A path from ``base`` that selects something exactly when the predicate holds."""
+    if op in LENGTHS:
+        # Lax mode unwraps an array before a filter, so the array is tested from its parent:
+        # .type() and .size() read an array itself.
+        array = f"@{_keys(segments[-1:], crossing_last=False)}"
+        size = f"{array}.size() {COMPARISONS[LENGTHS[op]]} {value}"
+        return f'{base}{_keys(segments[:-1])} ? ({array}.type() == "array" && {size})'
+    return f"{base}{_keys(segments)} ? ({_condition(op, value)})"
+
+
+def _test(condition: Condition) -> str:
+    """One elementMatch condition on the element ``@``."""
+    found = f"exists({_selector('@', condition.segments, condition.op, condition.value)})"
+    return f"!({found})" if condition.negated else found
+
+
+def _condition(op: str, value: Any) -> str:
+    if op in COMPARISONS:
+        return _compare(COMPARISONS[op], value)
+    if op == "IN":
+        return " || ".join(_compare("==", v) for v in value)
+    if op == "CONTAINS" and isinstance(value, str):
+        return _like(literal_pattern(value))
+    if op == "CONTAINS":
+        return _compare("==", value)
+    if op == "ICONTAINS":
+        return _like(caseless_pattern(value))
+    if op == "MATCHES":
+        return _like(safe_pattern(value).postgresql)
+    return '@.type() != "null"'  # EXISTS: an object counts; an array counts by its elements
+
+
+def _compare(symbol: str, value: Any) -> str:
+    """``@ symbol value`` as the operand's type reads it (a failing ``.double()`` or
+    ``.datetime()`` makes its comparison unknown, and ``||`` looks for one that is true)."""
+    operand = _literal(value)
+    if is_number(value):
+        number = f"@ like_regex {json.dumps(_whole(NUMBER))}"
+        return f"(@ {symbol} {operand} || ({number} && @.double() {symbol} {operand}))"
+    key = instant_key(value)
+    if key is None:
+        return f"@ {symbol} {operand}"
+    naive, aware = f"{json.dumps(key)}.datetime()", f"{json.dumps(key + '+00:00')}.datetime()"
+    # Dates and times without offset compare with the naive UTC instant, times with an offset
+    # with the aware one. Each shape is told by its regex first: PostgreSQL raises, even under
+    # @?, when a date or naive timestamp meets an aware one without a session time zone.
+    shapes = (
+        (f"{DAY}({TIME})?", [f"@.datetime() {symbol} {naive}"]),
+        (f"{DAY}{TIME}{OFFSET}", [f"@.datetime() {symbol} {aware}"]),
+        (f"{DAY}{TIME}Z", [f"@.datetime({json.dumps(t)}) {symbol} {naive}" for t in _UTC_TEMPLATES]),
+    )
+    readings = (
+        f"(@ like_regex {json.dumps(_whole(shape))} && ({' || '.join(tests)}))" for shape, tests in shapes
+    )
+    return f"({' || '.join(readings)})"
+
+
+def _like(pattern: str) -> str:
+    return f"@ like_regex {json.dumps(pattern)}"
+
+
+def _literal(value: Any) -> str:
+    """A value as an SQL/JSON path literal."""
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, (int, float)):
+        return repr(float(value)) if isinstance(value, float) else str(value)
+    return json.dumps(str(value))

@@ -1,0 +1,88 @@
+"""How a metadata predicate reads JSON values, on either dialect: the ops and the values each
+takes, and which strings are numbers or instants.
+
+The operand's type chooses how a value is read: a number compares with numbers and with
+strings written as numbers (``"2.8"``); a string that is an ISO 8601 date or date-time compares
+with strings that are too, as UTC instants; any other string compares with strings; booleans
+and null only equal themselves. Which strings are numbers or dates is decided by the same
+regular expressions on both dialects."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from catalog.db.patterns import safe_pattern
+from catalog.errors import Invalid
+
+LENGTHS = {"LENGTH_EQ": "EQ", "LENGTH_GT": "GT", "LENGTH_LT": "LT"}
+"""The ops on an array's length, each with the comparison it makes."""
+OPS = ("EQ", "NE", "LT", "LTE", "GT", "GTE", "IN", "CONTAINS", "ICONTAINS", "MATCHES", "EXISTS", *LENGTHS)
+
+NUMBER = r"[+-]?(?=(\.?[0-9]){1,15}\.?([eE]|$))([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,2})?"
+"""A string written as a number: at most 15 digits (so that PostgreSQL's ``.double()``, SQLite's
+CAST and Python read the same value), an optional point and an exponent of one or two digits;
+no spaces, signs only in front, no NaN or infinity."""
+
+DAY = r"[12][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+TIME = r"[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?"
+OFFSET = r"[+-](0[0-9]|1[0-4]):[0-5][0-9]"
+INSTANT = f"{DAY}({TIME}(Z|{OFFSET})?)?"
+"""An ISO 8601 date or date-time: years 1000-2999, ``T`` or a space, seconds required, up to
+six decimals, then ``Z``, ``±HH:MM`` or nothing (UTC). The day must also exist."""
+
+
+def check_value(op: str, value: Any) -> None:
+    """Refuse a value the op cannot take, before any SQL is written."""
+    if op not in OPS:
+        raise Invalid(f"unknown predicate op {op!r}")
+    if op == "IN":
+        if not isinstance(value, list) or not value:
+            raise Invalid("IN takes a non-empty list of values")
+        for item in value:
+            _check_scalar(item)
+    elif op == "CONTAINS" and value is None:
+        raise Invalid("CONTAINS takes a string or a value to find in an array")
+    elif op in ("EQ", "NE", "CONTAINS"):
+        _check_scalar(value)
+    elif op in ("LT", "LTE", "GT", "GTE") and not (is_number(value) or isinstance(value, str)):
+        raise Invalid(f"{op} compares numbers or strings, not {json.dumps(value)[:60]}")
+    elif op == "ICONTAINS" and not isinstance(value, str):
+        raise Invalid("ICONTAINS takes a string")
+    elif op == "MATCHES":
+        safe_pattern(value)
+    elif op in LENGTHS and not (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
+        raise Invalid(f"{op} takes a whole number of elements, not {json.dumps(value)[:60]}")
+    elif op == "EXISTS" and not isinstance(value, bool) and value is not None:
+        raise Invalid("EXISTS takes true, false or nothing")
+
+
+def _check_scalar(value: Any) -> None:
+    if value is not None and not isinstance(value, (bool, int, float, str)):
+        raise Invalid(f"cannot compare with {json.dumps(value)[:60]}: use a string, number, boolean or null")
+
+
+def is_number(value: Any) -> bool:
+    """A JSON number (Python's ``bool`` is an ``int``, not a number here)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def is_negation(op: str, value: Any) -> bool:
+    """``NE`` and ``EXISTS false`` deny another predicate rather than select values."""
+    return op == "NE" or (op == "EXISTS" and value is False)
+
+
+def instant_key(value: Any) -> str | None:
+    """The UTC instant an ISO date or date-time string means, as ``YYYY-MM-DDTHH:MM:SS.ffffff``
+    (a date is its midnight, a time without offset is UTC); None for any other value."""
+    if not isinstance(value, str) or not re.fullmatch(INSTANT, value):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.isoformat(timespec="microseconds")

@@ -1,0 +1,41 @@
+"""Bounds on the work of one request, each declared here once; the README's table of limits
+lists them. A request beyond any of them is refused with a code before it costs much."""
+
+from __future__ import annotations
+
+MAX_PAGE = 500
+"""Assets or files in one page (``first``)."""
+MAX_QUERY_DEPTH = 12
+"""Nesting of a GraphQL selection."""
+MAX_ALIASES = 30
+"""Aliased fields in one GraphQL document."""
+MAX_TOKENS = 4000
+"""Tokens in one GraphQL document."""
+MAX_COST = 200_000
+"""The estimated number of values a GraphQL query may resolve (graphql/cost.py)."""
+MAX_FILTER_PARTS = 64
+"""Filters nested with and/or/not plus metadata predicates, in one filter."""
+MAX_FILTER_CHARS = 16 * 1024
+"""Characters of a filter given as JSON (``/manifest?filter=``)."""
+MAX_ELEMENT_PREDICATES = 16
+"""Conditions of one ``elementMatch``."""
+MAX_PATTERN_CHARS = 256
+"""Characters of one ``MATCHES`` pattern."""
+MAX_PATH_SEGMENTS = 16
+"""Segments of one metadata dot path."""
+MAX_GLOB_CHARS = 512
+"""Characters of one ``pathGlob``."""
+MAX_FACET_VALUES = 1000
+"""Values per facet (``limit``)."""
+MAX_GROUPS = 4
+"""Group keys of one aggregate."""
+MAX_MEASURES = 8
+"""Measures of one aggregate."""
+MAX_AGGREGATE_ROWS = 10_000
+"""Groups one aggregate returns (``first``)."""
+MAX_PROVENANCE_DEPTH = 50
+"""Hops of one lineage walk."""
+MAX_MANIFEST_FILES = 100_000
+"""Files listed by one manifest (``truncated`` says when more matched)."""
+MAX_URL_LIFETIME = 7 * 24 * 3600
+"""Seconds a signed URL may live: SigV4's limit; ``CATALOG_MAX_URL_EXPIRY`` may lower it."""
