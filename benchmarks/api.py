@@ -876,16 +876,21 @@ def first_page_sql(size: int = 50) -> tuple[str, list[Any]]:
     """The statement ``assets.page`` runs for query (a), compiled by SQLAlchemy for asyncpg."""
     from sqlalchemy.dialects.postgresql.asyncpg import dialect
 
+    from catalog.db.dialects import dialect_for
     from catalog.repo import assets, filters
-    from catalog.repo.pages import Order, order_by
+    from catalog.repo.pages import order_by
+    from catalog.schemas.enums import AssetOrderField, SortDirection
+    from catalog.schemas.filters import AssetFilter
+    from catalog.schemas.orders import AssetOrder
 
-    spec = filters.AssetFilter(
-        modality=("ecephys",),
+    spec = AssetFilter(
+        modality=["ecephys"],
         species="Mus musculus",
         acquired_after=datetime.fromisoformat(ACQUIRED_AFTER),
     )
-    query = assets.visible().where(filters.condition("postgresql", spec))
-    query = query.order_by(*order_by((Order("ACQUIRED_AT", descending=True),))).limit(size + 1)
+    query = assets.visible().where(filters.condition(dialect_for("postgresql"), spec))
+    newest = AssetOrder(field=AssetOrderField.ACQUIRED_AT, direction=SortDirection.DESC)
+    query = query.order_by(*order_by((newest,))).limit(size + 1)
     compiled = query.compile(dialect=dialect(), compile_kwargs={"render_postcompile": True})
     assert compiled.positiontup is not None
     return compiled.string, [compiled.params[name] for name in compiled.positiontup]

@@ -10,6 +10,7 @@ from catalog.config import Settings
 from catalog.conventions.modalities import Vocabulary
 from catalog.db.engine import Database
 from catalog.graphql.loaders import Loaders, create_loaders
+from catalog.schemas.filters import AssetFilter, prepared
 from catalog.storage.registry import StoreRegistry
 
 
@@ -26,6 +27,10 @@ class Context:
         cls, settings: Settings, db: Database, stores: StoreRegistry, vocabulary: Vocabulary
     ) -> Context:
         return cls(settings, db, stores, vocabulary, create_loaders(db))
+
+    def filter(self, spec: AssetFilter | None) -> AssetFilter | None:
+        """A filter argument as the data layer takes it (checked, terms spelled as this catalog does)."""
+        return prepared(spec, self.vocabulary)
 
 
 Info = StrawberryInfo[Context, None]

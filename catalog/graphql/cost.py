@@ -21,14 +21,18 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-MAX_COST = 200_000
+from catalog.limits import MAX_COST
+from catalog.schemas.enums import FacetField
+
 PAGED: Mapping[str, tuple[str, int]] = {
     "assets": ("first", 50),
     "files": ("first", 50),
-    "facets": ("limit", 100 * 10),
+    "facets": ("limit", 100),
     "aggregate": ("first", 100),
 }
 """Fields whose argument says how many items each returns, with its default."""
+FACET_LISTS = ("fields", "metadataFields")
+"""facets returns ``limit`` values for each facet these arguments name (every field when neither is given)."""
 FANNED: Mapping[str, int] = {"provenance": 1_000, "derivedFrom": 20, "derivatives": 20, "modalities": 10}
 """Lists without a page size: a fixed estimate of their length."""
 
@@ -82,12 +86,17 @@ def _multiplier(node: FieldNode, variables: Mapping[str, Any]) -> int:
     if name not in PAGED:
         return 1
     argument, default = PAGED[name]
-    for given in node.arguments or ():
-        if given.name.value == argument:
-            value = (
-                variables.get(given.value.name.value)
-                if isinstance(given.value, VariableNode)
-                else value_from_ast_untyped(given.value)
-            )
-            return int(value) if isinstance(value, int) and value > 0 else default
-    return default
+    arguments = {given.name.value: _value(given.value, variables) for given in node.arguments or ()}
+    size = arguments.get(argument)
+    count = int(size) if isinstance(size, int) and size > 0 else default
+    if name == "facets":
+        lists = [arguments.get(key) for key in FACET_LISTS]
+        named = sum(len(found) for found in lists if isinstance(found, list))
+        count *= named if any(found is not None for found in lists) else len(FacetField)
+    return count
+
+
+def _value(node: Any, variables: Mapping[str, Any]) -> Any:
+    if isinstance(node, VariableNode):
+        return variables.get(node.name.value)
+    return value_from_ast_untyped(node)

@@ -6,12 +6,9 @@ from datetime import datetime
 
 import strawberry
 
-from catalog.errors import Invalid
 from catalog.graphql.context import Info
-from catalog.graphql.inputs import AssetFilter, where_clause
+from catalog.schemas.filters import AssetFilter
 from catalog.services import manifests
-
-DEFAULT_EXPIRY = 24 * 3600
 
 
 @strawberry.type
@@ -41,15 +38,12 @@ class Manifest:
 async def resolve_manifest(
     info: Info, spec: AssetFilter, path_glob: str | None, expires_in: int | None
 ) -> Manifest:
-    lifetime = DEFAULT_EXPIRY if expires_in is None else expires_in
-    if lifetime <= 0:
-        raise Invalid(f"expiresIn must be positive, not {lifetime}")
     found, expires_at, truncated = await manifests.manifest(
         info.context.db,
         info.context.stores,
-        where_clause(info, spec),
+        info.context.filter(spec),
         path_glob=path_glob,
-        expires_in=min(lifetime, info.context.settings.max_url_expiry),
+        expires_in=expires_in,
     )
     entries = [
         ManifestEntry(asset=e.asset, path=e.path, size=e.size, sha256=e.sha256, url=e.url) for e in found

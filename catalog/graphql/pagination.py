@@ -7,8 +7,7 @@ import json
 from typing import Any
 
 from catalog.errors import Invalid
-
-MAX_PAGE = 500
+from catalog.limits import MAX_PAGE
 
 
 def encode_cursor(values: list[Any]) -> str:

@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-import enum
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from catalog.errors import Invalid
 from catalog.graphql.context import Info
+from catalog.limits import MAX_PROVENANCE_DEPTH
 from catalog.repo import provenance
+from catalog.schemas.enums import ProvenanceDirection
+from catalog.schemas.filters import AssetFilter
 
 if TYPE_CHECKING:
-    from sqlalchemy import ColumnElement
-
     from catalog.graphql.types import Asset
-
-MAX_DEPTH = 50
-"""The most hops one walk may take, so a request over a long lineage stays bounded."""
-
-
-@strawberry.enum
-class ProvenanceDirection(enum.Enum):
-    UPSTREAM = "UPSTREAM"
-    DOWNSTREAM = "DOWNSTREAM"
-    BOTH = "BOTH"
 
 
 @strawberry.type
@@ -52,16 +42,22 @@ async def resolve_provenance(
     info: Info,
     direction: ProvenanceDirection,
     depth: int,
-    node_filter: ColumnElement[bool] | None,
+    node_filter: AssetFilter | None,
 ) -> ProvenanceGraph:
     """The lineage of one asset; ``node_filter`` narrows the nodes returned, not the walk."""
     from catalog.graphql.types import Asset  # types.py imports this module for its field
 
-    if not 1 <= depth <= MAX_DEPTH:
-        raise Invalid(f"depth must be between 1 and {MAX_DEPTH}, not {depth}")
-    async with info.context.db.reader() as session:
+    if not 1 <= depth <= MAX_PROVENANCE_DEPTH:
+        raise Invalid(f"depth must be between 1 and {MAX_PROVENANCE_DEPTH}, not {depth}")
+    db = info.context.db
+    async with db.reader() as session:
         found = await provenance.lineage(
-            session, asset_id, direction=direction.value, depth=depth, node_filter=node_filter
+            session,
+            db.dialect,
+            asset_id,
+            direction=direction,
+            depth=depth,
+            node_filter=info.context.filter(node_filter),
         )
     return ProvenanceGraph(
         nodes=[ProvenanceNode(hops=hops, asset=Asset(row=row)) for row, hops in found.nodes],

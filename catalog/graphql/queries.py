@@ -5,36 +5,33 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from sqlalchemy import ColumnElement
 
-from catalog.graphql.aggregates import (
-    AggregateOrder,
-    AggregateResult,
-    GroupKey,
-    HavingPredicate,
-    Measure,
-    resolve_aggregate,
-)
+from catalog.graphql.aggregates import AggregateResult, resolve_aggregate
 from catalog.graphql.context import Info
-from catalog.graphql.facets import CountUnit, Facet, FacetField, MetadataPath, resolve_facets
-from catalog.graphql.inputs import AssetFilter, AssetOrder, to_orders, where_clause
+from catalog.graphql.facets import Facet, resolve_facets
 from catalog.graphql.manifests import Manifest, resolve_manifest
 from catalog.graphql.pagination import decode_cursor, encode_cursor, page_size
 from catalog.graphql.types import Asset, AssetEdge, PageInfo
 from catalog.repo import assets
 from catalog.repo.pages import sort_key
+from catalog.schemas.aggregates import AggregateOrder, GroupKey, HavingPredicate, Measure
+from catalog.schemas.enums import CountUnit, FacetField
+from catalog.schemas.filters import AssetFilter
+from catalog.schemas.orders import DEFAULT_ORDER, AssetOrder
+from catalog.schemas.paths import MetadataPath
 
 
 @strawberry.type
 class AssetConnection:
     edges: list[AssetEdge]
     page_info: PageInfo
-    where: strawberry.Private[ColumnElement[bool]]
+    filter: strawberry.Private[AssetFilter | None]
 
     @strawberry.field(description="How many assets match; counted only when asked for.")
     async def total_count(self, info: Info) -> int:
-        async with info.context.db.reader() as session:
-            return await assets.count(session, self.where)
+        db = info.context.db
+        async with db.reader() as session:
+            return await assets.count(session, db.dialect, self.filter)
 
 
 @strawberry.type
@@ -57,11 +54,12 @@ class Query:
         after: str | None = None,
     ) -> AssetConnection:
         size = page_size(first)
-        orders = to_orders(order_by)
-        where = where_clause(info, filter)
+        orders = order_by or DEFAULT_ORDER
+        spec = info.context.filter(filter)
         key: list[Any] | None = decode_cursor(after) if after else None
-        async with info.context.db.reader() as session:
-            rows = await assets.page(session, where, orders, size + 1, key)
+        db = info.context.db
+        async with db.reader() as session:
+            rows = await assets.page(session, db.dialect, spec, orders, size + 1, key)
         edges = [
             AssetEdge(cursor=encode_cursor(sort_key(row, orders)), node=Asset(row=row)) for row in rows[:size]
         ]
@@ -70,7 +68,7 @@ class Query:
             page_info=PageInfo(
                 has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None
             ),
-            where=where,
+            filter=spec,
         )
 
     @strawberry.field(

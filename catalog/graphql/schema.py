@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import strawberry
 from graphql import ASTValidationRule
 from strawberry.extensions import (
@@ -16,17 +18,28 @@ from strawberry.extensions import (
 from catalog.graphql.cost import QueryCost
 from catalog.graphql.errors import ErrorCodes
 from catalog.graphql.queries import Query
-
-MAX_DEPTH = 12
-MAX_ALIASES = 30
-MAX_TOKENS = 4000
+from catalog.limits import MAX_ALIASES, MAX_QUERY_DEPTH, MAX_TOKENS
+from catalog.schemas import enums
 
 RULES: list[type[ASTValidationRule]] = [
     max_aliases.create_validator(MAX_ALIASES),
-    query_depth_limiter.create_validator(MAX_DEPTH, None),
+    query_depth_limiter.create_validator(MAX_QUERY_DEPTH, None),
 ]
 """Built once: a rule class made per request would defeat the validation cache (its key)."""
 
+
+def _describe_enums() -> None:
+    """Each enum of the request vocabulary is described by its docstring (strawberry converts a
+    plain enum itself, as soon as an input class names it)."""
+    for kind in vars(enums).values():
+        if isinstance(kind, type) and issubclass(kind, StrEnum) and kind.__module__ == enums.__name__:
+            if not hasattr(kind, "__strawberry_definition__"):
+                strawberry.enum(kind)
+            definition = kind.__strawberry_definition__  # type: ignore[attr-defined]
+            definition.description = " ".join(kind.__doc__.split()) if kind.__doc__ else None
+
+
+_describe_enums()
 schema = strawberry.Schema(
     query=Query,
     extensions=[

@@ -3,21 +3,23 @@ the request's loaders; none of them touches SQL."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import cast
 
 import strawberry
 from strawberry.scalars import JSON
 
 from catalog.conventions.globs import glob_to_regex
+from catalog.conventions.names import AssetKind
 from catalog.conventions.paths import parse_path, values_at
 from catalog.db import models
 from catalog.errors import Invalid
 from catalog.graphql.context import Info
-from catalog.graphql.enums import AssetKind
-from catalog.graphql.inputs import AssetFilter, ElementPredicate, where_clause
 from catalog.graphql.pagination import decode_cursor, encode_cursor, page_size
-from catalog.graphql.provenance import ProvenanceDirection, ProvenanceGraph, resolve_provenance
+from catalog.graphql.provenance import ProvenanceGraph, resolve_provenance
+from catalog.schemas.enums import ProvenanceDirection
+from catalog.schemas.filters import AssetFilter, ElementPredicate
+from catalog.services.manifests import LINK_LIFETIME, signed_url
 
 
 @strawberry.type
@@ -65,15 +67,9 @@ class File:
         return self.row.sha256
 
     @strawberry.field(description="A presigned download URL; expiry is capped by the server.")
-    def url(self, info: Info, expires_in: int = 3600) -> SignedUrl:
-        if expires_in <= 0:
-            raise Invalid(f"expiresIn must be positive, not {expires_in}")
-        expires_in = min(expires_in, info.context.settings.max_url_expiry)
-        store = info.context.stores.for_url(self.store_url)
-        return SignedUrl(
-            url=store.presign_get(self.row.key, expires_in),
-            expires_at=datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=expires_in),
-        )
+    def url(self, info: Info, expires_in: int = LINK_LIFETIME) -> SignedUrl:
+        url, expires_at = signed_url(info.context.stores, self.store_url, self.row.key, expires_in)
+        return SignedUrl(url=url, expires_at=expires_at)
 
 
 @strawberry.type
@@ -238,7 +234,7 @@ class Asset:
         if where:
             if path is None:
                 raise Invalid("where needs a path: the conditions are read from the elements it reaches")
-            conditions = tuple((c.path, c.op.value, c.value) for c in where)
+            conditions = tuple((c.path, c.op, c.value) for c in where)
             key = (self.row.id, document or "", path, conditions)
             return cast(JSON, await info.context.loaders.elements_of_asset.load(key))
         documents = await info.context.loaders.documents_of_asset.load((self.row.id, document))
@@ -268,8 +264,7 @@ class Asset:
         depth: int = 10,
         filter: AssetFilter | None = None,
     ) -> ProvenanceGraph:
-        node_filter = where_clause(info, filter) if filter is not None else None
-        return await resolve_provenance(self.row.id, info, direction, depth, node_filter)
+        return await resolve_provenance(self.row.id, info, direction, depth, filter)
 
     @strawberry.field(description="Its files in path order; pathGlob: *, **, ?, [abc] (no / = any folder).")
     async def files(

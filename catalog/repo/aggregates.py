@@ -11,16 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Float, and_, cast, func, literal, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.selectable import CTE, Subquery
 
-from catalog.db import jsonpath
 from catalog.db.models import Asset, AssetState, MetadataDocument
 from catalog.errors import Invalid
+from catalog.limits import MAX_AGGREGATE_ROWS, MAX_GROUPS, MAX_MEASURES
 from catalog.repo import facets
+from catalog.repo.filters import condition
+from catalog.schemas.enums import Comparison, FacetField
+
+if TYPE_CHECKING:
+    from catalog.db.dialects import Dialect
+    from catalog.schemas.aggregates import AggregateOrder, GroupKey, HavingPredicate, Measure
+    from catalog.schemas.filters import AssetFilter
+    from catalog.schemas.paths import MetadataPath
 
 COLUMN_MEASURES = {
     "ACQUISITION_DURATION": Asset.acquisition_duration,
@@ -32,47 +40,13 @@ COLUMN_MEASURES = {
 BUCKETS = {"YEAR": 4, "MONTH": 7, "DAY": 10}
 ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
 HAVING_OPS = {
-    "EQ": "__eq__",
-    "NE": "__ne__",
-    "LT": "__lt__",
-    "LTE": "__le__",
-    "GT": "__gt__",
-    "GTE": "__ge__",
+    Comparison.EQ: "__eq__",
+    Comparison.NE: "__ne__",
+    Comparison.LT: "__lt__",
+    Comparison.LTE: "__le__",
+    Comparison.GT: "__gt__",
+    Comparison.GTE: "__ge__",
 }
-MAX_GROUPS = 4
-MAX_MEASURES = 8
-MAX_ROWS = 10_000
-
-
-@dataclass(frozen=True, slots=True)
-class GroupKey:
-    field: str | None = None
-    document: str | None = None
-    path: str | None = None
-    bucket: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Measure:
-    op: str
-    field: str | None = None
-    document: str | None = None
-    path: str | None = None
-    unit: str = "ASSETS"
-
-
-@dataclass(frozen=True, slots=True)
-class Having:
-    measure: int
-    op: str
-    value: float
-
-
-@dataclass(frozen=True, slots=True)
-class Order:
-    measure: int | None = None
-    key: int | None = None
-    descending: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,30 +57,31 @@ class Row:
 
 async def aggregate(
     session: AsyncSession,
-    dialect: str,
-    where: ColumnElement[bool],
+    dialect: Dialect,
+    spec: AssetFilter | None,
     groups: Sequence[GroupKey],
     measures: Sequence[Measure],
-    having: Sequence[Having] = (),
-    orders: Sequence[Order] = (),
+    having: Sequence[HavingPredicate] = (),
+    orders: Sequence[AggregateOrder] = (),
     first: int = 100,
 ) -> tuple[list[Row], bool]:
     """Rows of (group keys, measure values) and whether ``first`` cut them."""
     _check(groups, measures, having, orders, first)
+    where = condition(dialect, spec)
     key_names = [f"k{i}" for i in range(len(groups))]
     if all(key.field is not None for key in groups) and all(m.path is None for m in measures):
         query, base, value_columns, types = _single_pass(dialect, where, groups, measures, key_names)
     else:
         query, base, value_columns, types = _joined_measures(dialect, where, groups, measures, key_names)
-    for condition in having:
-        column = value_columns[condition.measure]
-        query = query.where(getattr(column, HAVING_OPS[condition.op])(condition.value))
+    for rule in having:
+        column = value_columns[rule.measure]
+        query = query.where(getattr(column, HAVING_OPS[rule.op])(rule.value))
     query = query.order_by(*_ordering(base, key_names, value_columns, orders)).limit(first + 1)
     rows = [row._mapping for row in (await session.execute(query)).all()]
     found = [
         Row(
             keys=[
-                jsonpath.decoded(row[name], row[types[name]]) if name in types else row[name]
+                dialect.reached_value(row[name], row[types[name]]) if name in types else row[name]
                 for name in key_names
             ],
             values=[row[f"v{j}"] for j in range(len(measures))],
@@ -117,7 +92,7 @@ async def aggregate(
 
 
 def _single_pass(
-    dialect: str,
+    dialect: Dialect,
     where: ColumnElement[bool],
     groups: Sequence[GroupKey],
     measures: Sequence[Measure],
@@ -128,7 +103,7 @@ def _single_pass(
     query: Any = select().select_from(Asset)
     keys = []
     for name, key in zip(key_names, groups, strict=True):
-        value, joined = facets.dimension(dialect, key.field or "", keep_missing=True)
+        value, joined = facets.dimension(dialect, _field(key), keep_missing=True)
         query = joined(query)
         keys.append(value.label(name))
     values = [cast(_single_pass_value(m), Float).label(f"v{j}") for j, m in enumerate(measures)]
@@ -155,7 +130,7 @@ def _single_pass_value(measure: Measure) -> Any:
 
 
 def _joined_measures(
-    dialect: str,
+    dialect: Dialect,
     where: ColumnElement[bool],
     groups: Sequence[GroupKey],
     measures: Sequence[Measure],
@@ -181,16 +156,16 @@ def _joined_measures(
 def _check(
     groups: Sequence[GroupKey],
     measures: Sequence[Measure],
-    having: Sequence[Having],
-    orders: Sequence[Order],
+    having: Sequence[HavingPredicate],
+    orders: Sequence[AggregateOrder],
     first: int,
 ) -> None:
     if not measures or len(measures) > MAX_MEASURES:
         raise Invalid(f"give between 1 and {MAX_MEASURES} measures")
     if len(groups) > MAX_GROUPS:
         raise Invalid(f"group by at most {MAX_GROUPS} keys")
-    if not 0 < first <= MAX_ROWS:
-        raise Invalid(f"first must be between 1 and {MAX_ROWS}")
+    if not 0 < first <= MAX_AGGREGATE_ROWS:
+        raise Invalid(f"first must be between 1 and {MAX_AGGREGATE_ROWS}")
     for key in groups:
         if (key.field is None) == (key.path is None):
             raise Invalid("a group key takes exactly one of field and path")
@@ -205,9 +180,9 @@ def _check(
             raise Invalid("ELEMENTS counts the array elements a path reaches: use COUNT with a path")
         if measure.field in ("ASSET", "SUBJECT") and measure.op not in ("COUNT", "COUNT_DISTINCT"):
             raise Invalid(f"{measure.field} can only be counted")
-    for condition in having:
-        if not 0 <= condition.measure < len(measures):
-            raise Invalid(f"having refers to measure {condition.measure}, which does not exist")
+    for rule in having:
+        if not 0 <= rule.measure < len(measures):
+            raise Invalid(f"having refers to measure {rule.measure}, which does not exist")
     for order in orders:
         if (order.measure is None) == (order.key is None):
             raise Invalid("an ordering takes exactly one of measure and key")
@@ -217,8 +192,20 @@ def _check(
             raise Invalid(f"orderBy refers to group key {order.key}, which does not exist")
 
 
+def _field(key: GroupKey) -> FacetField:
+    if key.field is None:
+        raise Invalid("a group key takes exactly one of field and path")
+    return key.field
+
+
+def _path(key: GroupKey) -> MetadataPath:
+    if key.path is None:
+        raise Invalid("a group key takes exactly one of field and path")
+    return key.path
+
+
 def _grouped(
-    dialect: str, where: ColumnElement[bool], groups: Sequence[GroupKey]
+    dialect: Dialect, where: ColumnElement[bool], groups: Sequence[GroupKey]
 ) -> tuple[CTE, dict[str, str]]:
     """Each matching asset once per combination of its group keys: (asset_id, subject_id, k0, ...),
     and the names of the columns holding a path key's JSON type where the dialect needs it."""
@@ -234,37 +221,36 @@ def _grouped(
             columns.append(value.label(name))
             continue
         # Outer joins: an asset without the document or without a value is in the NULL group.
+        path = _path(key)
         document = MetadataDocument.__table__.alias(f"d{index}")
-        found = jsonpath.reached(dialect, document.c.content, key.path or "")
+        found = dialect.reached(document.c.content, path.path)
         on = and_(
             document.c.asset_id == Asset.id,
-            document.c.document == key.document,
+            document.c.document == path.document,
             document.c.is_current.is_(True),
         )
         reached_here = found.condition
         if key.bucket is not None:
-            text = jsonpath.as_text(dialect, found)
-            reached_here = and_(reached_here, text.op("REGEXP" if dialect == "sqlite" else "~")(ISO_DATE))
+            reached_here = and_(reached_here, dialect.matches(dialect.as_text(found), ISO_DATE))
         query = query.join(document, on, isouter=True).join(found.source, reached_here, isouter=True)
         if key.bucket is not None:
-            columns.append(func.substr(jsonpath.as_text(dialect, found), 1, BUCKETS[key.bucket]).label(name))
+            columns.append(func.substr(dialect.as_text(found), 1, BUCKETS[key.bucket]).label(name))
         else:
             columns.append(found.value.label(name))
-            if dialect == "sqlite":  # booleans are 0/1 atoms: keep their JSON type to tell them apart
+            json_type = dialect.reached_type(found)
+            if json_type is not None:  # needed to read the value back (SQLite's booleans are 0/1)
                 types[name] = f"t{index}"
-                columns.append(found.json_type.label(types[name]))
+                columns.append(json_type.label(types[name]))
     # A CTE, computed once: every measure reads it.
     return query.add_columns(*columns).distinct().cte("grouped"), types
 
 
-def _measure(dialect: str, grouped: CTE, key_names: list[str], measure: Measure) -> Any:
+def _measure(dialect: Dialect, grouped: CTE, key_names: list[str], measure: Measure) -> Any:
     keys: list[Any] = [grouped.c[name] for name in key_names]
     if measure.path is None:
         return _column_measure(grouped, keys, measure).group_by(*keys)
     document = MetadataDocument.__table__.alias("md")
-    found = jsonpath.reached(
-        dialect, document.c.content, measure.path, scalars_only=measure.unit != "ELEMENTS"
-    )
+    found = dialect.reached(document.c.content, measure.path.path, scalars_only=measure.unit != "ELEMENTS")
     counted = {"ASSETS": grouped.c.asset_id, "SUBJECTS": grouped.c.subject_id}
     if measure.op == "COUNT" and measure.unit == "ELEMENTS":
         value: Any = func.count()
@@ -273,7 +259,7 @@ def _measure(dialect: str, grouped: CTE, key_names: list[str], measure: Measure)
     elif measure.op == "COUNT_DISTINCT":
         value = func.count(found.value.distinct())
     else:
-        value = getattr(func, measure.op.lower())(jsonpath.as_number(dialect, found))
+        value = getattr(func, measure.op.lower())(dialect.as_number(found))
     return (
         select(*keys, value.label("v"))
         .select_from(grouped)
@@ -281,7 +267,7 @@ def _measure(dialect: str, grouped: CTE, key_names: list[str], measure: Measure)
             document,
             and_(
                 document.c.asset_id == grouped.c.asset_id,
-                document.c.document == measure.document,
+                document.c.document == measure.path.document,
                 document.c.is_current.is_(True),
             ),
         )
@@ -319,7 +305,9 @@ def _same_keys(base: Subquery, measured: Subquery, key_names: list[str]) -> Colu
     return and_(*(base.c[name].is_not_distinct_from(measured.c[name]) for name in key_names))
 
 
-def _ordering(base: Subquery, key_names: list[str], values: list[Any], orders: Sequence[Order]) -> list[Any]:
+def _ordering(
+    base: Subquery, key_names: list[str], values: list[Any], orders: Sequence[AggregateOrder]
+) -> list[Any]:
     """The orderings asked for, then every key (so the row order is total); NULLs last."""
     clauses = []
     for order in orders:

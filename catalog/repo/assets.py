@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Select, func, insert, select, update
+from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.db.models import Asset, AssetModality, AssetState, AssetTerm
-from catalog.repo.pages import Order, after, order_by
+from catalog.repo.filters import condition
+from catalog.repo.pages import after, order_by
+
+if TYPE_CHECKING:
+    from catalog.db.dialects import Dialect
+    from catalog.schemas.filters import AssetFilter
+    from catalog.schemas.orders import AssetOrder
 
 
 def visible() -> Select[Asset]:
@@ -115,20 +121,25 @@ async def modalities_by_asset(session: AsyncSession, ids: Sequence[int]) -> dict
     return found
 
 
-async def count(session: AsyncSession, where: ColumnElement[bool]) -> int:
-    query = select(func.count()).select_from(Asset).where(Asset.state == AssetState.READY, where)
+async def count(session: AsyncSession, dialect: Dialect, spec: AssetFilter | None) -> int:
+    query = (
+        select(func.count())
+        .select_from(Asset)
+        .where(Asset.state == AssetState.READY, condition(dialect, spec))
+    )
     return (await session.execute(query)).scalar_one()
 
 
 async def page(
     session: AsyncSession,
-    where: ColumnElement[bool],
-    orders: Sequence[Order],
+    dialect: Dialect,
+    spec: AssetFilter | None,
+    orders: Sequence[AssetOrder],
     first: int,
     after_key: Sequence[Any] | None = None,
 ) -> list[Asset]:
     """Up to ``first`` matching assets in the given order, after a cursor's key."""
-    query = visible().where(where)
+    query = visible().where(condition(dialect, spec))
     if after_key is not None:
         query = query.where(after(orders, after_key))
     return list((await session.scalars(query.order_by(*order_by(orders)).limit(first))).all())

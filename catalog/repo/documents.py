@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from catalog.db import jsonpath
 from catalog.db.models import MetadataDocument
+
+if TYPE_CHECKING:
+    from catalog.db.dialects import Dialect
 
 
 async def add_first_versions(
@@ -55,7 +56,7 @@ async def current(
 
 async def matching_elements(
     session: AsyncSession,
-    dialect: str,
+    dialect: Dialect,
     asset_ids: Sequence[int],
     document: str,
     path: str,
@@ -64,7 +65,7 @@ async def matching_elements(
     """asset id → the elements of its current document that ``path`` reaches and that satisfy
     every condition, in document order (one statement for many assets)."""
     table = MetadataDocument.__table__
-    found = jsonpath.matching_elements(dialect, table.c.content, path, conditions)
+    found = dialect.matching_elements(table.c.content, path, conditions)
     query = (
         select(table.c.asset_id, found.value)
         .select_from(table)
@@ -75,7 +76,5 @@ async def matching_elements(
     )
     elements: dict[int, list[Any]] = {}
     for asset_id, value in await session.execute(query):
-        elements.setdefault(asset_id, []).append(
-            json.loads(value) if isinstance(value, str) and dialect == "sqlite" else value
-        )
+        elements.setdefault(asset_id, []).append(dialect.element_value(value))
     return elements

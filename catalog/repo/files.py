@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from catalog.db.dialect import matches
 from catalog.db.models import Asset, File
 from catalog.repo.assets import visible
+from catalog.repo.filters import condition
+
+if TYPE_CHECKING:
+    from catalog.db.dialects import Dialect
+    from catalog.schemas.filters import AssetFilter
 
 
 async def of_asset(session: AsyncSession, asset_id: int) -> dict[str, File]:
@@ -43,7 +47,7 @@ async def add(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
 
 async def page_by_asset(
     session: AsyncSession,
-    dialect: str,
+    dialect: Dialect,
     asset_ids: Sequence[int],
     first: int,
     after_path: str | None = None,
@@ -55,7 +59,7 @@ async def page_by_asset(
     if after_path is not None:
         condition.append(File.path > after_path)
     if path_regex is not None:
-        condition.append(matches(dialect, File.path, path_regex))
+        condition.append(dialect.matches(File.path, path_regex))
     position = func.row_number().over(partition_by=File.asset_id, order_by=File.path).label("position")
     ranked = select(File.id, position).where(*condition).subquery()
     query = (
@@ -83,20 +87,20 @@ class Listed:
 
 
 async def matching(
-    session: AsyncSession, where: ColumnElement[bool], path_regex: str | None, limit: int
+    session: AsyncSession, dialect: Dialect, spec: AssetFilter | None, path_regex: str | None, limit: int
 ) -> list[Listed]:
-    """Files of visible assets matching ``where`` whose path matches ``path_regex``, by asset
+    """Files of visible assets matching the filter whose path matches ``path_regex``, by asset
     name then path: one statement for a whole manifest."""
     query = (
         visible()
         .join(File, File.asset_id == Asset.id)
-        .where(where)
+        .where(condition(dialect, spec))
         .with_only_columns(Asset.name, Asset.store_url, File.path, File.size, File.sha256, File.key)
         .order_by(Asset.name, File.path)
         .limit(limit)
     )
     if path_regex is not None:
-        query = query.where(matches(session.get_bind().dialect.name, File.path, path_regex))
+        query = query.where(dialect.matches(File.path, path_regex))
     return [Listed(*row) for row in await session.execute(query)]
 
 

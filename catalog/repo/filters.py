@@ -1,87 +1,23 @@
-"""Which assets a query means: a filter as plain data, compiled to one SQL condition.
+"""Which assets a request means: the plain-data ``AssetFilter`` compiled to one SQL condition.
 
-The GraphQL layer turns its ``AssetFilter`` input into an ``AssetFilter`` here; facets,
-pages, counts, manifests and provenance all compile it the same way."""
+This is the one place a filter becomes SQL: pages, counts, facets, aggregates, manifests and
+provenance all call ``condition``."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from datetime import datetime
-from typing import Any
+import math
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, and_, func, not_, or_, select, true
 
-from catalog.db import jsonpath
 from catalog.db.models import Asset, AssetModality, AssetTerm, MetadataDocument, ProvenanceEdge, TermKind
 from catalog.errors import Invalid
+from catalog.schemas.enums import PredicateOp
 
-
-@dataclass(frozen=True, slots=True)
-class ElementPredicate:
-    """One condition of an ``element_match``; its path is read from the element."""
-
-    path: str
-    op: str
-    value: Any = None
-
-
-@dataclass(frozen=True, slots=True)
-class MetadataPredicate:
-    """``path op value``, or ``element_match``: conditions that must hold on one element."""
-
-    document: str
-    path: str
-    op: str | None = None
-    value: Any = None
-    element_match: tuple[ElementPredicate, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class AssetFilter:
-    name: str | None = None
-    name_contains: str | None = None
-    kind: str | None = None
-    subject_id: str | None = None
-    species: str | None = None
-    sex: str | None = None
-    genotype: str | None = None
-    modality: tuple[str, ...] | None = None
-    modalities_all: tuple[str, ...] | None = None
-    project: str | None = None
-    institution: str | None = None
-    data_level: str | None = None
-    qc_status: str | None = None
-    process_label: str | None = None
-    acquired_after: datetime | None = None
-    acquired_before: datetime | None = None
-    investigator: str | None = None
-    experimenter: str | None = None
-    funding: str | None = None
-    session_type: str | None = None
-    instrument_id: str | None = None
-    location: str | None = None  # the location or anything under it: s3://bucket, file:///data/store
-    registered_after: datetime | None = None
-    registered_before: datetime | None = None
-    acquisition_duration_min: float | None = None  # seconds; every _min / _max is inclusive
-    acquisition_duration_max: float | None = None
-    subject_age_at_acquisition_min: int | None = None  # days
-    subject_age_at_acquisition_max: int | None = None
-    processing_duration_min: float | None = None  # seconds
-    processing_duration_max: float | None = None
-    file_count_min: int | None = None
-    file_count_max: int | None = None
-    total_size_min: int | None = None  # bytes
-    total_size_max: int | None = None
-    derived_from: str | None = None
-    metadata: tuple[MetadataPredicate, ...] = ()
-    all_of: tuple[AssetFilter, ...] = field(default=())
-    any_of: tuple[AssetFilter, ...] = field(default=())
-    none_of: AssetFilter | None = None
-
-    def without(self, *names: str) -> AssetFilter:
-        """The same filter less some top-level fields: a facet counts under the *other* filters."""
-        cleared: dict[str, Any] = dict.fromkeys(names)
-        return replace(self, **cleared)
+if TYPE_CHECKING:
+    from catalog.db.dialects import Dialect
+    from catalog.schemas.filters import AssetFilter, MetadataPredicate
 
 
 EQUALS = {
@@ -113,9 +49,10 @@ RANGES = {
     "total_size": Asset.total_size,
 }
 """Measures filtered by ``<name>_min`` and ``<name>_max``, both inclusive."""
+MAX_BIGINT = 2**63 - 1
 
 
-def condition(dialect: str, spec: AssetFilter | None) -> ColumnElement[bool]:
+def condition(dialect: Dialect, spec: AssetFilter | None) -> ColumnElement[bool]:
     """One boolean over ``Asset`` columns (subqueries for modalities, lineage and metadata)."""
     if spec is None:
         return true()
@@ -162,12 +99,12 @@ def condition(dialect: str, spec: AssetFilter | None) -> ColumnElement[bool]:
                 select(ProvenanceEdge.derived_id).where(ProvenanceEdge.input_name == spec.derived_from)
             )
         )
-    parts += [metadata_condition(dialect, p) for p in spec.metadata]
-    parts += [condition(dialect, sub) for sub in spec.all_of]
-    if spec.any_of:
-        parts.append(or_(*(condition(dialect, sub) for sub in spec.any_of)))
-    if spec.none_of is not None:
-        parts.append(not_(condition(dialect, spec.none_of)))
+    parts += [metadata_condition(dialect, p) for p in spec.metadata or ()]
+    parts += [condition(dialect, sub) for sub in spec.and_ or ()]
+    if spec.or_:
+        parts.append(or_(*(condition(dialect, sub) for sub in spec.or_)))
+    if spec.not_ is not None:
+        parts.append(not_(condition(dialect, spec.not_)))
     return and_(true(), *parts)
 
 
@@ -175,11 +112,21 @@ def _ranges(spec: AssetFilter) -> list[ColumnElement[bool]]:
     parts = []
     for name, column in RANGES.items():
         low, high = getattr(spec, f"{name}_min"), getattr(spec, f"{name}_max")
+        if name == "total_size":  # given as Floats (sizes exceed 2^31), compared as whole bytes
+            low = _whole_bytes(math.ceil, low)
+            high = _whole_bytes(math.floor, high)
         if low is not None:
             parts.append(_known(column, column >= low))
         if high is not None:
             parts.append(_known(column, column <= high))
     return parts
+
+
+def _whole_bytes(rounding: Any, value: float | None) -> int | None:
+    """A size bound as a BIGINT: beyond its range a bound is the range's end, not an overflow."""
+    if value is None:
+        return None
+    return max(-MAX_BIGINT - 1, min(MAX_BIGINT, rounding(value)))
 
 
 def _under(column: Any, prefix: str) -> ColumnElement[bool]:
@@ -195,20 +142,20 @@ def _known(column: Any, comparison: ColumnElement[bool]) -> ColumnElement[bool]:
     return and_(column.is_not(None), comparison)
 
 
-def metadata_condition(dialect: str, spec: MetadataPredicate) -> ColumnElement[bool]:
+def metadata_condition(dialect: Dialect, spec: MetadataPredicate) -> ColumnElement[bool]:
     """Some current version of the named document of the asset satisfies the predicate."""
     content = MetadataDocument.__table__.c.content
     if bool(spec.element_match) == (spec.op is not None) or (spec.element_match and spec.value is not None):
         raise Invalid("a metadata predicate takes either op (and value) or elementMatch")
-    if spec.op == "NE":
-        return not_(metadata_condition(dialect, replace(spec, op="EQ")))
-    if spec.op == "EXISTS" and spec.value is False:
+    if spec.op == PredicateOp.NE:
+        return not_(metadata_condition(dialect, replace(spec, op=PredicateOp.EQ)))
+    if spec.op == PredicateOp.EXISTS and spec.value is False:
         return not_(metadata_condition(dialect, replace(spec, value=True)))
     if spec.op is None:
-        conditions = [(e.path, e.op, e.value) for e in spec.element_match]
-        holds = jsonpath.element_match(dialect, content, spec.path, conditions)
+        conditions = [(e.path, e.op, e.value) for e in spec.element_match or ()]
+        holds = dialect.element_match(content, spec.path, conditions)
     else:
-        holds = jsonpath.predicate(dialect, content, spec.path, spec.op, spec.value)
+        holds = dialect.predicate(content, spec.path, spec.op, spec.value)
     return Asset.id.in_(
         select(MetadataDocument.asset_id).where(
             MetadataDocument.document == spec.document, MetadataDocument.is_current.is_(True), holds

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     CTE,
@@ -26,6 +27,12 @@ from sqlalchemy.orm import aliased
 
 from catalog.db.models import Asset, ProvenanceEdge
 from catalog.repo.assets import visible
+from catalog.repo.filters import condition
+from catalog.schemas.enums import ProvenanceDirection
+
+if TYPE_CHECKING:
+    from catalog.db.dialects import Dialect
+    from catalog.schemas.filters import AssetFilter
 
 
 async def add(session: AsyncSession, edges: Sequence[tuple[int, str, str, str | None]]) -> None:
@@ -124,10 +131,10 @@ def _derivatives_of(walk: CTE) -> Select[int, str, int]:
 
 
 STEPS: dict[str, Step] = {"upstream": _inputs_of, "downstream": _derivatives_of}
-DIRECTIONS: dict[str, tuple[str, ...]] = {
-    "UPSTREAM": ("upstream",),
-    "DOWNSTREAM": ("downstream",),
-    "BOTH": ("upstream", "downstream"),
+DIRECTIONS: dict[ProvenanceDirection, tuple[str, ...]] = {
+    ProvenanceDirection.UPSTREAM: ("upstream",),
+    ProvenanceDirection.DOWNSTREAM: ("downstream",),
+    ProvenanceDirection.BOTH: ("upstream", "downstream"),
 }
 
 
@@ -149,25 +156,24 @@ def _cut(walk: CTE, depth: int, reached: CTE) -> Exists:
 
 async def lineage(
     session: AsyncSession,
+    dialect: Dialect,
     root_id: int,
     *,
-    direction: str,
+    direction: ProvenanceDirection,
     depth: int,
-    node_filter: ColumnElement[bool] | None = None,
+    node_filter: AssetFilter | None = None,
 ) -> Lineage:
     """The assets within ``depth`` hops of a visible root and the edges among them, in one statement.
 
     ``direction`` is UPSTREAM (inputs), DOWNSTREAM (derivatives) or BOTH (each walk from the
     root in its own direction). ``node_filter`` chooses the assets returned, not the ones walked
     through: an input two hops away is found behind a filtered-out one."""
-    if direction not in DIRECTIONS:
-        raise ValueError(f"direction must be one of {', '.join(DIRECTIONS)}, not {direction!r}")
     walks = [_walk(root_id, name, depth) for name in DIRECTIONS[direction]]
     every = union_all(*(select(walk.c.id, walk.c.hops) for walk in walks)).subquery()
     reached = select(every.c.id, func.min(every.c.hops).label("hops")).group_by(every.c.id).cte("reached")
     kept = visible().add_columns(reached.c.hops).join(reached, reached.c.id == Asset.id)
     if node_filter is not None:
-        kept = kept.where(or_(Asset.id == root_id, node_filter))
+        kept = kept.where(or_(Asset.id == root_id, condition(dialect, node_filter)))
     truncated = or_(*(_cut(walk, depth, reached) for walk in walks))
     rows = await session.execute(_nodes_with_inputs(kept.cte("kept"), truncated))
     return _assemble(root_id, rows)

@@ -1,4 +1,4 @@
-"""Signed download URLs for many files at once (a manifest) or for one.
+"""Signed download URLs for many files at once (a manifest) or for one, and how long they live.
 
 A manifest is one SQL statement and then local signing, no network per file: a store's
 ``presign_get`` is looked up once per store, not once per row, so 10,000 URLs take
@@ -10,17 +10,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement
-
 from catalog.conventions.globs import glob_to_regex
 from catalog.conventions.names import parse_name
 from catalog.db.engine import Database
 from catalog.errors import Invalid, NotFound
+from catalog.limits import MAX_MANIFEST_FILES
 from catalog.repo import files
+from catalog.schemas.filters import AssetFilter
 from catalog.storage.base import validate_key
 from catalog.storage.registry import StoreRegistry
 
-MAX_MANIFEST_FILES = 100_000
+MANIFEST_LIFETIME = 24 * 3600
+"""Default lifetime of manifest URLs: a long download must still be able to start its last file."""
+LINK_LIFETIME = 3600
+"""Default lifetime of one file's URL."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,35 +35,59 @@ class ManifestEntry:
     url: str
 
 
+@dataclass(frozen=True, slots=True)
+class Lifetime:
+    seconds: int
+    expires_at: datetime
+    """When URLs signed now for ``seconds`` stop working, at the earliest."""
+
+
+def lifetime(stores: StoreRegistry, requested: int | None, default: int) -> Lifetime:
+    """The lifetime of URLs signed now: as requested (else ``default``), capped by the server."""
+    seconds = default if requested is None else requested
+    if seconds <= 0:
+        raise Invalid(f"expiresIn must be positive, not {seconds}")
+    seconds = min(seconds, stores.settings.max_url_expiry)
+    return Lifetime(seconds, datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=seconds))
+
+
 async def manifest(
     db: Database,
     stores: StoreRegistry,
-    where: ColumnElement[bool],
+    spec: AssetFilter | None,
     *,
     path_glob: str | None,
-    expires_in: int,
+    expires_in: int | None,
     limit: int = MAX_MANIFEST_FILES,
 ) -> tuple[list[ManifestEntry], datetime, bool]:
-    """The files of the assets ``where`` selects whose path matches ``path_glob``, by asset name
-    then path, each with a URL valid until the returned instant; True when more than ``limit``
-    matched (only ``limit`` are listed). ``expires_in`` comes already capped by the caller."""
-    expires_at = _expiry(expires_in)
+    """The files of the assets the filter selects whose path matches ``path_glob``, by asset
+    name then path, each with a URL valid until the returned instant; True when more than
+    ``limit`` matched (only ``limit`` are listed)."""
+    valid = lifetime(stores, expires_in, MANIFEST_LIFETIME)
     regex = glob_to_regex(path_glob) if path_glob is not None else None
     async with db.reader() as session:
-        rows = await files.matching(session, where, regex, limit + 1)
+        rows = await files.matching(session, db.dialect, spec, regex, limit + 1)
     presigners: dict[str | None, Callable[[str, int], str]] = {
         store_url: stores.for_url(store_url).presign_get for store_url in {row.store_url for row in rows}
     }
     entries = [
         ManifestEntry(
-            row.asset, row.path, row.size, row.sha256, presigners[row.store_url](row.key, expires_in)
+            row.asset, row.path, row.size, row.sha256, presigners[row.store_url](row.key, valid.seconds)
         )
         for row in rows[:limit]
     ]
-    return entries, expires_at, len(rows) > limit
+    return entries, valid.expires_at, len(rows) > limit
 
 
-async def file_url(db: Database, stores: StoreRegistry, asset: str, path: str, *, expires_in: int) -> str:
+def signed_url(
+    stores: StoreRegistry, store_url: str | None, key: str, expires_in: int | None
+) -> tuple[str, datetime]:
+    """A URL of one stored object and when it stops working."""
+    valid = lifetime(stores, expires_in, LINK_LIFETIME)
+    return stores.for_url(store_url).presign_get(key, valid.seconds), valid.expires_at
+
+
+async def file_url(db: Database, stores: StoreRegistry, asset: str, path: str) -> str:
     """A fresh signed URL of one file of a visible asset."""
     parse_name(asset)
     validate_key(path)
@@ -69,11 +96,4 @@ async def file_url(db: Database, stores: StoreRegistry, asset: str, path: str, *
     if found is None:
         raise NotFound(f"no file {path!r} in asset {asset!r}")
     store_url, row = found
-    return stores.for_url(store_url).presign_get(row.key, expires_in)
-
-
-def _expiry(expires_in: int) -> datetime:
-    """When URLs signed from now on for ``expires_in`` seconds stop working, at the earliest."""
-    if expires_in <= 0:
-        raise Invalid(f"expiresIn must be positive, not {expires_in}")
-    return datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=expires_in)
+    return signed_url(stores, store_url, row.key, None)[0]

@@ -73,7 +73,7 @@ def served(settings: Settings, port: int, sources: dict[str, Path] | None = None
 async def ingest_records(settings: Settings, root: Path, fixtures: Path, names: list[str]) -> dict[str, Path]:
     db = Database(settings.database_url)
     store = open_store(settings)
-    await migrate.upgrade(db)
+    await migrate.ensure_schema(db)
     ingest = FolderIngest(db, store, Vocabulary())
     sources = {}
     for name in names:
@@ -85,9 +85,9 @@ async def ingest_records(settings: Settings, root: Path, fixtures: Path, names: 
 
 
 @pytest.fixture
-async def catalog(database_url: str, tmp_path: Path, fixtures_dir: Path) -> AsyncIterator[Catalog]:
+async def catalog(migrated_database_url: str, tmp_path: Path, fixtures_dir: Path) -> AsyncIterator[Catalog]:
     port = free_port()
-    settings = local_settings(database_url, tmp_path, port)
+    settings = local_settings(migrated_database_url, tmp_path, port)
     sources = await ingest_records(settings, tmp_path / "src", fixtures_dir, RECORDS)
     with served(settings, port, sources) as running:
         yield running
@@ -99,14 +99,15 @@ def all_record_names(fixtures_dir: Path) -> Iterator[list[str]]:
 
 
 @pytest.fixture(scope="module")
-async def demo(module_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Catalog]:
+async def demo(
+    module_migrated_database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[Catalog]:
     """The demo catalog (46 assets: primaries, derived, a depth-2 lineage), served over HTTP
     once per test module and backend; tests only read it."""
     port = free_port()
-    settings = local_settings(module_database_url, tmp_path_factory.mktemp("demo"), port)
+    settings = local_settings(module_migrated_database_url, tmp_path_factory.mktemp("demo"), port)
     db = Database(settings.database_url)
     store = open_store(settings)
-    await migrate.upgrade(db)
     await build_demo(db, store, Vocabulary())
     await store.close()
     await db.dispose()

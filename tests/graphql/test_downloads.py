@@ -9,14 +9,18 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from conftest import RECORDS, Catalog
-from sqlalchemy import true
+from factories import payload, write_asset
 
+from catalog.conventions.modalities import Vocabulary
 from catalog.db.engine import Database
 from catalog.repo import assets, files
 from catalog.services import manifests
+from catalog.services.index import StoreIndex
+from catalog.storage import open_store
 from catalog.storage.registry import StoreRegistry
 
 ECEPHYS, BEHAVIOR = "ecephys_660104_2023-07-24_18-18-13", "behavior_754559_2024-12-17_17-40-13"
@@ -137,7 +141,10 @@ def test_a_download_link_redirects_to_the_bytes(catalog: Catalog) -> None:
 BAD_MANIFEST_REQUESTS = [
     ({"filter": "{not json"}, "not valid JSON"),
     ({"filter": '{"nope": 1}'}, "unknown field 'nope'"),
-    ({"filter": '{"kind": "SIDEWAYS"}'}, "kind must be one of"),
+    ({"filter": '{"kind": "SIDEWAYS"}'}, "filter.kind: Value 'SIDEWAYS' does not exist in 'AssetKind' enum"),
+    ({"filter": '{"fileCountMin": "3"}'}, "filter.fileCountMin: Int cannot represent non-integer value"),
+    ({"filter": '{"totalSizeMax": true}'}, "filter.totalSizeMax: Float cannot represent non numeric value"),
+    ({"filter": "[1]"}, "to be an object"),
     ({"filter": '{"metadata": [{"document": "subject", "path": "sex"}]}'}, "takes either op"),
     ({"pathGlob": "a/**b"}, "** only as a whole segment"),
     ({"expiresIn": "0"}, "expiresIn must be positive"),
@@ -147,11 +154,28 @@ BAD_MANIFEST_REQUESTS = [
 ]
 
 
-def test_a_bad_manifest_request_is_refused_with_one_line_of_reason(catalog: Catalog) -> None:
+def test_a_bad_manifest_request_is_refused_with_a_code_and_one_line_of_reason(catalog: Catalog) -> None:
     for params, reason in BAD_MANIFEST_REQUESTS:
         response = catalog.client.get(f"{catalog.url}/manifest", params=params)
         assert response.status_code == 400, params
-        assert reason in response.text and "\n" not in response.text.strip(), response.text
+        error = response.json()["error"]
+        assert error["code"] == "BAD_USER_INPUT", params
+        assert reason in error["message"] and "\n" not in error["message"], error
+
+
+def test_every_filter_field_works_on_the_manifest_as_in_graphql(catalog: Catalog) -> None:
+    """The manifest's filter is coerced as GraphQL coerces it: numbers, sizes and dates included."""
+    paths = sorted(source_files(catalog, ECEPHYS, BEHAVIOR))
+    both = json.loads(BOTH)
+    for spec in [
+        {"fileCountMin": 1, "totalSizeMin": 1.0},
+        {"fileCountMax": 1000, "acquiredAfter": "2000-01-01T00:00:00Z"},
+        {"subjectAgeAtAcquisitionMin": -100000, "totalSizeMax": 1e300},
+    ]:
+        listed = manifest(catalog, filter=json.dumps({**both, **spec}), format="json").json()
+        assert sorted({f"{e['asset']}/{e['path']}" for e in listed}) == paths, spec
+    nothing = manifest(catalog, filter=json.dumps({"fileCountMin": 10**9}), format="json").json()
+    assert nothing == []
 
 
 BAD_LINKS = [
@@ -173,10 +197,10 @@ async def test_a_manifest_beyond_its_limit_lists_the_first_files_and_says_so(cat
     everything = tsv_rows(manifest(catalog).text)
     async with service(catalog) as (db, stores):
         first, _, truncated = await manifests.manifest(
-            db, stores, true(), path_glob=None, expires_in=60, limit=3
+            db, stores, None, path_glob=None, expires_in=60, limit=3
         )
         whole, _, complete = await manifests.manifest(
-            db, stores, true(), path_glob=None, expires_in=60, limit=len(everything)
+            db, stores, None, path_glob=None, expires_in=60, limit=len(everything)
         )
 
     assert truncated and [f"{e.asset}/{e.path}" for e in first] == [path for _, path, _, _ in everything[:3]]
@@ -196,7 +220,7 @@ async def test_a_manifest_of_ten_thousand_files_costs_well_under_a_second(catalo
             ]
             await files.add(session, [dict(row, asset_id=asset.id) for row in rows])
         started = time.process_time()
-        entries, _, _ = await manifests.manifest(db, stores, true(), path_glob="many/*", expires_in=60)
+        entries, _, _ = await manifests.manifest(db, stores, None, path_glob="many/*", expires_in=60)
         elapsed = time.process_time() - started
 
     assert len(entries) == 10_000 and len({e.url for e in entries}) == 10_000
@@ -212,3 +236,32 @@ async def service(catalog: Catalog) -> AsyncIterator[tuple[Database, StoreRegist
     finally:
         await stores.close()
         await db.dispose()
+
+
+FOREIGN = "ecephys_700001_2024-03-01_10-00-00"
+FILE_URLS = """query($name: String!) { asset(name: $name) { files(first: 10) { edges { node {
+  path url(expiresIn: 600) { url } } } } } }"""
+
+
+async def test_files_of_an_asset_indexed_from_another_local_folder_are_served(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    """A second folder registered in place gets signed links that name it and answer with its bytes;
+    a link whose folder is changed is refused."""
+    content = {"data/raw.bin": payload("foreign")}
+    write_asset(tmp_path / "elsewhere", FOREIGN, files=content)
+    async with service(catalog) as (db, _):
+        folder = open_store(catalog.settings, (tmp_path / "elsewhere").as_uri())
+        report = await StoreIndex(db, Vocabulary())(folder)
+        await folder.close()
+    assert report.registered == 1, report
+
+    edges = catalog.data(FILE_URLS, name=FOREIGN)["asset"]["files"]["edges"]
+    urls = {edge["node"]["path"]: edge["node"]["url"]["url"] for edge in edges}
+    fetched = catalog.client.get(urls["data/raw.bin"])
+    listed = manifest(catalog, filter=json.dumps({"name": FOREIGN}), format="json").json()
+    moved = urls["data/raw.bin"].replace("elsewhere", "store")
+
+    assert (fetched.status_code, fetched.content) == (200, content["data/raw.bin"])
+    assert catalog.client.get(listed[0]["url"]).content == content["data/raw.bin"]
+    assert catalog.client.get(moved).status_code == 403

@@ -21,12 +21,12 @@ QUERY = """query($n: String!) { asset(name: $n) { files(first: 50) { edges { nod
 
 @pytest.fixture
 async def s3_catalog(
-    database_url: str, s3_bucket: tuple[str, str], tmp_path: Path, fixtures_dir: Path
+    migrated_database_url: str, s3_bucket: tuple[str, str], tmp_path: Path, fixtures_dir: Path
 ) -> AsyncIterator[tuple[str, dict[str, Path]]]:
     endpoint, bucket = s3_bucket
     port = free_port()
     settings = Settings(
-        database_url=database_url,
+        database_url=migrated_database_url,
         storage_url=f"s3://{bucket}/catalog-{uuid.uuid4().hex[:8]}",
         s3_endpoint_url=endpoint,
         public_url=f"http://127.0.0.1:{port}",

@@ -23,7 +23,6 @@ from conftest import Catalog, local_settings, served
 from servers import free_port
 
 from catalog.conventions.modalities import Vocabulary
-from catalog.db import migrate
 from catalog.db.engine import Database
 from catalog.services.imports import Record, RecordImport
 
@@ -1291,13 +1290,12 @@ def raw(fixtures_dir: Path) -> Raw:
 
 @pytest.fixture(scope="module")
 async def questions(
-    module_database_url: str, fixtures_dir: Path, tmp_path_factory: pytest.TempPathFactory
+    module_migrated_database_url: str, fixtures_dir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[Catalog]:
     """Every top-level record registered metadata-only, served over HTTP, once per backend."""
     port = free_port()
-    settings = local_settings(module_database_url, tmp_path_factory.mktemp("questions"), port)
+    settings = local_settings(module_migrated_database_url, tmp_path_factory.mktemp("questions"), port)
     db = Database(settings.database_url)
-    await migrate.upgrade(db)
     report = await RecordImport(db, Vocabulary())(
         Record(path.name, json.loads(path.read_text())) for path in record_files(fixtures_dir)
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import operator
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,11 +19,13 @@ from sqlalchemy.dialects.postgresql import JSONB
 from catalog.conventions.metadata import documents_from_record
 from catalog.conventions.modalities import Vocabulary
 from catalog.conventions.paths import parse_path, values_at
-from catalog.db import jsonpath, migrate
+from catalog.db.dialects import dialect_for
 from catalog.db.engine import Database
 from catalog.db.models import Asset, AssetState
 from catalog.errors import Invalid
 from catalog.repo import filters
+from catalog.schemas.enums import PredicateOp
+from catalog.schemas.filters import AssetFilter, ElementPredicate, MetadataPredicate
 from catalog.services.imports import Record, RecordImport
 
 INJECTIONS = "subject_procedures.procedures"
@@ -291,10 +293,9 @@ def records(fixtures_dir: Path) -> dict[str, dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-async def db(module_database_url: str, fixtures_dir: Path) -> AsyncIterator[Database]:
+async def db(module_migrated_database_url: str, fixtures_dir: Path) -> AsyncIterator[Database]:
     """One catalog per backend holding every real record, registered metadata-only."""
-    database = Database(module_database_url)
-    await migrate.upgrade(database)
+    database = Database(module_migrated_database_url)
     report = await RecordImport(database, Vocabulary())(
         Record(r["name"], r) for r in raw_records(fixtures_dir)
     )
@@ -303,8 +304,31 @@ async def db(module_database_url: str, fixtures_dir: Path) -> AsyncIterator[Data
     await database.dispose()
 
 
-async def selected(db: Database, *predicates: filters.MetadataPredicate) -> set[str]:
-    spec = filters.AssetFilter(metadata=predicates)
+Condition = tuple[str, str, Any]
+"""(path, op, value) of one condition of an element match."""
+
+
+def predicate(
+    document: str,
+    path: str,
+    op: str | None = None,
+    value: Any = None,
+    element_match: Iterable[Condition] = (),
+) -> MetadataPredicate:
+    """A metadata predicate as the API builds it; an op outside ``PredicateOp`` stays a string, so
+    that the checks in the data layer meet it too."""
+    elements = [ElementPredicate(path=p, op=_op(o), value=v) for p, o, v in element_match]
+    return MetadataPredicate(
+        document=document, path=path, op=_op(op), value=value, element_match=elements or None
+    )
+
+
+def _op(name: str | None) -> Any:
+    return PredicateOp(name) if name in PredicateOp.__members__ else name
+
+
+async def selected(db: Database, *predicates: MetadataPredicate) -> set[str]:
+    spec = AssetFilter(metadata=list(predicates))
     async with db.reader() as session:
         query = select(Asset.name).where(Asset.state == AssetState.READY, filters.condition(db.dialect, spec))
         return set(await session.scalars(query))
@@ -318,7 +342,7 @@ def _id(value: Any) -> str:
 async def test_a_predicate_selects_what_the_raw_json_says(
     document: str, path: str, op: str, value: Any, db: Database, records: dict[str, dict[str, Any]]
 ) -> None:
-    found = await selected(db, filters.MetadataPredicate(document, path, op, value))
+    found = await selected(db, predicate(document, path, op, value))
     assert found == reference(records, document, path, op, value)
 
 
@@ -330,20 +354,15 @@ async def test_an_element_match_selects_what_the_raw_json_says(
     db: Database,
     records: dict[str, dict[str, Any]],
 ) -> None:
-    element_match = tuple(filters.ElementPredicate(*c) for c in conditions)
-    found = await selected(db, filters.MetadataPredicate(document, path, element_match=element_match))
+    found = await selected(db, predicate(document, path, element_match=conditions))
     assert found == element_reference(records, document, path, conditions)
 
 
 async def test_an_element_match_wants_its_conditions_on_one_element(db: Database) -> None:
     """exaSPIM_750318 has a Nanoject injection of 50 nl and a retro-orbital one of "100": each
     condition holds somewhere, both on no single injection."""
-    separately = [
-        filters.MetadataPredicate("procedures", f"{INJECTIONS}.{p}", op, v) for p, op, v in NANOJECT_OF_100
-    ]
-    together = filters.MetadataPredicate(
-        "procedures", INJECTIONS, element_match=tuple(filters.ElementPredicate(*c) for c in NANOJECT_OF_100)
-    )
+    separately = [predicate("procedures", f"{INJECTIONS}.{p}", op, v) for p, op, v in NANOJECT_OF_100]
+    together = predicate("procedures", INJECTIONS, element_match=NANOJECT_OF_100)
 
     on_any = await selected(db, *separately)
     on_one = await selected(db, together)
@@ -357,10 +376,10 @@ async def test_a_value_is_read_as_the_readme_says(
     document: dict[str, Any], path: str, op: str, value: Any, expected: bool, db: Database
 ) -> None:
     content: Any = literal(json.dumps(document))
-    if db.dialect == "postgresql":
+    if db.dialect.name == "postgresql":
         content = cast(content, JSONB)
     async with db.reader() as session:
-        found = await session.scalar(select(jsonpath.predicate(db.dialect, content, path, op, value)))
+        found = await session.scalar(select(db.dialect.predicate(content, path, op, value)))
 
     assert bool(found) is expected
 
@@ -403,40 +422,26 @@ def test_the_predicates_are_not_vacuous(records: dict[str, dict[str, Any]]) -> N
     ],
 )
 def test_malformed_predicates_are_refused(path: str, op: str, value: Any) -> None:
-    spec = filters.AssetFilter(metadata=(filters.MetadataPredicate("subject", path, op, value),))
+    spec = AssetFilter(metadata=[predicate("subject", path, op, value)])
     with pytest.raises(Invalid):
-        filters.condition("sqlite", spec)
+        filters.condition(dialect_for("sqlite"), spec)
 
 
 @pytest.mark.parametrize(
     "predicate",
     [
-        filters.MetadataPredicate("procedures", INJECTIONS),
-        filters.MetadataPredicate(
-            "procedures", INJECTIONS, "EQ", 1, element_match=(filters.ElementPredicate("a", "EQ", 1),)
-        ),
-        filters.MetadataPredicate(
-            "procedures", INJECTIONS, value=1, element_match=(filters.ElementPredicate("a", "EQ", 1),)
-        ),
-        filters.MetadataPredicate(
-            "procedures", INJECTIONS, element_match=(filters.ElementPredicate("a", "LT", None),)
-        ),
-        filters.MetadataPredicate(
-            "procedures", INJECTIONS, element_match=(filters.ElementPredicate("a", "ALL", 1),)
-        ),
-        filters.MetadataPredicate(
-            "procedures", INJECTIONS, element_match=(filters.ElementPredicate("a", "MATCHES", "(b*)*"),)
-        ),
-        filters.MetadataPredicate(
-            "procedures",
-            INJECTIONS,
-            element_match=tuple(filters.ElementPredicate("a", "EQ", n) for n in range(17)),
-        ),
+        predicate("procedures", INJECTIONS),
+        predicate("procedures", INJECTIONS, "EQ", 1, element_match=[("a", "EQ", 1)]),
+        predicate("procedures", INJECTIONS, value=1, element_match=[("a", "EQ", 1)]),
+        predicate("procedures", INJECTIONS, element_match=[("a", "LT", None)]),
+        predicate("procedures", INJECTIONS, element_match=[("a", "ALL", 1)]),
+        predicate("procedures", INJECTIONS, element_match=[("a", "MATCHES", "(b*)*")]),
+        predicate("procedures", INJECTIONS, element_match=[("a", "EQ", n) for n in range(17)]),
     ],
     ids=["neither", "op-and-elements", "value-and-elements", "bad-value", "bad-op", "bad-regex", "too-many"],
 )
 def test_an_element_match_is_refused_unless_it_stands_alone_and_well_formed(
-    predicate: filters.MetadataPredicate,
+    predicate: MetadataPredicate,
 ) -> None:
     with pytest.raises(Invalid):
-        filters.condition("postgresql", filters.AssetFilter(metadata=(predicate,)))
+        filters.condition(dialect_for("postgresql"), AssetFilter(metadata=[predicate]))

@@ -14,17 +14,19 @@ from typing import Any
 import pytest
 import strawberry
 from factories import write_asset
-from sqlalchemy import ColumnElement, event
+from sqlalchemy import event
 
 from catalog.config import Settings
 from catalog.conventions.modalities import Vocabulary
+from catalog.conventions.names import AssetKind
 from catalog.db.engine import Database
-from catalog.db.models import Asset
 from catalog.graphql.context import Context, Info
 from catalog.graphql.errors import ErrorCodes
-from catalog.graphql.provenance import ProvenanceDirection, ProvenanceGraph, resolve_provenance
+from catalog.graphql.provenance import ProvenanceGraph, resolve_provenance
 from catalog.repo import assets, provenance
 from catalog.repo.provenance import Lineage
+from catalog.schemas.enums import ProvenanceDirection
+from catalog.schemas.filters import AssetFilter
 from catalog.services.ingest import FolderIngest
 from catalog.storage.local import LocalStore
 from catalog.storage.registry import StoreRegistry
@@ -69,11 +71,16 @@ async def walk(
     root_id: int,
     direction: str = "UPSTREAM",
     depth: int = 50,
-    node_filter: ColumnElement[bool] | None = None,
+    node_filter: AssetFilter | None = None,
 ) -> Lineage:
     async with db.reader() as session:
         return await provenance.lineage(
-            session, root_id, direction=direction, depth=depth, node_filter=node_filter
+            session,
+            db.dialect,
+            root_id,
+            direction=ProvenanceDirection(direction),
+            depth=depth,
+            node_filter=node_filter,
         )
 
 
@@ -226,8 +233,8 @@ async def test_pending_assets_are_neither_returned_nor_walked_through(db: Databa
 async def test_a_node_filter_narrows_the_nodes_but_not_the_walk(db: Database) -> None:
     ids = await register(db, CHAIN)
 
-    primaries = await walk(db, ids["curated"], "UPSTREAM", node_filter=Asset.kind == "PRIMARY")
-    derived = await walk(db, ids["curated"], "UPSTREAM", node_filter=Asset.kind == "DERIVED")
+    primaries = await walk(db, ids["curated"], "UPSTREAM", node_filter=AssetFilter(kind=AssetKind.PRIMARY))
+    derived = await walk(db, ids["curated"], "UPSTREAM", node_filter=AssetFilter(kind=AssetKind.DERIVED))
 
     assert (hops(primaries), primaries.edges) == ([("raw", 2)], [])
     assert (hops(derived), links(derived)) == ([("sorted", 1)], {("curated", "sorted")})
