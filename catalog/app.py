@@ -1,39 +1,25 @@
-"""The web application: GraphQL, health, and signed downloads from a local store."""
+"""The web application: every route of ``catalog.web``, its errors mapped once, and the
+lifespan that owns the engine and the stores."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
 
 from catalog.config import Settings
 from catalog.conventions.modalities import Vocabulary
 from catalog.db.engine import Database
 from catalog.db.migrate import ensure_schema
-from catalog.downloads import local_file_endpoint
-from catalog.graphql.context import Context
-from catalog.graphql.schema import schema
-from catalog.http import download_endpoint, manifest_endpoint
-from catalog.storage.local import LocalStore
 from catalog.storage.registry import StoreRegistry
-
-
-class CatalogGraphQL(GraphQL[Context, None]):
-    def __init__(
-        self, settings: Settings, db: Database, stores: StoreRegistry, vocabulary: Vocabulary
-    ) -> None:
-        super().__init__(schema, graphql_ide="graphiql")
-        self.settings, self.db, self.stores, self.vocabulary = settings, db, stores, vocabulary
-
-    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        return Context.for_request(self.settings, self.db, self.stores, self.vocabulary)
+from catalog.web.downloads import download_endpoint
+from catalog.web.errors import HANDLERS
+from catalog.web.files import local_file_endpoint
+from catalog.web.graphql import CatalogGraphQL
+from catalog.web.health import healthz
+from catalog.web.manifests import manifest_endpoint
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -41,7 +27,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     db = Database(settings.database_url)
     stores = StoreRegistry(settings)
     vocabulary = Vocabulary(settings.extra_modalities)
-    graphql = CatalogGraphQL(settings, db, stores, vocabulary)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -50,19 +35,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await stores.close()
         await db.dispose()
 
-    async def healthz(_request: Request) -> Response:
-        return JSONResponse({"status": "ok"})
-
-    routes: list[Any] = [
-        Route("/graphql", graphql, methods=["GET", "POST"]),
+    routes = [
+        Route("/graphql", CatalogGraphQL(settings, db, stores, vocabulary), methods=["GET", "POST"]),
         Route("/healthz", healthz),
-        Route("/manifest", manifest_endpoint(settings, db, stores, vocabulary)),
-        Route("/download/{asset}/{path:path}", download_endpoint(settings, db, stores)),
+        Route("/manifest", manifest_endpoint(db, stores, vocabulary)),
+        Route("/download/{asset}/{path:path}", download_endpoint(db, stores)),
+        Route("/files/{key:path}", local_file_endpoint(stores), methods=["GET", "HEAD"]),
     ]
-    if isinstance(stores.default, LocalStore):
-        routes.append(
-            Route("/files/{key:path}", local_file_endpoint(stores.default), methods=["GET", "HEAD"])
-        )
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=dict(HANDLERS))
     app.state.settings, app.state.db, app.state.stores = settings, db, stores
     return app

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 from urllib.parse import quote, unquote, urlsplit
 
 from catalog.errors import Invalid
+from catalog.limits import MAX_URL_LIFETIME
 
 if TYPE_CHECKING:
     from catalog.config import Settings
@@ -21,8 +22,6 @@ if TYPE_CHECKING:
 READ_CHUNK = 1024 * 1024
 """Bytes per chunk when streaming objects: small enough to bound memory, big enough to be cheap."""
 
-MAX_EXPIRY = 7 * 24 * 3600
-"""The longest lifetime SigV4 allows a presigned URL."""
 
 _HASH_INLINE_LIMIT = 1024 * 1024
 
@@ -72,19 +71,21 @@ class ObjectStore(Protocol):
     async def close(self) -> None: ...
 
 
-def open_store(settings: Settings) -> ObjectStore:
-    """The store ``settings.storage_url`` names; backends import lazily so each needs only its own deps."""
-    url = urlsplit(settings.storage_url)
-    if url.scheme == "file":
+def open_store(settings: Settings, url: str | None = None) -> ObjectStore:
+    """The store ``url`` names, by default the catalog's own (``settings.storage_url``); backends
+    import lazily so each needs only its own deps."""
+    parts = urlsplit(url or settings.storage_url)
+    if parts.scheme == "file":
         from catalog.storage.local import LocalStore
 
-        return LocalStore(Path(unquote(url.path)), settings.secret_key, settings.public_url)
-    if url.scheme == "s3" and url.netloc:
+        own = url is None or url == settings.storage_url
+        return LocalStore(Path(unquote(parts.path)), settings.secret_key, settings.public_url, own=own)
+    if parts.scheme == "s3" and parts.netloc:
         from catalog.storage.s3 import S3Store
 
         return S3Store(
-            url.netloc,
-            url.path,
+            parts.netloc,
+            parts.path,
             settings.s3_endpoint_url,
             settings.s3_public_endpoint_url,
             settings.s3_region,
@@ -92,7 +93,7 @@ def open_store(settings: Settings) -> ObjectStore:
             multipart_chunk_size=settings.multipart_chunk_size,
         )
     raise Invalid(
-        f"unsupported storage URL {settings.storage_url!r}: use file:///dir or s3://bucket[/prefix]"
+        f"unsupported storage URL {url or settings.storage_url!r}: use file:///dir or s3://bucket[/prefix]"
     )
 
 
@@ -123,8 +124,8 @@ def check_range(start: int, end: int | None) -> None:
 
 def check_expiry(expires_in: int) -> None:
     """Both stores share SigV4's limit, so a lifetime valid for one is valid for the other."""
-    if not 0 < expires_in <= MAX_EXPIRY:
-        raise Invalid(f"URL lifetime must be between 1 and {MAX_EXPIRY} seconds, not {expires_in}")
+    if not 0 < expires_in <= MAX_URL_LIFETIME:
+        raise Invalid(f"URL lifetime must be between 1 and {MAX_URL_LIFETIME} seconds, not {expires_in}")
 
 
 async def sha256_hex(data: bytes) -> str:

@@ -1,4 +1,4 @@
-"""A folder as an object store, with HMAC-signed download URLs served by ``catalog.downloads``.
+"""A folder as an object store, with HMAC-signed download URLs served by ``catalog.web.files``.
 
 Blocking file work runs in threads, one hop per whole operation (or per chunk when
 streaming), so many small files cost few thread switches."""
@@ -41,13 +41,23 @@ _Entry = tuple[str, str, int | None]
 
 
 class LocalStore:
+    """A folder. Its signed URLs name it (``store=``) unless it is the catalog's own store, so that
+    one ``/files`` route serves every folder the catalog has registered files from."""
+
     def __init__(
-        self, root: Path, secret_key: str, public_url: str, *, clock: Callable[[], float] = time.time
+        self,
+        root: Path,
+        secret_key: str,
+        public_url: str,
+        *,
+        own: bool = True,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.root = root.resolve()
         self.url = self.root.as_uri()
         self._secret = secret_key.encode()
         self.public_url = public_url.rstrip("/")
+        self._own = own
         self._clock = clock
 
     async def put_file(self, key: str, source: Path) -> StoredObject:
@@ -89,16 +99,20 @@ class LocalStore:
     def presign_get(self, key: str, expires_in: int, filename: str | None = None) -> str:
         check_expiry(expires_in)
         expires = int(self._clock()) + expires_in
-        signature = self._sign(_checked(key), expires)
+        signature = self._sign(_checked(key), expires, filename)
         path = key if _PLAIN.fullmatch(key) else quote(key)  # quoting costs more than signing
         url = f"{self.public_url}/files/{path}?expires={expires}&signature={signature}"
+        if not self._own:
+            url += f"&store={quote(self.url, safe='')}"
         return f"{url}&filename={quote(filename, safe='')}" if filename else url
 
-    def verify(self, key: str, expires: int, signature: str) -> bool:
-        """Whether a URL from ``presign_get`` is genuine and still valid."""
+    def verify(self, key: str, expires: int, signature: str, filename: str | None = None) -> bool:
+        """Whether a URL from ``presign_get`` is genuine (this store, key, expiry and filename) and
+        still valid."""
         if expires < self._clock():
             return False
-        return hmac.compare_digest(self._sign(key, expires).encode(), signature.encode(errors="replace"))
+        expected = self._sign(key, expires, filename).encode()
+        return hmac.compare_digest(expected, signature.encode(errors="replace"))
 
     async def delete(self, key: str) -> None:
         await asyncio.to_thread(self.path(key).unlink, missing_ok=True)
@@ -110,9 +124,10 @@ class LocalStore:
         """Where ``key`` lives; validation keeps it under the root."""
         return self.root / _checked(key)
 
-    def _sign(self, key: str, expires: int) -> str:
-        # The newline keeps (key, expires) pairs unambiguous: expires never holds one.
-        message = f"{key}\n{expires}".encode(errors="replace")
+    def _sign(self, key: str, expires: int, filename: str | None) -> str:
+        # Newlines keep the parts unambiguous: neither the store's URL nor expires holds one, and
+        # the filename comes last.
+        message = f"{self.url}\n{key}\n{expires}\n{filename or ''}".encode(errors="replace")
         return hmac.digest(self._secret, message, "sha256").hex()
 
     def _write(self, key: str, chunks: Iterable[bytes]) -> StoredObject:

@@ -1,7 +1,7 @@
-"""Signed downloads from the local store: what an S3 presigned GET is for a bucket.
-
-Mount with ``Route("/files/{key:path}", local_file_endpoint(store))``: Starlette answers
-HEAD wherever GET is allowed. Files are streamed in chunks, one byte range at most."""
+"""``GET /files/{key}``: signed downloads from local folders, what an S3 presigned GET is for a
+bucket. One route serves every folder the catalog registered files from (the URL names any but
+the catalog's own). Starlette answers HEAD wherever GET is allowed. Files are streamed in
+chunks, one byte range at most."""
 
 from __future__ import annotations
 
@@ -9,10 +9,13 @@ import re
 from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response, StreamingResponse
+from starlette.responses import Response, StreamingResponse
 
+from catalog.errors import Forbidden, NotFound
 from catalog.storage.base import ObjectInfo, content_disposition
 from catalog.storage.local import LocalStore
+from catalog.storage.registry import StoreRegistry
+from catalog.web.errors import error_response
 
 _RANGE = re.compile(r"bytes=([0-9]{0,18})-([0-9]{0,18})")
 _EXPIRES = re.compile(r"[0-9]{1,12}")
@@ -23,22 +26,22 @@ class Unsatisfiable(Exception):
     """A Range that selects no byte of the file: answered with 416."""
 
 
-def local_file_endpoint(store: LocalStore) -> Callable[[Request], Awaitable[Response]]:
-    """A Starlette endpoint serving ``store``'s files to holders of its signed URLs."""
+def local_file_endpoint(stores: StoreRegistry) -> Callable[[Request], Awaitable[Response]]:
+    """A Starlette endpoint serving local folders' files to holders of their signed URLs."""
 
     async def download(request: Request) -> Response:
         key = request.path_params["key"]
-        if not _signed(store, key, request):
-            return PlainTextResponse("invalid or expired link", status_code=403)
+        store = stores.local(request.query_params.get("store"))
+        if store is None or not _signed(store, key, request):
+            raise Forbidden("invalid or expired link")
         info = await store.stat(key)
         if info is None:
-            return PlainTextResponse("no such file", status_code=404)
+            raise NotFound("no such file")
         try:
             span = byte_range(request.headers.get("range"), info.size)
         except Unsatisfiable:
-            return PlainTextResponse(
-                "range not satisfiable", status_code=416, headers={"Content-Range": f"bytes */{info.size}"}
-            )
+            headers = {"Content-Range": f"bytes */{info.size}"}
+            return error_response(416, "RANGE_NOT_SATISFIABLE", "range not satisfiable", headers)
         return _file_response(store, request, info, span)
 
     return download
@@ -67,9 +70,11 @@ def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
 
 
 def _signed(store: LocalStore, key: str, request: Request) -> bool:
-    expires = request.query_params.get("expires", "")
-    signature = request.query_params.get("signature", "")
-    return bool(_EXPIRES.fullmatch(expires)) and store.verify(key, int(expires), signature)
+    params = request.query_params
+    expires, signature = params.get("expires", ""), params.get("signature", "")
+    return bool(_EXPIRES.fullmatch(expires)) and store.verify(
+        key, int(expires), signature, params.get("filename")
+    )
 
 
 def _file_response(

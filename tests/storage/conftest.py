@@ -12,9 +12,12 @@ from servers import UvicornServer, free_port
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from catalog.downloads import local_file_endpoint
+from catalog.config import Settings
 from catalog.storage import ObjectStore
 from catalog.storage.local import LocalStore
+from catalog.storage.registry import StoreRegistry
+from catalog.web.errors import HANDLERS
+from catalog.web.files import local_file_endpoint
 
 SECRET = "storage-test-secret"
 
@@ -23,10 +26,15 @@ SECRET = "storage-test-secret"
 def served_store(tmp_path: Path) -> Iterator[LocalStore]:
     """A local store whose signed URLs point at uvicorn serving ``local_file_endpoint`` for it."""
     port = free_port()
-    store = LocalStore(tmp_path / "store", SECRET, f"http://127.0.0.1:{port}")
-    app = Starlette(routes=[Route("/files/{key:path}", local_file_endpoint(store))])
+    settings = Settings(
+        storage_url=str(tmp_path / "store"), secret_key=SECRET, public_url=f"http://127.0.0.1:{port}"
+    )
+    stores = StoreRegistry(settings)
+    routes = [Route("/files/{key:path}", local_file_endpoint(stores))]
+    app = Starlette(routes=routes, exception_handlers=dict(HANDLERS))
     with UvicornServer(app, port=port):
-        yield store
+        assert isinstance(stores.default, LocalStore)
+        yield stores.default
 
 
 @pytest.fixture
