@@ -3,23 +3,21 @@
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
-from functools import partial
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
-from catalog.config import Settings
-from catalog.conventions.modalities import Vocabulary
-from catalog.db import migrate
-from catalog.db.engine import Database
 from catalog.errors import CatalogError
-from catalog.storage import open_store
+
+if TYPE_CHECKING:
+    from catalog.config import Settings
+    from catalog.db.engine import Database
+
+# Each command imports what it needs (SQLAlchemy, alembic, services, servers) when it runs,
+# so ``--help`` and argument errors answer at once.
 
 app = typer.Typer(
     help="A metadata catalog for laboratory data.",
@@ -30,7 +28,6 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
-progress_console = Console(stderr=True)
 T = TypeVar("T")
 
 
@@ -48,14 +45,21 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(1)
 
 
-def run(main: Callable[[Settings, Database], Coroutine[Any, Any, T]]) -> T:
-    """Run one command against a migrated database; a CatalogError becomes exit code 1."""
+def run(main: Callable[[Settings, Database], Coroutine[Any, Any, T]], *, upgrade: bool = True) -> T:
+    """Run one command against the database, first migrated to head unless ``upgrade`` is False;
+    a CatalogError becomes exit code 1."""
+    import asyncio
+
+    from catalog.config import Settings
+    from catalog.db import migrate
+    from catalog.db.engine import Database
 
     async def wrapped() -> T:
         settings = Settings()
         db = Database(settings.database_url)
         try:
-            await migrate.ensure_schema(db)
+            if upgrade:
+                await migrate.ensure_schema(db)
             return await main(settings, db)
         finally:
             await db.dispose()
@@ -76,7 +80,16 @@ def ingest(
     folders: Annotated[list[Path], typer.Argument(help="Asset folders, named by the naming convention.")],
 ) -> None:
     """Register asset folders: hash and store every file, read their metadata."""
+    from functools import partial
+
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+
+    from catalog.conventions.modalities import Vocabulary
     from catalog.services.ingest import FolderIngest
+    from catalog.storage import open_store
+
+    progress_console = Console(stderr=True)
 
     async def main(settings: Settings, db: Database) -> int:
         store = open_store(settings)
@@ -120,6 +133,7 @@ def import_records(
     records: Annotated[list[Path], typer.Argument(help="JSON, JSON-lines or metadata.nd.json records.")],
 ) -> None:
     """Register metadata-only records (a DocDB export, metadata.nd.json); data stays where it is."""
+    from catalog.conventions.modalities import Vocabulary
     from catalog.services.imports import RecordImport, read_records
 
     async def main(settings: Settings, db: Database) -> int:
@@ -155,10 +169,12 @@ def index(
     ] = True,
 ) -> None:
     """Register assets already sitting in a bucket, reading their metadata from the store."""
+    from catalog.conventions.modalities import Vocabulary
     from catalog.services.index import StoreIndex
+    from catalog.storage import open_store
 
     async def main(settings: Settings, db: Database) -> int:
-        store = open_store(settings.model_copy(update={"storage_url": url}))
+        store = open_store(settings, url)
         try:
             result = await StoreIndex(db, Vocabulary(settings.extra_modalities), hash_files=hash_files)(store)
         finally:
@@ -186,6 +202,7 @@ def serve(
     import uvicorn
 
     from catalog.app import create_app
+    from catalog.config import Settings
 
     settings = Settings()
     if "public_url" not in settings.model_fields_set:  # links point where this server listens
@@ -207,7 +224,9 @@ def demo(
     ] = True,
 ) -> None:
     """Build a small, realistic demo catalog in the embedded default and serve it."""
+    from catalog.conventions.modalities import Vocabulary
     from catalog.services.demo import build_demo
+    from catalog.storage import open_store
 
     async def main(settings: Settings, db: Database) -> int:
         store = open_store(settings)
@@ -226,42 +245,37 @@ def demo(
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
     """Apply migrations up to REVISION (alembic upgrade)."""
+    from catalog.db import migrate
+
     run(lambda _settings, db: _announce(migrate.upgrade(db, revision), f"database at {revision}"))
 
 
 @db_app.command("downgrade")
 def db_downgrade(revision: Annotated[str, typer.Argument(help="e.g. -1 or base")]) -> None:
     """Revert migrations down to REVISION (alembic downgrade)."""
+    from catalog.db import migrate
 
     async def main(_settings: Settings, db: Database) -> None:
         await migrate.downgrade(db, revision)
         say(f"database at {revision}")
 
-    asyncio.run(_without_autoupgrade(main))
+    run(main, upgrade=False)
 
 
 @db_app.command("current")
 def db_current() -> None:
     """Print the database's revision."""
+    from catalog.db import migrate
 
     async def main(_settings: Settings, db: Database) -> None:
         say(str(await migrate.current_revision(db)))
 
-    asyncio.run(_without_autoupgrade(main))
+    run(main, upgrade=False)
 
 
 async def _announce(work: Awaitable[None], message: str) -> None:
     await work
     say(message)
-
-
-async def _without_autoupgrade(main: Callable[[Settings, Database], Awaitable[None]]) -> None:
-    settings = Settings()
-    db = Database(settings.database_url)
-    try:
-        await main(settings, db)
-    finally:
-        await db.dispose()
 
 
 if __name__ == "__main__":  # pragma: no cover

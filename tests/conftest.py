@@ -1,16 +1,18 @@
-"""Session-wide real services for the test suite: PostgreSQL, moto S3, and a fresh database per test."""
+"""Session-wide real services for the test suite: PostgreSQL, moto S3, and a database of its own
+per test (empty, or a copy of a template migrated once per session)."""
 
 from __future__ import annotations
 
 import itertools
+import sqlite3
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import aioboto3
 import pytest
-from servers import FAKE_AWS_ENV, MotoS3Server, PostgresServer
+from servers import FAKE_AWS_ENV, MotoS3Server, PostgresServer, run_coroutine
 
 from catalog.conventions.modalities import Vocabulary
 from catalog.db import migrate
@@ -20,6 +22,7 @@ from catalog.storage.s3 import S3Store
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 _database_numbers = itertools.count(1)
+BACKENDS = ["sqlite", "postgresql"]
 
 
 @pytest.fixture(scope="session")
@@ -54,40 +57,81 @@ def s3_server() -> Iterator[MotoS3Server]:
         yield server
 
 
+POSTGRES_TEMPLATE = "catalog_template"
+
+
+async def _migrate(url: str) -> None:
+    database = Database(url)
+    try:
+        await migrate.upgrade(database)
+    finally:
+        await database.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head once per session; tests get copies, so alembic runs once."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "catalog.db"
+    run_coroutine(_migrate(f"sqlite+aiosqlite:///{path}"))
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres: PostgresServer) -> str:
+    """A PostgreSQL database migrated to head once per session; tests get clones of it."""
+    run_coroutine(_migrate(postgres.create_database(POSTGRES_TEMPLATE)))
+    return POSTGRES_TEMPLATE
+
+
 @contextmanager
-def fresh_database(request: pytest.FixtureRequest, folder: Path) -> Iterator[str]:
-    """A new, empty database on the backend ``request.param`` names."""
+def fresh_database(request: pytest.FixtureRequest, folder: Path, *, migrated: bool) -> Iterator[str]:
+    """A database of its own on the backend ``request.param`` names: empty, or a copy of the
+    session's migrated template."""
     if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{folder / 'catalog.db'}"
+        path = folder / "catalog.db"
+        if migrated:
+            template = request.getfixturevalue("sqlite_template")
+            # The backup API copies a consistent database whatever its journal (WAL) holds.
+            with closing(sqlite3.connect(template)) as source, closing(sqlite3.connect(path)) as target:
+                source.backup(target)
+        yield f"sqlite+aiosqlite:///{path}"
         return
     server: PostgresServer = request.getfixturevalue("postgres")
+    template = request.getfixturevalue("postgres_template") if migrated else None
     name = f"t_{next(_database_numbers)}"
-    url = server.create_database(name)
+    url = server.create_database(name, template=template)
     yield url
     server.drop_database(name)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh, empty database for one test, on each backend the catalog supports."""
-    with fresh_database(request, tmp_path) as url:
+    """A fresh, empty database for one test, on each backend: for tests of migrations themselves."""
+    with fresh_database(request, tmp_path, migrated=False) as url:
         yield url
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def module_database_url(
+@pytest.fixture(params=BACKENDS)
+def migrated_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database of its own for one test, at the head revision, on each backend."""
+    with fresh_database(request, tmp_path, migrated=True) as url:
+        yield url
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_migrated_database_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    """One database per test module and backend, for modules that only read what they load once."""
-    with fresh_database(request, tmp_path_factory.mktemp("db")) as url:
+    """One database at the head revision per test module and backend, for modules that only
+    read what they load once."""
+    with fresh_database(request, tmp_path_factory.mktemp("db"), migrated=True) as url:
         yield url
 
 
 @pytest.fixture
-async def db(database_url: str) -> AsyncIterator[Database]:
+async def db(migrated_database_url: str) -> AsyncIterator[Database]:
     """A migrated, empty catalog database on each backend."""
-    database = Database(database_url)
-    await migrate.upgrade(database)
+    database = Database(migrated_database_url)
     yield database
     await database.dispose()
 

@@ -1,4 +1,7 @@
-"""The ``catalog`` command as a lab manager uses it: exit codes and one-line messages."""
+"""The ``catalog`` command as a lab manager uses it: exit codes and one-line messages.
+
+Behaviour is checked in-process through typer's runner; two smoke tests run the installed entry
+point as a real process."""
 
 from __future__ import annotations
 
@@ -6,39 +9,66 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
+import typer
 from factories import load_record, record_names, write_asset
+from typer.core import TyperGroup
+from typer.testing import CliRunner, Result
+
+from catalog.cli import app
+from catalog.db import migrate
 
 PRIMARY = "ecephys_655568_2022-04-26_11-48-09"
+OWN_VARIABLES = [name for name in os.environ if name.startswith("CATALOG_")]
 
 
-def catalog(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "catalog.cli", *args]
-    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+def catalog(*args: str, env: dict[str, str | None] | None = None) -> Result:
+    """Run the command in this process; a crash raises instead of passing for exit code 1."""
+    result = CliRunner().invoke(app, list(args), env=env)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
 
 
-@pytest.fixture
-def env(database_url: str, tmp_path: Path) -> dict[str, str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("CATALOG_")}
-    return base | {
+def settings_env(database_url: str, tmp_path: Path) -> dict[str, str | None]:
+    """The command's configuration, and nothing of the caller's own ``CATALOG_`` variables."""
+    return dict.fromkeys(OWN_VARIABLES) | {
         "CATALOG_DATABASE_URL": database_url,
         "CATALOG_STORAGE_URL": (tmp_path / "store").as_uri(),
         "CATALOG_SECRET_KEY": "cli-test",
     }
 
 
-@pytest.mark.parametrize(
-    "command", [[], ["ingest"], ["import"], ["index"], ["serve"], ["demo"], ["db"], ["db", "upgrade"]]
-)
-def test_every_command_explains_itself(command: list[str], env: dict[str, str]) -> None:
-    result = catalog(*command, "--help", env=env)
-    assert result.returncode == 0 and "Usage" in result.stdout
+@pytest.fixture
+def env(migrated_database_url: str, tmp_path: Path) -> dict[str, str | None]:
+    return settings_env(migrated_database_url, tmp_path)
+
+
+def command_paths(command: object, path: Sequence[str] = ()) -> Iterator[list[str]]:
+    """Every command and group of the app, as the words that invoke it."""
+    yield list(path)
+    if isinstance(command, TyperGroup):
+        for name, sub in command.commands.items():
+            yield from command_paths(sub, [*path, name])
+
+
+def test_every_command_explains_itself(subtests: pytest.Subtests) -> None:
+    """Found by walking the app, so a command added later is checked as soon as it exists."""
+    commands = list(command_paths(typer.main.get_command(app)))
+    assert {"ingest", "import", "index", "serve", "demo", "db upgrade", "db downgrade", "db current"} <= {
+        " ".join(words) for words in commands
+    }
+    for words in commands:
+        with subtests.test(command=" ".join(words)):
+            result = catalog(*words, "--help")
+            assert result.exit_code == 0 and "Usage" in result.stdout
 
 
 def test_ingest_registers_real_records_and_a_second_run_is_a_no_op(
-    env: dict[str, str], tmp_path: Path, fixtures_dir: Path
+    env: dict[str, str | None], tmp_path: Path, fixtures_dir: Path
 ) -> None:
     names = record_names(fixtures_dir)[:6]
     folders = [str(write_asset(tmp_path / "src", n, load_record(fixtures_dir, n))) for n in names]
@@ -46,45 +76,45 @@ def test_ingest_registers_real_records_and_a_second_run_is_a_no_op(
     first = catalog("ingest", *folders, env=env)
     second = catalog("ingest", folders[0], env=env)
 
-    assert first.returncode == 0, first.stderr
+    assert first.exit_code == 0, first.stderr
     assert first.stdout.count("registered ") == 6
-    assert second.returncode == 0 and second.stdout.startswith("unchanged ")
+    assert second.exit_code == 0 and second.stdout.startswith("unchanged ")
 
 
-def test_a_bad_name_exits_1_with_one_line_naming_it(env: dict[str, str], tmp_path: Path) -> None:
+def test_a_bad_name_exits_1_with_one_line_naming_it(env: dict[str, str | None], tmp_path: Path) -> None:
     folder = write_asset(tmp_path / "src", "655568_2022-13-26_11-48-09")
 
     result = catalog("ingest", str(folder), env=env)
 
-    assert result.returncode == 1
+    assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "655568_2022-13-26_11-48-09" in lines[0] and "month" in lines[0]
 
 
 def test_malformed_metadata_exits_1_naming_the_asset_and_the_file(
-    env: dict[str, str], tmp_path: Path
+    env: dict[str, str | None], tmp_path: Path
 ) -> None:
     folder = write_asset(tmp_path / "src", PRIMARY)
     (folder / "data_description.json").write_text("{not json")
 
     result = catalog("ingest", str(folder), env=env)
 
-    assert result.returncode == 1
+    assert result.exit_code == 1
     assert PRIMARY in result.stderr and "data_description.json" in result.stderr
 
 
-def test_one_bad_folder_does_not_stop_the_others(env: dict[str, str], tmp_path: Path) -> None:
+def test_one_bad_folder_does_not_stop_the_others(env: dict[str, str | None], tmp_path: Path) -> None:
     good = write_asset(tmp_path / "src", PRIMARY)
     bad = write_asset(tmp_path / "src", "ecephys_655568_2022-02-30_11-48-09")
 
     result = catalog("ingest", str(bad), str(good), env=env)
 
-    assert result.returncode == 1
+    assert result.exit_code == 1
     assert f"registered {PRIMARY}" in result.stdout
 
 
 def test_import_registers_records_without_copying_data(
-    env: dict[str, str], tmp_path: Path, fixtures_dir: Path
+    env: dict[str, str | None], tmp_path: Path, fixtures_dir: Path
 ) -> None:
     names = record_names(fixtures_dir)
     lines = tmp_path / "export.jsonl"
@@ -93,30 +123,86 @@ def test_import_registers_records_without_copying_data(
     first = catalog("import", str(lines), env=env)
     second = catalog("import", str(lines), env=env)
 
-    assert first.returncode == 0, first.stderr
+    assert first.exit_code == 0, first.stderr
     assert f"{len(names)} registered" in first.stdout
-    assert second.returncode == 0 and f"{len(names)} unchanged" in second.stdout
+    assert second.exit_code == 0 and f"{len(names)} unchanged" in second.stdout
     assert not (tmp_path / "store").exists() or not any((tmp_path / "store").iterdir())
 
 
 def test_import_refuses_a_changed_record_and_a_nameless_one(
-    env: dict[str, str], tmp_path: Path, fixtures_dir: Path
+    env: dict[str, str | None], tmp_path: Path, fixtures_dir: Path
 ) -> None:
     name = record_names(fixtures_dir)[0]
     record = load_record(fixtures_dir, name)
     (tmp_path / "a.json").write_text(json.dumps(record))
-    assert catalog("import", str(tmp_path / "a.json"), env=env).returncode == 0
+    assert catalog("import", str(tmp_path / "a.json"), env=env).exit_code == 0
     record["subject"] = {"subject_id": "1", "sex": "Female"}
     (tmp_path / "b.json").write_text(json.dumps([record, {"location": "s3://x/y"}]))
 
     result = catalog("import", str(tmp_path / "b.json"), env=env)
 
-    assert result.returncode == 1
+    assert result.exit_code == 1
     assert f"{name}: already registered with different metadata" in result.stderr
     assert "no name" in result.stderr
 
 
-def test_db_upgrade_reports_the_head(env: dict[str, str]) -> None:
-    result = catalog("db", "upgrade", env=env)
-    assert result.returncode == 0 and "head" in result.stdout
-    assert catalog("db", "current", env=env).stdout.strip() != "None"
+def test_index_registers_the_asset_folders_of_a_store_in_place(
+    env: dict[str, str | None], tmp_path: Path, fixtures_dir: Path
+) -> None:
+    bucket = tmp_path / "bucket"
+    names = record_names(fixtures_dir)[:2]
+    for name in names:
+        write_asset(bucket, name, load_record(fixtures_dir, name))
+
+    result = catalog("index", bucket.as_uri(), env=env)
+
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.strip() == f"{bucket.as_uri()}: 2 registered, 0 unchanged, 0 refused"
+
+
+def test_db_commands_walk_the_migration_chain(database_url: str, tmp_path: Path) -> None:
+    """On an empty database: no revision, upgraded to head, and back down to none."""
+    env = settings_env(database_url, tmp_path)
+    (head,) = migrate.head_revisions()
+
+    assert catalog("db", "current", env=env).stdout.strip() == "None"
+    upgraded = catalog("db", "upgrade", env=env)
+    assert upgraded.exit_code == 0 and upgraded.stdout.strip() == "database at head"
+    assert catalog("db", "current", env=env).stdout.strip() == head
+    downgraded = catalog("db", "downgrade", "base", env=env)
+    assert downgraded.exit_code == 0 and downgraded.stdout.strip() == "database at base"
+    assert catalog("db", "current", env=env).stdout.strip() == "None"
+
+
+# --- the installed entry point, as a real process ---------------------------------------------
+
+
+def installed(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The ``catalog`` script installed beside this interpreter, run as a lab manager would."""
+    script = Path(sys.executable).parent / "catalog"
+    return subprocess.run([str(script), *args], env=env, capture_output=True, text=True, timeout=120)
+
+
+def process_env(tmp_path: Path) -> dict[str, str]:
+    """This environment less any ``CATALOG_`` settings, on a new SQLite file and a local store."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith("CATALOG_")}
+    return base | {
+        "CATALOG_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'catalog.db'}",
+        "CATALOG_STORAGE_URL": (tmp_path / "store").as_uri(),
+    }
+
+
+def test_the_installed_command_answers_help(tmp_path: Path) -> None:
+    result = installed("--help", env=process_env(tmp_path))
+    assert result.returncode == 0 and "Usage: catalog" in result.stdout
+
+
+def test_the_installed_command_ingests_a_folder_into_a_new_catalog(tmp_path: Path) -> None:
+    """End to end: the command creates its schema on first use, then stores and registers."""
+    folder = write_asset(tmp_path / "src", PRIMARY)
+
+    result = installed("ingest", str(folder), env=process_env(tmp_path))
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"registered {PRIMARY}: 1 files, 2048 bytes")
+    assert (tmp_path / "catalog.db").is_file() and any((tmp_path / "store").rglob("raw.bin"))

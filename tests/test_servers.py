@@ -7,8 +7,12 @@ import uuid
 import aioboto3
 import pytest
 from servers import MotoS3Server, PostgresServer, find_pg_bin_dir
-from sqlalchemy import inspect, text
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
+
+from catalog.db import migrate
+from catalog.db.engine import Database
+from catalog.db.models import Asset, Base
 
 
 async def test_database_url_answers_queries(database_url: str) -> None:
@@ -34,6 +38,25 @@ async def test_database_url_is_fresh_for_each_test(database_url: str, attempt: i
         await conn.execute(text("CREATE TABLE probe (id INTEGER PRIMARY KEY, note TEXT)"))
         await conn.execute(text("INSERT INTO probe (id, note) VALUES (:id, 'x')"), {"id": attempt})
     # Deliberately no dispose(): the fixture must drop the database despite pooled connections.
+
+
+@pytest.mark.parametrize("attempt", [1, 2])
+async def test_a_migrated_database_is_at_head_and_its_own_for_each_test(
+    migrated_database_url: str, attempt: int
+) -> None:
+    """A copy of the session's template: what one test writes, neither the template nor the next
+    test sees."""
+    db = Database(migrated_database_url)
+    try:
+        assert await migrate.current_revision(db) in migrate.head_revisions()
+        async with db.engine.begin() as conn:
+            tables = await conn.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+            assert set(Base.metadata.tables) <= tables and "probe" not in tables
+            assert (await conn.execute(select(func.count()).select_from(Asset))).scalar_one() == 0
+            await conn.execute(text("CREATE TABLE probe (id INTEGER PRIMARY KEY)"))
+            await conn.execute(text("INSERT INTO probe (id) VALUES (:id)"), {"id": attempt})
+    finally:
+        await db.dispose()
 
 
 def test_postgres_url_points_at_the_session_cluster(postgres: PostgresServer) -> None:

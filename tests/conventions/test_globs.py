@@ -11,8 +11,9 @@ import asyncpg
 import pytest
 from servers import PostgresServer
 
-from catalog.conventions.globs import MAX_GLOB_LENGTH, glob_to_regex
+from catalog.conventions.globs import glob_to_regex
 from catalog.errors import Invalid
+from catalog.limits import MAX_GLOB_CHARS
 
 CASES = [
     # a pattern without "/" matches the file name in any folder
@@ -85,7 +86,7 @@ def test_a_glob_selects_paths(glob: str, path: str, expected: bool) -> None:
 
 @pytest.mark.parametrize(
     "glob",
-    ["", "x" * (MAX_GLOB_LENGTH + 1), "a/**b", "**.nwb", "a//b", "chunk_[9-0].bin", "nul\0"],
+    ["", "x" * (MAX_GLOB_CHARS + 1), "a/**b", "**.nwb", "a//b", "chunk_[9-0].bin", "nul\0"],
 )
 def test_a_bad_glob_is_refused(glob: str) -> None:
     with pytest.raises(Invalid):
@@ -93,7 +94,7 @@ def test_a_bad_glob_is_refused(glob: str) -> None:
 
 
 def test_the_longest_glob_is_accepted() -> None:
-    assert re.search(glob_to_regex("x" * MAX_GLOB_LENGTH), "x" * MAX_GLOB_LENGTH)
+    assert re.search(glob_to_regex("x" * MAX_GLOB_CHARS), "x" * MAX_GLOB_CHARS)
 
 
 async def test_postgresql_reads_every_regex_as_python_does(postgres: PostgresServer) -> None:

@@ -77,27 +77,37 @@ def _assert_well_formed(out: Extracted) -> None:
 # --- every real record and every example -----------------------------------------------------
 
 
-@pytest.mark.parametrize("path", RECORDS, ids=_id)
-def test_every_real_record_extracts(path: Path) -> None:
-    out = extract(documents_from_record(read_document_file(path)), VOCABULARY)
-    _assert_well_formed(out)
-    assert out.schema_versions
+def test_the_fixture_corpus_is_complete() -> None:
+    """A lost fixture folder would otherwise let the specs over every file pass on less."""
+    assert (len(RECORDS), len(EXAMPLES)) == (80, 53)
 
 
-@pytest.mark.parametrize("path", EXAMPLES, ids=_id)
-def test_every_example_file_extracts(path: Path) -> None:
-    documents = _example_documents(path)
-    out = extract(documents, VOCABULARY)
-    _assert_well_formed(out)
-    assert set(out.schema_versions) == set(documents)
+def test_every_real_record_extracts_well_formed_with_its_schema_versions(subtests: pytest.Subtests) -> None:
+    for path in RECORDS:
+        with subtests.test(path=_id(path)):
+            out = extract(documents_from_record(read_document_file(path)), VOCABULARY)
+            _assert_well_formed(out)
+            assert out.schema_versions
 
 
-@pytest.mark.parametrize("path", RECORDS, ids=_id)
-def test_subject_id_is_what_the_record_says_as_text(path: Path) -> None:
-    record = read_document_file(path)
-    subject, description = record.get("subject") or {}, record.get("data_description") or {}
-    said = subject.get("subject_id") or description["subject_id"]
-    assert extract(documents_from_record(record), VOCABULARY).subject_id == str(said)
+def test_every_example_file_extracts_well_formed_with_a_version_per_document(
+    subtests: pytest.Subtests,
+) -> None:
+    for path in EXAMPLES:
+        with subtests.test(path=_id(path)):
+            documents = _example_documents(path)
+            out = extract(documents, VOCABULARY)
+            _assert_well_formed(out)
+            assert set(out.schema_versions) == set(documents)
+
+
+def test_subject_id_is_what_the_record_says_as_text(subtests: pytest.Subtests) -> None:
+    for path in RECORDS:
+        with subtests.test(path=_id(path)):
+            record = read_document_file(path)
+            subject, description = record.get("subject") or {}, record.get("data_description") or {}
+            said = subject.get("subject_id") or description["subject_id"]
+            assert extract(documents_from_record(record), VOCABULARY).subject_id == str(said)
 
 
 def _abbreviations_said(description: dict) -> set[str]:
@@ -107,12 +117,13 @@ def _abbreviations_said(description: dict) -> set[str]:
     return {(item["abbreviation"] if isinstance(item, dict) else item).casefold() for item in items}
 
 
-@pytest.mark.parametrize("path", RECORDS, ids=_id)
-def test_modalities_are_those_of_the_record_whatever_the_case(path: Path) -> None:
-    record = read_document_file(path)
-    out = extract(documents_from_record(record), VOCABULARY)
-    said = _abbreviations_said(record.get("data_description") or {})
-    assert {term.abbreviation.casefold() for term in out.modalities} == said
+def test_modalities_are_those_of_the_record_whatever_the_case(subtests: pytest.Subtests) -> None:
+    for path in RECORDS:
+        with subtests.test(path=_id(path)):
+            record = read_document_file(path)
+            out = extract(documents_from_record(record), VOCABULARY)
+            said = _abbreviations_said(record.get("data_description") or {})
+            assert {term.abbreviation.casefold() for term in out.modalities} == said
 
 
 # --- specific records, read by hand ------------------------------------------------------------
@@ -741,12 +752,14 @@ def _mutate(value: Any, rng: random.Random) -> Any:
     return value
 
 
-@pytest.mark.parametrize("path", RECORDS, ids=_id)
-def test_randomly_mangled_records_still_extract(path: Path) -> None:
-    record = read_document_file(path)
-    rng = random.Random(path.name)
-    for _ in range(10):
-        _assert_well_formed(extract(documents_from_record(_mutate(record, rng)), VOCABULARY))
+def test_randomly_mangled_records_still_extract_well_formed(subtests: pytest.Subtests) -> None:
+    """Ten mangled copies of every real record, seeded by its file name so a failure repeats."""
+    for path in RECORDS:
+        with subtests.test(path=_id(path)):
+            record = read_document_file(path)
+            rng = random.Random(path.name)
+            for _ in range(10):
+                _assert_well_formed(extract(documents_from_record(_mutate(record, rng)), VOCABULARY))
 
 
 # --- files and records ---------------------------------------------------------------------

@@ -21,16 +21,22 @@ def vocabulary() -> Vocabulary:
     return Vocabulary()
 
 
-def test_every_modality_of_the_package_is_known(vocabulary: Vocabulary) -> None:
+def test_every_modality_of_the_package_is_known(vocabulary: Vocabulary, subtests: pytest.Subtests) -> None:
+    assert Modality.abbreviation_map
     for abbreviation, model in Modality.abbreviation_map.items():
-        assert vocabulary.resolve(abbreviation) == ModalityTerm(abbreviation, model.name, known=True)
+        with subtests.test(abbreviation=abbreviation):
+            assert vocabulary.resolve(abbreviation) == ModalityTerm(abbreviation, model.name, known=True)
 
 
-def test_the_shared_vocabulary_list_agrees_with_the_package(vocabulary: Vocabulary) -> None:
+def test_the_shared_vocabulary_list_agrees_with_the_package(
+    vocabulary: Vocabulary, subtests: pytest.Subtests
+) -> None:
     entries = json.loads((FIXTURES / "vocab" / "modalities.json").read_text())
+    assert entries
     for entry in entries:
-        term = vocabulary.resolve(entry["abbreviation"])
-        assert term == ModalityTerm(entry["abbreviation"], entry["name"], known=True)
+        with subtests.test(abbreviation=entry["abbreviation"]):
+            term = vocabulary.resolve(entry["abbreviation"])
+            assert term == ModalityTerm(entry["abbreviation"], entry["name"], known=True)
 
 
 @pytest.mark.parametrize(

@@ -38,7 +38,7 @@ MALFORMED_NAMES = [(name, why) for name, why in INVALID_NAMES if why != OUT_OF_O
 
 
 def test_the_name_fixtures_are_complete() -> None:
-    """A truncated fixture file would otherwise let the parametrized specs pass on less."""
+    """A truncated fixture file would otherwise let the specs over every name pass on less."""
     assert (len(REAL_NAMES), len(SYNTHETIC_NAMES), len(INVALID_NAMES)) == (1672, 139, 53)
     assert INVALID_NAMES[0] == ("", "empty name")
     assert len(MALFORMED_NAMES) == 52
@@ -58,48 +58,47 @@ def test_a_second_process_before_the_first_is_reported_too() -> None:
     assert parsed.out_of_order is not None and "earlier than the previous process time" in parsed.out_of_order
 
 
-@pytest.mark.parametrize("name", REAL_NAMES)
-def test_every_real_asset_name_parses(name: str) -> None:
-    parsed = parse_name(name)
-    assert parsed.name == name
-    assert parsed.label is not None
-    assert is_valid_name(name)
+def test_every_real_asset_name_parses(subtests: pytest.Subtests) -> None:
+    for name in REAL_NAMES:
+        with subtests.test(name=name):
+            parsed = parse_name(name)
+            assert parsed.name == name
+            assert parsed.label is not None
+            assert is_valid_name(name)
 
 
-@pytest.mark.parametrize("name", SYNTHETIC_NAMES)
-def test_every_synthetic_placeholder_name_parses(name: str) -> None:
-    assert parse_name(name).name == name
+def test_every_synthetic_placeholder_name_parses(subtests: pytest.Subtests) -> None:
+    for name in SYNTHETIC_NAMES:
+        with subtests.test(name=name):
+            assert parse_name(name).name == name
 
 
-@pytest.mark.parametrize(
-    "name", [name for name, _ in MALFORMED_NAMES], ids=[why for _, why in MALFORMED_NAMES]
-)
-def test_every_malformed_name_is_refused_with_a_one_line_message(name: str) -> None:
-    with pytest.raises(InvalidName) as refused:
-        parse_name(name)
-    message = str(refused.value)
-    assert message.startswith("invalid asset name '")
-    assert "\n" not in message
-    assert not is_valid_name(name)
+def test_every_malformed_name_is_refused_with_a_one_line_message(subtests: pytest.Subtests) -> None:
+    for name, why in MALFORMED_NAMES:
+        with subtests.test(why, name=name):
+            with pytest.raises(InvalidName) as refused:
+                parse_name(name)
+            message = str(refused.value)
+            assert message.startswith("invalid asset name '")
+            assert "\n" not in message
+            assert not is_valid_name(name)
 
 
-@pytest.mark.parametrize("name", REAL_NAMES)
-def test_a_real_name_is_its_parts_joined_again(name: str) -> None:
+def test_every_real_name_is_its_parts_joined_again(subtests: pytest.Subtests) -> None:
     """Nothing is lost or invented: primary and derived names are rebuilt from the fields."""
-    parsed = parse_name(name)
-    primary = f"{parsed.label}_{parsed.subject_id}_{parsed.acquired:%Y-%m-%d_%H-%M-%S}"
-    assert parsed.primary_name == primary
-    if parsed.kind is AssetKind.PRIMARY:
-        assert (name, parsed.process_label, parsed.processed, parsed.parent_name) == (
-            primary,
-            None,
-            None,
-            None,
-        )
-    else:
-        assert parsed.processed is not None and parsed.processed >= parsed.acquired
-        assert name == f"{parsed.parent_name}_{parsed.process_label}_{parsed.processed:%Y-%m-%d_%H-%M-%S}"
-        assert parsed.parent_name is not None and parsed.parent_name.startswith(primary)
+    for name in REAL_NAMES:
+        with subtests.test(name=name):
+            parsed = parse_name(name)
+            primary = f"{parsed.label}_{parsed.subject_id}_{parsed.acquired:%Y-%m-%d_%H-%M-%S}"
+            assert parsed.primary_name == primary
+            if parsed.kind is AssetKind.PRIMARY:
+                assert name == primary
+                assert (parsed.process_label, parsed.processed, parsed.parent_name) == (None, None, None)
+            else:
+                assert parsed.processed is not None and parsed.processed >= parsed.acquired
+                processed = f"{parsed.processed:%Y-%m-%d_%H-%M-%S}"
+                assert name == f"{parsed.parent_name}_{parsed.process_label}_{processed}"
+                assert parsed.parent_name is not None and parsed.parent_name.startswith(primary)
 
 
 VALID = [

@@ -75,18 +75,19 @@ async def register(
 
 
 async def test_measures_are_computed_once_at_registration_from_the_records(
-    db: Database, vocabulary: Vocabulary, fixtures_dir: Path
+    db: Database, vocabulary: Vocabulary, fixtures_dir: Path, subtests: pytest.Subtests
 ) -> None:
     await register(db, vocabulary, fixtures_dir, RECORDS)
     async with db.reader() as session:
         rows = {row.name: row for row in await session.scalars(select(Asset))}
 
     for name in RECORDS:
-        row, want = rows[name], expected(load_record(fixtures_dir, name))
-        assert row.acquisition_duration == pytest.approx(want["acquisition_duration"]), name
-        assert row.subject_age_at_acquisition == want["subject_age_at_acquisition"], name
-        assert row.processing_duration == pytest.approx(want["processing_duration"]), name
-        assert row.location_prefix == want["location_prefix"], name
+        with subtests.test(name=name):
+            row, want = rows[name], expected(load_record(fixtures_dir, name))
+            assert row.acquisition_duration == pytest.approx(want["acquisition_duration"])
+            assert row.subject_age_at_acquisition == want["subject_age_at_acquisition"]
+            assert row.processing_duration == pytest.approx(want["processing_duration"])
+            assert row.location_prefix == want["location_prefix"]
 
 
 async def test_the_age_counts_the_day_where_the_acquisition_happened(
@@ -119,7 +120,7 @@ async def test_an_end_before_the_start_is_not_a_duration_but_a_warning(
 
 
 async def test_people_and_funders_are_rows_of_their_own_whatever_the_generation(
-    db: Database, vocabulary: Vocabulary, fixtures_dir: Path
+    db: Database, vocabulary: Vocabulary, fixtures_dir: Path, subtests: pytest.Subtests
 ) -> None:
     await register(db, vocabulary, fixtures_dir, RECORDS)
     async with db.reader() as session:
@@ -131,8 +132,9 @@ async def test_people_and_funders_are_rows_of_their_own_whatever_the_generation(
             )
         ).all()
     for name in RECORDS:
-        held = {(kind, value) for asset, kind, value in rows if asset == name}
-        assert held == expected_terms(load_record(fixtures_dir, name)), name
+        with subtests.test(name=name):
+            held = {(kind, value) for asset, kind, value in rows if asset == name}
+            assert held == expected_terms(load_record(fixtures_dir, name))
 
 
 @pytest.mark.parametrize(

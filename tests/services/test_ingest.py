@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from factories import load_record, payload, sha256, write_asset
-from sqlalchemy import func, select, true
+from sqlalchemy import func, select
 
 from catalog.conventions.modalities import Vocabulary
 from catalog.db.engine import Database
@@ -40,7 +40,7 @@ class InterruptedStore(LocalStore):
 
 async def visible_count(db: Database) -> int:
     async with db.reader() as session:
-        return await assets.count(session, true())
+        return await assets.count(session, db.dialect, None)
 
 
 async def test_a_folder_becomes_a_visible_asset_with_every_file_hashed(
