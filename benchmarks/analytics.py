@@ -46,11 +46,10 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 import httpx
@@ -65,6 +64,9 @@ from servers import PostgresServer  # noqa: E402
 
 from catalog.db.engine import Database  # noqa: E402
 from catalog.db.migrate import upgrade  # noqa: E402
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
 
 SECTION = "## Analytics (benchmarks/analytics.py)"
 TARGET_MS = 300.0

@@ -48,11 +48,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 import httpx
@@ -67,6 +66,9 @@ from catalog.conventions.modalities import Vocabulary  # noqa: E402
 from catalog.conventions.names import parse_name  # noqa: E402
 from catalog.db.engine import Database  # noqa: E402
 from catalog.db.migrate import upgrade  # noqa: E402
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator, Sequence
 
 SECTION = "## API (benchmarks/api.py)"
 

@@ -35,12 +35,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from results import RESULTS, verdict, write_section
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 REPO = Path(__file__).resolve().parents[1]
 RECORDS_DIR = REPO.parent / "shared" / "fixtures" / "records"

@@ -49,11 +49,10 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aioboto3
 from aiobotocore.config import AioConfig
@@ -74,6 +73,9 @@ from catalog.db.migrate import upgrade  # noqa: E402
 from catalog.services.imports import Record, RecordImport  # noqa: E402
 from catalog.services.ingest import FolderIngest  # noqa: E402
 from catalog.storage import open_store  # noqa: E402
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Sequence
 
 RECORDS_DIR = REPO.parent / "shared" / "fixtures" / "records"
 SECTION = "## Ingest (benchmarks/ingest.py)"

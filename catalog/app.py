@@ -3,8 +3,8 @@ lifespan that owns the engine and the stores."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 from starlette.routing import Route
@@ -20,6 +20,9 @@ from catalog.web.files import local_file_endpoint
 from catalog.web.graphql import CatalogGraphQL
 from catalog.web.health import healthz
 from catalog.web.manifests import manifest_endpoint
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
 
 
 def create_app(settings: Settings | None = None) -> Starlette:

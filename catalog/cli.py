@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Awaitable, Callable, Coroutine
-from pathlib import Path
+from pathlib import Path  # noqa: TC003 (typer reads the commands' annotations at run time)
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
@@ -13,6 +12,8 @@ import typer
 from catalog.errors import CatalogError
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Coroutine
+
     from catalog.config import Settings
     from catalog.db.engine import Database
 

@@ -6,14 +6,17 @@ works too (it reads ``CATALOG_DATABASE_URL``)."""
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from alembic import context
-from sqlalchemy.engine import Connection
 
 from catalog.config import Settings
 from catalog.db.engine import create_engine
 from catalog.db.models import ORDER_INDEXES, Base
 from catalog.db.types import UTCDateTime
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
 
 
 def _include(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:

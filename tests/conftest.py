@@ -6,9 +6,9 @@ from __future__ import annotations
 import itertools
 import sqlite3
 import uuid
-from collections.abc import AsyncIterator, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import aioboto3
 import pytest
@@ -19,6 +19,9 @@ from catalog.db import migrate
 from catalog.db.engine import Database
 from catalog.storage.local import LocalStore
 from catalog.storage.s3 import S3Store
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 _database_numbers = itertools.count(1)
@@ -151,13 +154,13 @@ MIN_PART = 5 * 1024 * 1024
 
 
 @pytest.fixture(scope="session")
-async def s3_bucket(s3_server: MotoS3Server) -> AsyncIterator[tuple[str, str]]:
+async def s3_bucket(s3_server: MotoS3Server) -> tuple[str, str]:
     """(endpoint_url, bucket): a bucket created through aioboto3 on the session's moto server,
     with fake AWS credentials in the environment (set by ``s3_server``)."""
     bucket = f"storage-{uuid.uuid4().hex[:12]}"
     async with aioboto3.Session().client("s3", endpoint_url=s3_server.endpoint_url) as s3:
         await s3.create_bucket(Bucket=bucket)
-    yield s3_server.endpoint_url, bucket
+    return s3_server.endpoint_url, bucket
 
 
 @pytest.fixture

@@ -19,15 +19,17 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import asyncpg
 import boto3
 from moto.server import ThreadedMotoServer
+
+if TYPE_CHECKING:
+    from collections.abc import Coroutine, Sequence
+    from types import TracebackType
 
 FAKE_AWS_ACCESS_KEY_ID = "testing"
 FAKE_AWS_SECRET_ACCESS_KEY = "testing"

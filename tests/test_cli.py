@@ -9,8 +9,8 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import typer
@@ -20,6 +20,9 @@ from typer.testing import CliRunner, Result
 
 from catalog.cli import app
 from catalog.db import migrate
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
 
 PRIMARY = "ecephys_655568_2022-04-26_11-48-09"
 OWN_VARIABLES = [name for name in os.environ if name.startswith("CATALOG_")]
@@ -64,7 +67,8 @@ def test_every_command_explains_itself(subtests: pytest.Subtests) -> None:
     for words in commands:
         with subtests.test(command=" ".join(words)):
             result = catalog(*words, "--help")
-            assert result.exit_code == 0 and "Usage" in result.stdout
+            assert result.exit_code == 0
+            assert "Usage" in result.stdout
 
 
 def test_ingest_registers_real_records_and_a_second_run_is_a_no_op(
@@ -78,7 +82,8 @@ def test_ingest_registers_real_records_and_a_second_run_is_a_no_op(
 
     assert first.exit_code == 0, first.stderr
     assert first.stdout.count("registered ") == 6
-    assert second.exit_code == 0 and second.stdout.startswith("unchanged ")
+    assert second.exit_code == 0
+    assert second.stdout.startswith("unchanged ")
 
 
 def test_a_bad_name_exits_1_with_one_line_naming_it(env: dict[str, str | None], tmp_path: Path) -> None:
@@ -88,7 +93,9 @@ def test_a_bad_name_exits_1_with_one_line_naming_it(env: dict[str, str | None], 
 
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "655568_2022-13-26_11-48-09" in lines[0] and "month" in lines[0]
+    assert len(lines) == 1
+    assert "655568_2022-13-26_11-48-09" in lines[0]
+    assert "month" in lines[0]
 
 
 def test_malformed_metadata_exits_1_naming_the_asset_and_the_file(
@@ -100,7 +107,8 @@ def test_malformed_metadata_exits_1_naming_the_asset_and_the_file(
     result = catalog("ingest", str(folder), env=env)
 
     assert result.exit_code == 1
-    assert PRIMARY in result.stderr and "data_description.json" in result.stderr
+    assert PRIMARY in result.stderr
+    assert "data_description.json" in result.stderr
 
 
 def test_one_bad_folder_does_not_stop_the_others(env: dict[str, str | None], tmp_path: Path) -> None:
@@ -125,7 +133,8 @@ def test_import_registers_records_without_copying_data(
 
     assert first.exit_code == 0, first.stderr
     assert f"{len(names)} registered" in first.stdout
-    assert second.exit_code == 0 and f"{len(names)} unchanged" in second.stdout
+    assert second.exit_code == 0
+    assert f"{len(names)} unchanged" in second.stdout
     assert not (tmp_path / "store").exists() or not any((tmp_path / "store").iterdir())
 
 
@@ -167,10 +176,10 @@ def test_db_commands_walk_the_migration_chain(database_url: str, tmp_path: Path)
 
     assert catalog("db", "current", env=env).stdout.strip() == "None"
     upgraded = catalog("db", "upgrade", env=env)
-    assert upgraded.exit_code == 0 and upgraded.stdout.strip() == "database at head"
+    assert (upgraded.exit_code, upgraded.stdout.strip()) == (0, "database at head")
     assert catalog("db", "current", env=env).stdout.strip() == head
     downgraded = catalog("db", "downgrade", "base", env=env)
-    assert downgraded.exit_code == 0 and downgraded.stdout.strip() == "database at base"
+    assert (downgraded.exit_code, downgraded.stdout.strip()) == (0, "database at base")
     assert catalog("db", "current", env=env).stdout.strip() == "None"
 
 
@@ -194,7 +203,8 @@ def process_env(tmp_path: Path) -> dict[str, str]:
 
 def test_the_installed_command_answers_help(tmp_path: Path) -> None:
     result = installed("--help", env=process_env(tmp_path))
-    assert result.returncode == 0 and "Usage: catalog" in result.stdout
+    assert result.returncode == 0
+    assert "Usage: catalog" in result.stdout
 
 
 def test_the_installed_command_ingests_a_folder_into_a_new_catalog(tmp_path: Path) -> None:
@@ -205,4 +215,5 @@ def test_the_installed_command_ingests_a_folder_into_a_new_catalog(tmp_path: Pat
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"registered {PRIMARY}: 1 files, 2048 bytes")
-    assert (tmp_path / "catalog.db").is_file() and any((tmp_path / "store").rglob("raw.bin"))
+    assert (tmp_path / "catalog.db").is_file()
+    assert any((tmp_path / "store").rglob("raw.bin"))

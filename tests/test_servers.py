@@ -51,7 +51,8 @@ async def test_a_migrated_database_is_at_head_and_its_own_for_each_test(
         assert await migrate.current_revision(db) in migrate.head_revisions()
         async with db.engine.begin() as conn:
             tables = await conn.run_sync(lambda sync: set(inspect(sync).get_table_names()))
-            assert set(Base.metadata.tables) <= tables and "probe" not in tables
+            assert set(Base.metadata.tables) <= tables
+            assert "probe" not in tables
             assert (await conn.execute(select(func.count()).select_from(Asset))).scalar_one() == 0
             await conn.execute(text("CREATE TABLE probe (id INTEGER PRIMARY KEY)"))
             await conn.execute(text("INSERT INTO probe (id) VALUES (:id)"), {"id": attempt})

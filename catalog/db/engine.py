@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -14,6 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from catalog.db.dialects import Dialect, dialect_for
 from catalog.db.dialects.sqlite import regexp
 from catalog.db.types import serialize_json
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Connection
 
-from catalog.db.engine import Database
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from catalog.db.engine import Database
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from strawberry.types import Info as StrawberryInfo
 
-from catalog.config import Settings
-from catalog.conventions.modalities import Vocabulary
-from catalog.db.engine import Database
 from catalog.graphql.loaders import Loaders, create_loaders
 from catalog.schemas.filters import AssetFilter, prepared
-from catalog.storage.registry import StoreRegistry
+
+if TYPE_CHECKING:
+    from catalog.config import Settings
+    from catalog.conventions.modalities import Vocabulary
+    from catalog.db.engine import Database
+    from catalog.storage.registry import StoreRegistry
 
 
 @dataclass(slots=True)

@@ -4,8 +4,7 @@ before they touch the database."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graphql import (
     ExecutionResult,
@@ -23,6 +22,9 @@ from strawberry.extensions import SchemaExtension
 
 from catalog.limits import MAX_COST
 from catalog.schemas.enums import FacetField
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
 
 PAGED: Mapping[str, tuple[str, int]] = {
     "assets": ("first", 50),

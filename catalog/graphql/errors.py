@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from graphql.error import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from catalog.errors import CatalogError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 log = logging.getLogger(__name__)
 

@@ -3,16 +3,19 @@ statements, however large N is. Named ``<thing>_by_<key>``."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from catalog.db.engine import Database
-from catalog.db.models import Asset, File
 from catalog.repo import assets as asset_repo
 from catalog.repo import documents, files, provenance
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Sequence
+
+    from catalog.db.engine import Database
+    from catalog.db.models import Asset, File
 
 K = TypeVar("K")
 V = TypeVar("V")

@@ -7,6 +7,7 @@ from datetime import datetime
 import strawberry
 
 from catalog.graphql.context import Info
+from catalog.limits import MAX_MANIFEST_FILES
 from catalog.schemas.filters import AssetFilter
 from catalog.services import manifests
 
@@ -24,7 +25,7 @@ class ManifestEntry:
 class Manifest:
     files: list[ManifestEntry]
     expires_at: datetime = strawberry.field(description="When the URLs stop working.")
-    truncated: bool = strawberry.field(description=f"More than {manifests.MAX_MANIFEST_FILES} files matched.")
+    truncated: bool = strawberry.field(description=f"More than {MAX_MANIFEST_FILES} files matched.")
 
     @strawberry.field
     def count(self) -> int:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 @strawberry.type
 class ProvenanceNode:
     hops: int = strawberry.field(description="The fewest edges between it and the asset asked about.")
-    asset: Annotated[Asset, strawberry.lazy("catalog.graphql.types")]
+    asset: Annotated["Asset", strawberry.lazy("catalog.graphql.types")]
 
 
 @strawberry.type

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import strawberry
-from graphql import ASTValidationRule
 from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
@@ -21,6 +21,9 @@ from catalog.graphql.queries import Query
 from catalog.limits import MAX_ALIASES, MAX_QUERY_DEPTH, MAX_TOKENS
 from catalog.schemas import enums
 
+if TYPE_CHECKING:
+    from graphql import ASTValidationRule
+
 RULES: list[type[ASTValidationRule]] = [
     max_aliases.create_validator(MAX_ALIASES),
     query_depth_limiter.create_validator(MAX_QUERY_DEPTH, None),
@@ -35,7 +38,7 @@ def _describe_enums() -> None:
         if isinstance(kind, type) and issubclass(kind, StrEnum) and kind.__module__ == enums.__name__:
             if not hasattr(kind, "__strawberry_definition__"):
                 strawberry.enum(kind)
-            definition = kind.__strawberry_definition__  # type: ignore[attr-defined]
+            definition = kind.__strawberry_definition__  # type: ignore[attr-defined]  # set by strawberry.enum
             definition.description = " ".join(kind.__doc__.split()) if kind.__doc__ else None
 
 

@@ -236,14 +236,14 @@ class Asset:
                 raise Invalid("where needs a path: the conditions are read from the elements it reaches")
             conditions = tuple((c.path, c.op, c.value) for c in where)
             key = (self.row.id, document or "", path, conditions)
-            return cast(JSON, await info.context.loaders.elements_of_asset.load(key))
+            return cast("JSON", await info.context.loaders.elements_of_asset.load(key))
         documents = await info.context.loaders.documents_of_asset.load((self.row.id, document))
         if document is None:
-            return cast(JSON, documents)
+            return cast("JSON", documents)
         content = documents.get(document)
         if content is None or path is None:
-            return cast(JSON | None, content)
-        return cast(JSON, values_at(content, parse_path(path)))
+            return cast("JSON | None", content)
+        return cast("JSON", values_at(content, parse_path(path)))
 
     @strawberry.field(description="The registered assets it was derived from.")
     async def derived_from(self, info: Info) -> list[Asset]:

@@ -9,13 +9,10 @@ included), filtered by HAVING, ordered and cut to ``first`` rows."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Float, and_, cast, func, literal, select, true
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.selectable import CTE, Subquery
 
 from catalog.db.models import Asset, AssetState, MetadataDocument
 from catalog.errors import Invalid
@@ -25,6 +22,11 @@ from catalog.repo.filters import condition
 from catalog.schemas.enums import Comparison, FacetField
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from sqlalchemy.ext.asyncio import AsyncSession
+    from sqlalchemy.sql.selectable import CTE, Subquery
+
     from catalog.db.dialects import Dialect
     from catalog.schemas.aggregates import AggregateOrder, GroupKey, HavingPredicate, Measure
     from catalog.schemas.filters import AssetFilter

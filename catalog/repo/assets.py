@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Select, func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.db.models import Asset, AssetModality, AssetState, AssetTerm
 from catalog.repo.filters import condition
 from catalog.repo.pages import after, order_by
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+    from datetime import datetime
+
+    from sqlalchemy import CursorResult, Result
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from catalog.db.dialects import Dialect
     from catalog.schemas.filters import AssetFilter
     from catalog.schemas.orders import AssetOrder
@@ -61,7 +64,7 @@ async def take_over(
         .where(Asset.id == asset_id, Asset.state == AssetState.PENDING, Asset.claim_token == old_token)
         .values(claim_token=token, heartbeat_at=now)
     )
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return _changed_one(result)
 
 
 async def renew_claim(session: AsyncSession, asset_id: int, *, token: str, now: datetime) -> bool:
@@ -70,7 +73,7 @@ async def renew_claim(session: AsyncSession, asset_id: int, *, token: str, now: 
         .where(Asset.id == asset_id, Asset.state == AssetState.PENDING, Asset.claim_token == token)
         .values(heartbeat_at=now)
     )
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return _changed_one(result)
 
 
 async def publish(session: AsyncSession, asset_id: int, *, token: str | None, fields: dict[str, Any]) -> bool:
@@ -83,7 +86,13 @@ async def publish(session: AsyncSession, asset_id: int, *, token: str | None, fi
         .where(*condition)
         .values(**fields, state=AssetState.READY, claim_token=None, heartbeat_at=None)
     )
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return _changed_one(result)
+
+
+def _changed_one(result: Result[Any]) -> bool:
+    """Whether an UPDATE changed exactly one row: its result is a CursorResult at run time,
+    though ``AsyncSession.execute`` is typed to return a plain Result."""
+    return cast("CursorResult[Any]", result).rowcount == 1
 
 
 async def insert_ready(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> dict[str, int]:

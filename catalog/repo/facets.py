@@ -3,11 +3,9 @@ counted in SQL."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Integer, Select, and_, cast, func, select, true
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.db.models import Asset, AssetModality, AssetState, AssetTerm, MetadataDocument, TermKind
 from catalog.errors import Invalid
@@ -15,6 +13,10 @@ from catalog.repo.filters import condition
 from catalog.schemas.enums import CountUnit, FacetField
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from catalog.db.dialects import Dialect
     from catalog.schemas.filters import AssetFilter
 

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, delete, func, insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from catalog.db.models import Asset, File
 from catalog.repo.assets import visible
 from catalog.repo.filters import condition
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from catalog.db.dialects import Dialect
     from catalog.schemas.filters import AssetFilter
 

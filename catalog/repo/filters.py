@@ -16,6 +16,8 @@ from catalog.errors import Invalid
 from catalog.schemas.enums import PredicateOp
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from catalog.db.dialects import Dialect
     from catalog.schemas.filters import AssetFilter, MetadataPredicate
 
@@ -122,7 +124,7 @@ def _ranges(spec: AssetFilter) -> list[ColumnElement[bool]]:
     return parts
 
 
-def _whole_bytes(rounding: Any, value: float | None) -> int | None:
+def _whole_bytes(rounding: Callable[[float], int], value: float | None) -> int | None:
     """A size bound as a BIGINT: beyond its range a bound is the range's end, not an overflow."""
     if value is None:
         return None
@@ -149,7 +151,8 @@ def metadata_condition(dialect: Dialect, spec: MetadataPredicate) -> ColumnEleme
         raise Invalid("a metadata predicate takes either op (and value) or elementMatch")
     if spec.op == PredicateOp.NE:
         return not_(metadata_condition(dialect, replace(spec, op=PredicateOp.EQ)))
-    if spec.op == PredicateOp.EXISTS and spec.value is False:
+    # JSON is NewType("JSON", object) to mypy, so a bool looks impossible; any JSON value comes here.
+    if spec.op == PredicateOp.EXISTS and spec.value is False:  # type: ignore[comparison-overlap]
         return not_(metadata_condition(dialect, replace(spec, value=True)))
     if spec.op is None:
         conditions = [(e.path, e.op, e.value) for e in spec.element_match or ()]

@@ -5,12 +5,10 @@ total and a page boundary is stable under inserts."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, and_, false, or_, true
-from sqlalchemy.orm import InstrumentedAttribute
 
 from catalog.db.models import Asset
 from catalog.db.types import UTCDateTime
@@ -18,6 +16,10 @@ from catalog.errors import Invalid
 from catalog.schemas.enums import AssetOrderField
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from sqlalchemy.orm import InstrumentedAttribute
+
     from catalog.schemas.orders import AssetOrder
 
 ORDERABLE: dict[AssetOrderField, InstrumentedAttribute[Any]] = {

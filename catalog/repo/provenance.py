@@ -22,7 +22,6 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from catalog.db.models import Asset, ProvenanceEdge
@@ -31,6 +30,8 @@ from catalog.repo.filters import condition
 from catalog.schemas.enums import ProvenanceDirection
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from catalog.db.dialects import Dialect
     from catalog.schemas.filters import AssetFilter
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +15,8 @@ from catalog.limits import MAX_FILTER_PARTS
 from catalog.schemas.enums import PredicateOp
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from catalog.conventions.modalities import Vocabulary
 
 

@@ -19,14 +19,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from catalog.conventions.metadata import documents_from_record
 from catalog.conventions.modalities import Vocabulary
 from catalog.conventions.names import parse_name
-from catalog.db.engine import Database
 from catalog.services.ingest import FolderIngest
-from catalog.storage import ObjectStore
+
+if TYPE_CHECKING:
+    from catalog.db.engine import Database
+    from catalog.storage import ObjectStore
 
 SESSIONS = 3
 """Sessions per base record: the record itself plus variants with another subject and date."""
@@ -72,7 +74,8 @@ class DemoAsset:
 def load_records() -> list[dict[str, Any]]:
     """The nine real primary records shipped with the package."""
     packed = resources.files("catalog.demo").joinpath("records.json.gz").read_bytes()
-    return json.loads(gzip.decompress(packed))
+    records: list[dict[str, Any]] = json.loads(gzip.decompress(packed))
+    return records
 
 
 def demo_assets() -> list[DemoAsset]:

@@ -7,16 +7,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from catalog.conventions.metadata import Extracted, extract
-from catalog.conventions.modalities import Vocabulary
 from catalog.conventions.names import AssetKind, AssetName, is_valid_name, parse_name
 from catalog.db.types import JSONText
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from catalog.conventions.modalities import Vocabulary
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,12 +87,12 @@ def describe(name: str, documents: Mapping[str, Any], vocabulary: Vocabulary) ->
 
 
 def _modalities(facts: Extracted, vocabulary: Vocabulary, warnings: list[str]) -> list[str]:
-    for term in facts.modalities:
-        if not term.known:
-            warnings.append(
-                f"data_description.modalities: {term.abbreviation!r} is not in the modality vocabulary "
-                "(add it to CATALOG_EXTRA_MODALITIES if it is a term of your lab)"
-            )
+    warnings.extend(
+        f"data_description.modalities: {term.abbreviation!r} is not in the modality vocabulary "
+        "(add it to CATALOG_EXTRA_MODALITIES if it is a term of your lab)"
+        for term in facts.modalities
+        if not term.known
+    )
     return list(dict.fromkeys(term.abbreviation for term in facts.modalities))
 
 

@@ -7,21 +7,24 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 
 from catalog.conventions.metadata import documents_from_record
-from catalog.conventions.modalities import Vocabulary
-from catalog.db.engine import Database
 from catalog.db.models import AssetState
 from catalog.errors import CatalogError, Conflict, Invalid, InvalidMetadata
 from catalog.repo import assets
 from catalog.services.describe import Description, describe
 from catalog.services.register import RegistrationReport, now, published_fields, write_related
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+    from pathlib import Path
+
+    from catalog.conventions.modalities import Vocabulary
+    from catalog.db.engine import Database
 
 BATCH = 500
 

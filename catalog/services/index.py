@@ -5,20 +5,23 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 
 from catalog.conventions.metadata import CORE_DOCUMENTS
-from catalog.conventions.modalities import Vocabulary
-from catalog.db.engine import Database
 from catalog.db.models import AssetState
 from catalog.errors import CatalogError, Conflict, InvalidMetadata
 from catalog.repo import assets, files
 from catalog.services.describe import Description, describe
 from catalog.services.register import RegistrationReport, now, published_fields, write_related
-from catalog.storage import ObjectInfo, ObjectStore
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from catalog.conventions.modalities import Vocabulary
+    from catalog.db.engine import Database
+    from catalog.storage import ObjectInfo, ObjectStore
 
 
 async def read_object(store: ObjectStore, key: str) -> bytes:

@@ -10,24 +10,27 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.exc import IntegrityError
 
 from catalog.conventions.metadata import CORE_DOCUMENTS, read_document_file
-from catalog.conventions.modalities import Vocabulary
-from catalog.db.engine import Database
 from catalog.db.models import Asset, AssetState
 from catalog.errors import Conflict, Invalid
 from catalog.repo import assets, documents, files
 from catalog.services.describe import Description, describe
 from catalog.services.register import now, published_fields, write_related
-from catalog.storage import ObjectStore
 from catalog.storage.base import sha256_file
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from catalog.conventions.modalities import Vocabulary
+    from catalog.db.engine import Database
+    from catalog.storage import ObjectStore
 
 LEASE = timedelta(seconds=60)
 """A pending claim not renewed for this long belongs to a dead ingest and may be taken over."""

@@ -6,19 +6,23 @@ milliseconds. Every URL of a manifest carries the same lifetime."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from catalog.conventions.globs import glob_to_regex
 from catalog.conventions.names import parse_name
-from catalog.db.engine import Database
 from catalog.errors import Invalid, NotFound
 from catalog.limits import MAX_MANIFEST_FILES
 from catalog.repo import files
-from catalog.schemas.filters import AssetFilter
 from catalog.storage.base import validate_key
-from catalog.storage.registry import StoreRegistry
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from catalog.db.engine import Database
+    from catalog.schemas.filters import AssetFilter
+    from catalog.storage.registry import StoreRegistry
 
 MANIFEST_LIFETIME = 24 * 3600
 """Default lifetime of manifest URLs: a long download must still be able to start its last file."""

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -17,6 +16,8 @@ from catalog.errors import Invalid
 from catalog.limits import MAX_URL_LIFETIME
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
     from catalog.config import Settings
 
 READ_CHUNK = 1024 * 1024

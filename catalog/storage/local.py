@@ -12,11 +12,9 @@ import os
 import re
 import secrets
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from stat import S_ISREG
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import quote
 
 from catalog.errors import Conflict, Invalid, NotFound
@@ -30,6 +28,10 @@ from catalog.storage.base import (
     validate_key,
     validate_prefix,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+    from pathlib import Path
 
 _TEMP_SUFFIX = ".catalog-partial"
 _PLAIN = re.compile(r"[A-Za-z0-9_.~/-]*")

@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from catalog.config import Settings
 from catalog.errors import NotFound
 from catalog.storage import ObjectStore, open_store
 from catalog.storage.local import LocalStore
+
+if TYPE_CHECKING:
+    from catalog.config import Settings
 
 
 class StoreRegistry:

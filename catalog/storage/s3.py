@@ -9,10 +9,8 @@ import asyncio
 import base64
 import hashlib
 import os
-from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack, contextmanager
-from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import aioboto3
 from aiobotocore.config import AioConfig
@@ -31,6 +29,10 @@ from catalog.storage.base import (
     validate_prefix,
 )
 from catalog.storage.sigv4 import Credentials, SigV4Presigner, aws_endpoint
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+    from pathlib import Path
 
 MAX_PARTS = 10_000
 

@@ -3,14 +3,19 @@ redirects to a fresh signed URL of the file's bytes."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
-from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from catalog.db.engine import Database
 from catalog.services import manifests
-from catalog.storage.registry import StoreRegistry
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+    from starlette.requests import Request
+
+    from catalog.db.engine import Database
+    from catalog.storage.registry import StoreRegistry
 
 
 def download_endpoint(db: Database, stores: StoreRegistry) -> Callable[[Request], Awaitable[Response]]:

@@ -6,16 +6,21 @@ chunks, one byte range at most."""
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
-from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from catalog.errors import Forbidden, NotFound
 from catalog.storage.base import ObjectInfo, content_disposition
-from catalog.storage.local import LocalStore
-from catalog.storage.registry import StoreRegistry
 from catalog.web.errors import error_response
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+    from starlette.requests import Request
+
+    from catalog.storage.local import LocalStore
+    from catalog.storage.registry import StoreRegistry
 
 _RANGE = re.compile(r"bytes=([0-9]{0,18})-([0-9]{0,18})")
 _EXPIRES = re.compile(r"[0-9]{1,12}")

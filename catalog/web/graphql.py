@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.websockets import WebSocket
+from typing import TYPE_CHECKING
+
 from strawberry.asgi import GraphQL
 
-from catalog.config import Settings
-from catalog.conventions.modalities import Vocabulary
-from catalog.db.engine import Database
 from catalog.graphql.context import Context
 from catalog.graphql.schema import schema
-from catalog.storage.registry import StoreRegistry
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.websockets import WebSocket
+
+    from catalog.config import Settings
+    from catalog.conventions.modalities import Vocabulary
+    from catalog.db.engine import Database
+    from catalog.storage.registry import StoreRegistry
 
 
 class CatalogGraphQL(GraphQL[Context, None]):

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from starlette.requests import Request
+from typing import TYPE_CHECKING
+
 from starlette.responses import JSONResponse, Response
+
+if TYPE_CHECKING:
+    from starlette.requests import Request
 
 
 async def healthz(_request: Request) -> Response:

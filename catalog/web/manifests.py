@@ -8,19 +8,22 @@ import dataclasses
 import json
 import re
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from catalog.conventions.modalities import Vocabulary
-from catalog.db.engine import Database
 from catalog.errors import Invalid
 from catalog.graphql.coercion import coerce
 from catalog.limits import MAX_FILTER_CHARS
 from catalog.schemas.filters import AssetFilter, prepared
 from catalog.services import manifests
 from catalog.services.manifests import ManifestEntry
-from catalog.storage.registry import StoreRegistry
+
+if TYPE_CHECKING:
+    from catalog.conventions.modalities import Vocabulary
+    from catalog.db.engine import Database
+    from catalog.storage.registry import StoreRegistry
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 

@@ -6,14 +6,17 @@ from __future__ import annotations
 import itertools
 import re
 import time
+from typing import TYPE_CHECKING
 
 import asyncpg
 import pytest
-from servers import PostgresServer
 
 from catalog.conventions.globs import glob_to_regex
 from catalog.errors import Invalid
 from catalog.limits import MAX_GLOB_CHARS
+
+if TYPE_CHECKING:
+    from servers import PostgresServer
 
 CASES = [
     # a pattern without "/" matches the file name in any folder

@@ -243,7 +243,8 @@ def test_a_v1_record_reads_people_funding_and_processing_times() -> None:
     assert out.funding == ["AI"]
     assert out.date_of_birth == date(2022, 10, 24)
     assert out.session_type == "Optotagging"
-    assert out.processed_start is not None and out.processed_start.utcoffset() is not None
+    assert out.processed_start is not None
+    assert out.processed_start.utcoffset() is not None
     assert out.schema_versions["session"] == "0.1.9"
 
 
@@ -287,7 +288,8 @@ def test_nothing_read_from_nothing() -> None:
 def test_timestamps_with_a_zone_are_read_as_written(value: str, expected: datetime) -> None:
     out = _extract(session={"session_start_time": value})
     assert out.acquired_start == expected
-    assert out.acquired_start is not None and out.acquired_start.utcoffset() == expected.utcoffset()
+    assert out.acquired_start is not None
+    assert out.acquired_start.utcoffset() == expected.utcoffset()
     assert _warnings(out) == []
 
 
@@ -303,7 +305,8 @@ def test_a_naive_timestamp_keeps_its_wall_clock_read_as_utc_with_a_warning(
 ) -> None:
     out = _extract(session={"session_start_time": value})
     assert out.acquired_start == expected
-    assert out.acquired_start is not None and out.acquired_start.utcoffset() == timedelta(0)
+    assert out.acquired_start is not None
+    assert out.acquired_start.utcoffset() == timedelta(0)
     assert len(_warnings(out)) == 1
     assert _warnings(out)[0].startswith("session.session_start_time: no time zone")
 

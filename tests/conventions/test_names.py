@@ -48,14 +48,16 @@ def test_a_process_time_before_the_acquisition_parses_but_says_so() -> None:
     name = next(name for name, why in INVALID_NAMES if why == OUT_OF_ORDER)
     parsed = parse_name(name)
     assert parsed.kind is AssetKind.DERIVED
-    assert parsed.out_of_order is not None and "earlier than the acquisition time" in parsed.out_of_order
+    assert parsed.out_of_order is not None
+    assert "earlier than the acquisition time" in parsed.out_of_order
 
 
 def test_a_second_process_before_the_first_is_reported_too() -> None:
     parsed = parse_name(
         "ecephys_123456_2023-04-05_13-14-15_sorted_2023-04-10_08-00-00_nwb_2023-04-09_08-00-00"
     )
-    assert parsed.out_of_order is not None and "earlier than the previous process time" in parsed.out_of_order
+    assert parsed.out_of_order is not None
+    assert "earlier than the previous process time" in parsed.out_of_order
 
 
 def test_every_real_asset_name_parses(subtests: pytest.Subtests) -> None:
@@ -95,10 +97,12 @@ def test_every_real_name_is_its_parts_joined_again(subtests: pytest.Subtests) ->
                 assert name == primary
                 assert (parsed.process_label, parsed.processed, parsed.parent_name) == (None, None, None)
             else:
-                assert parsed.processed is not None and parsed.processed >= parsed.acquired
+                assert parsed.processed is not None
+                assert parsed.processed >= parsed.acquired
                 processed = f"{parsed.processed:%Y-%m-%d_%H-%M-%S}"
                 assert name == f"{parsed.parent_name}_{parsed.process_label}_{processed}"
-                assert parsed.parent_name is not None and parsed.parent_name.startswith(primary)
+                assert parsed.parent_name is not None
+                assert parsed.parent_name.startswith(primary)
 
 
 VALID = [

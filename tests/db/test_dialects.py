@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 from sqlalchemy import literal, select
 
 from catalog.db.dialects import Dialect, PostgreSQLDialect, SQLiteDialect, dialect_for
-from catalog.db.engine import Database
+
+if TYPE_CHECKING:
+    from catalog.db.engine import Database
 
 
 @pytest.mark.parametrize(("name", "kind"), [("postgresql", PostgreSQLDialect), ("sqlite", SQLiteDialect)])

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import ast
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from alembic import command
 from factories import load_record, record_names
 from sqlalchemy import inspect, select
 
-from catalog.conventions.modalities import Vocabulary
 from catalog.db import migrate
 from catalog.db.engine import Database
 from catalog.db.models import Asset, AssetTerm, Base
 from catalog.services.imports import Record, RecordImport
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from catalog.conventions.modalities import Vocabulary
 
 
 def test_the_chain_has_exactly_one_head() -> None:
@@ -123,10 +126,11 @@ async def test_upgrading_to_0003_backfills_what_registration_derives(
     finally:
         await db.dispose()
 
-    assert backfilled_terms == registered_terms and len(registered_terms) > len(names)
+    assert backfilled_terms == registered_terms
+    assert len(registered_terms) > len(names)
     assert set(backfilled) == set(registered)
     assert all(any(row[i] is not None for row in registered.values()) for i in range(4))
     for name, (prefix, acquisition, age, processing) in registered.items():
         again = backfilled[name]
-        assert again[0] == prefix and again[1] == acquisition and again[3] == processing, name
+        assert (again[0], again[1], again[3]) == (prefix, acquisition, processing), name
         assert age is None or abs(again[2] - age) <= 1, "the local day of acquisition was not kept"

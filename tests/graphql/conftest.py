@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
 from factories import load_record, record_names, write_asset
 from servers import UvicornServer, free_port
-from starlette.applications import Starlette
 
 from catalog.app import create_app
 from catalog.config import Settings
@@ -22,6 +19,12 @@ from catalog.db.engine import Database
 from catalog.services.demo import build_demo
 from catalog.services.ingest import FolderIngest
 from catalog.storage import open_store
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+    from pathlib import Path
+
+    from starlette.applications import Starlette
 
 RECORDS = [
     "behavior_754559_2024-12-17_17-40-13",
@@ -94,8 +97,8 @@ async def catalog(migrated_database_url: str, tmp_path: Path, fixtures_dir: Path
 
 
 @pytest.fixture(scope="session")
-def all_record_names(fixtures_dir: Path) -> Iterator[list[str]]:
-    yield record_names(fixtures_dir)
+def all_record_names(fixtures_dir: Path) -> list[str]:
+    return record_names(fixtures_dir)
 
 
 @pytest.fixture(scope="module")

@@ -6,11 +6,9 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from conftest import RECORDS, Catalog
 from factories import payload, write_asset
@@ -22,6 +20,10 @@ from catalog.services import manifests
 from catalog.services.index import StoreIndex
 from catalog.storage import open_store
 from catalog.storage.registry import StoreRegistry
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+    from pathlib import Path
 
 ECEPHYS, BEHAVIOR = "ecephys_660104_2023-07-24_18-18-13", "behavior_754559_2024-12-17_17-40-13"
 BOTH = json.dumps({"or": [{"name": ECEPHYS}, {"name": BEHAVIOR}]})
@@ -133,7 +135,8 @@ def test_a_download_link_redirects_to_the_bytes(catalog: Catalog) -> None:
     redirect = catalog.client.get(link)
     followed = catalog.client.get(link, follow_redirects=True)
 
-    assert redirect.status_code == 302 and redirect.headers["location"].startswith("http")
+    assert redirect.status_code == 302
+    assert redirect.headers["location"].startswith("http")
     source = source_files(catalog, ECEPHYS)[f"{ECEPHYS}/data/raw.bin"]
     assert (followed.status_code, followed.content) == (200, source)
 
@@ -160,7 +163,8 @@ def test_a_bad_manifest_request_is_refused_with_a_code_and_one_line_of_reason(ca
         assert response.status_code == 400, params
         error = response.json()["error"]
         assert error["code"] == "BAD_USER_INPUT", params
-        assert reason in error["message"] and "\n" not in error["message"], error
+        assert reason in error["message"], error
+        assert "\n" not in error["message"], error
 
 
 def test_every_filter_field_works_on_the_manifest_as_in_graphql(catalog: Catalog) -> None:
@@ -203,8 +207,10 @@ async def test_a_manifest_beyond_its_limit_lists_the_first_files_and_says_so(cat
             db, stores, None, path_glob=None, expires_in=60, limit=len(everything)
         )
 
-    assert truncated and [f"{e.asset}/{e.path}" for e in first] == [path for _, path, _, _ in everything[:3]]
-    assert not complete and len(whole) == len(everything)
+    assert truncated
+    assert [f"{e.asset}/{e.path}" for e in first] == [path for _, path, _, _ in everything[:3]]
+    assert not complete
+    assert len(whole) == len(everything)
 
 
 async def test_a_manifest_of_ten_thousand_files_costs_well_under_a_second(catalog: Catalog) -> None:
@@ -223,7 +229,8 @@ async def test_a_manifest_of_ten_thousand_files_costs_well_under_a_second(catalo
         entries, _, _ = await manifests.manifest(db, stores, None, path_glob="many/*", expires_in=60)
         elapsed = time.process_time() - started
 
-    assert len(entries) == 10_000 and len({e.url for e in entries}) == 10_000
+    assert len(entries) == 10_000
+    assert len({e.url for e in entries}) == 10_000
     assert elapsed < 1.0, f"{elapsed:.2f} s of CPU"
 
 

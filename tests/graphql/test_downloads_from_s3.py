@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import AsyncIterator
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
@@ -14,6 +13,10 @@ from servers import MotoS3Server, UvicornServer, free_port
 
 from catalog.app import create_app
 from catalog.config import Settings
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+    from pathlib import Path
 
 QUERY = """query($n: String!) { asset(name: $n) { files(first: 50) { edges { node {
   path sha256 url(expiresIn: 300) { url expiresAt } } } } } }"""
@@ -49,7 +52,8 @@ def test_every_file_url_fetches_the_ingested_bytes(
             }
             for edge in edges:
                 link = edge["node"]["url"]["url"]
-                assert link.startswith(s3_server.endpoint_url) and "X-Amz-Signature=" in link
+                assert link.startswith(s3_server.endpoint_url)
+                assert "X-Amz-Signature=" in link
                 fetched = client.get(link)
                 assert fetched.status_code == 200
                 assert hashlib.sha256(fetched.content).hexdigest() == edge["node"]["sha256"]

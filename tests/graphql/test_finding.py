@@ -4,11 +4,14 @@ across pages, and facets that count under the other dimensions' filters."""
 from __future__ import annotations
 
 import collections
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from conftest import Catalog
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from conftest import Catalog
 
 FIELDS = """name kind subject { subjectId species sex genotype } modalities { abbreviation }
   project institution dataLevel acquiredAt qcStatus processLabel registeredAt derivedFrom { name }
@@ -95,9 +98,8 @@ def test_a_person_or_funder_selects_the_assets_that_name_them(demo: Catalog, fie
 def test_location_selects_whole_segments_under_it(demo: Catalog) -> None:
     assets = everything(demo)
     prefix = assets[0]["locationPrefix"]
-    assert prefix and all(
-        a["location"].startswith(f"{prefix}/") for a in assets if a["locationPrefix"] == prefix
-    )
+    assert prefix
+    assert all(a["location"].startswith(f"{prefix}/") for a in assets if a["locationPrefix"] == prefix)
     assert names(demo, {"location": prefix}) == {a["name"] for a in assets if a["locationPrefix"] == prefix}
     assert names(demo, {"location": f"{prefix}/"}) == names(demo, {"location": prefix})
     assert names(demo, {"location": assets[0]["location"]}) == {assets[0]["name"]}

@@ -19,14 +19,15 @@ def test_health_answers(catalog: Catalog) -> None:
 
 def test_graphiql_is_served_to_a_browser(catalog: Catalog) -> None:
     page = catalog.client.get(f"{catalog.url}/graphql", headers={"Accept": "text/html"})
-    assert page.status_code == 200 and "graphiql" in page.text.lower()
+    assert page.status_code == 200
+    assert "graphiql" in page.text.lower()
 
 
 def test_an_asset_is_found_by_name_with_subject_modalities_and_files(catalog: Catalog) -> None:
     name = "behavior_754559_2024-12-17_17-40-13"
     asset = catalog.data(ASSET, n=name)["asset"]
 
-    assert asset["name"] == name and asset["kind"] == "PRIMARY"
+    assert (asset["name"], asset["kind"]) == (name, "PRIMARY")
     assert asset["subject"]["subjectId"] == "754559"
     assert asset["subject"]["species"] == "Mus musculus"
     assert {m["abbreviation"] for m in asset["modalities"]} == {"behavior"}
@@ -39,9 +40,9 @@ def test_an_asset_is_found_by_name_with_subject_modalities_and_files(catalog: Ca
     assert set(listed) == set(local)
     for path, node in listed.items():
         body = local[path].read_bytes()
-        assert node["sha256"] == hashlib.sha256(body).hexdigest() and node["size"] == len(body)
+        assert (node["sha256"], node["size"]) == (hashlib.sha256(body).hexdigest(), len(body))
         download = catalog.client.get(node["url"]["url"])
-        assert download.status_code == 200 and download.content == body
+        assert (download.status_code, download.content) == (200, body)
 
 
 def test_an_absent_asset_is_null(catalog: Catalog) -> None:

@@ -23,15 +23,17 @@ def test_a_manifest_lists_and_signs_every_file_of_the_filtered_assets(catalog: C
         if p.is_file()
     }
     assert {(f["asset"], f["path"]) for f in found["files"]} == expected
-    assert found["count"] == len(expected) and not found["truncated"]
+    assert found["count"] == len(expected)
+    assert not found["truncated"]
     assert found["totalSize"] == sum(f["size"] for f in found["files"])
     for entry in found["files"]:
         body = catalog.client.get(entry["url"]).content
-        assert hashlib.sha256(body).hexdigest() == entry["sha256"] and len(body) == entry["size"]
+        assert (hashlib.sha256(body).hexdigest(), len(body)) == (entry["sha256"], entry["size"])
 
 
 def test_a_glob_narrows_a_manifest_and_a_bad_lifetime_is_refused(catalog: Catalog) -> None:
     found = catalog.data(QUERY, f={"name": RECORDS[0]}, g="*.json")["downloadManifest"]
-    assert found["files"] and all(f["path"].endswith(".json") for f in found["files"])
+    assert found["files"]
+    assert all(f["path"].endswith(".json") for f in found["files"])
     body = catalog.gql(QUERY, f={"name": RECORDS[0]}, e=0)
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

@@ -4,10 +4,12 @@ condition, read from each element, computed in the database."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from conftest import Catalog
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from conftest import Catalog
 
 NAME = "SLAP2_801381_2025-10-02_15-23-18"
 QUERY = """query($n: String!, $w: [ElementPredicate!]) { asset(name: $n) {

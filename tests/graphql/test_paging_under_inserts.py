@@ -3,7 +3,7 @@ pages neither repeats nor skips the assets it has not seen yet."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from conftest import RECORDS, Catalog
 from factories import write_asset
@@ -12,6 +12,9 @@ from catalog.conventions.modalities import Vocabulary
 from catalog.db.engine import Database
 from catalog.services.ingest import FolderIngest
 from catalog.storage import open_store
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 PAGE = """query($a: String, $o: [AssetOrder!]) { assets(first: 2, after: $a, orderBy: $o) {
   edges { node { name } } pageInfo { hasNextPage endCursor } } }"""

@@ -11,11 +11,9 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -25,6 +23,10 @@ from servers import free_port
 from catalog.conventions.modalities import Vocabulary
 from catalog.db.engine import Database
 from catalog.services.imports import Record, RecordImport
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Callable, Iterable
+    from pathlib import Path
 
 Raw = dict[str, dict[str, Any]]
 """Every record: its name → the record as written."""

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from catalog.graphql.schema import sdl
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def test_the_committed_schema_matches_the_code(repo_root: Path) -> None:

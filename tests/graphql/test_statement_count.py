@@ -3,12 +3,14 @@ statements whether it holds one asset or all of them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from conftest import RECORDS, Catalog
 from sqlalchemy import event
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 PAGE = """query($n: Int) { assets(first: $n) { totalCount edges { node {
   name kind subject { subjectId species } modalities { abbreviation name } inputs { name }

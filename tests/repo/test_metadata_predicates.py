@@ -6,10 +6,8 @@ from __future__ import annotations
 import json
 import operator
 import re
-from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from factories import record_names
@@ -27,6 +25,10 @@ from catalog.repo import filters
 from catalog.schemas.enums import PredicateOp
 from catalog.schemas.filters import AssetFilter, ElementPredicate, MetadataPredicate
 from catalog.services.imports import Record, RecordImport
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterable
+    from pathlib import Path
 
 INJECTIONS = "subject_procedures.procedures"
 

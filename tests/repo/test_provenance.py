@@ -8,8 +8,7 @@ import json
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import strawberry
@@ -17,9 +16,7 @@ from factories import write_asset
 from sqlalchemy import event
 
 from catalog.config import Settings
-from catalog.conventions.modalities import Vocabulary
 from catalog.conventions.names import AssetKind
-from catalog.db.engine import Database
 from catalog.graphql.context import Context, Info
 from catalog.graphql.errors import ErrorCodes
 from catalog.graphql.provenance import ProvenanceGraph, resolve_provenance
@@ -28,8 +25,14 @@ from catalog.repo.provenance import Lineage
 from catalog.schemas.enums import ProvenanceDirection
 from catalog.schemas.filters import AssetFilter
 from catalog.services.ingest import FolderIngest
-from catalog.storage.local import LocalStore
 from catalog.storage.registry import StoreRegistry
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from catalog.conventions.modalities import Vocabulary
+    from catalog.db.engine import Database
+    from catalog.storage.local import LocalStore
 
 Graph = Mapping[str, Iterable[str]]
 """Asset name → the names of its inputs (a name that is no key stays unregistered)."""
@@ -334,7 +337,8 @@ async def test_the_resolver_serves_the_graph(db: Database, context: Context) -> 
 
     result = await schema.execute(QUERY, {"id": ids["curated"], "depth": 1}, context_value=context)
 
-    assert result.errors is None and result.data == {
+    assert result.errors is None
+    assert result.data == {
         "provenance": {
             "truncated": True,
             "nodes": [{"hops": 1, "asset": {"name": "sorted", "kind": "DERIVED"}}],

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import InstrumentedAttribute
 
-from catalog.conventions.modalities import Vocabulary
 from catalog.conventions.names import AssetKind, parse_name
-from catalog.db.engine import Database
 from catalog.db.models import Asset, AssetModality, AssetState, File, ProvenanceEdge
 from catalog.services.demo import build_demo, write_demo_folders
-from catalog.storage.local import LocalStore
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from sqlalchemy.orm import InstrumentedAttribute
+
+    from catalog.conventions.modalities import Vocabulary
+    from catalog.db.engine import Database
+    from catalog.storage.local import LocalStore
 
 
 async def count(db: Database, column: InstrumentedAttribute[Any]) -> int:
@@ -31,7 +35,8 @@ def test_demo_folders_are_named_by_the_convention_and_deterministic(tmp_path: Pa
     kinds = [parse_name(name).kind for name in names]
     assert kinds == sorted(kinds, key=lambda kind: kind is AssetKind.DERIVED), "primaries come first"
     for folder in first:
-        assert (folder / "data_description.json").is_file() and (folder / "subject.json").is_file()
+        assert (folder / "data_description.json").is_file()
+        assert (folder / "subject.json").is_file()
         twin = tmp_path / "b" / folder.name
         for path in folder.rglob("*"):
             if path.is_file():
@@ -47,7 +52,7 @@ async def test_demo_registers_a_varied_catalog_with_lineage(
     assert await count(db, Asset.name) == registered
     async with db.reader() as session:
         states = set(await session.scalars(select(Asset.state)))
-        kinds = {name: kind for name, kind in await session.execute(select(Asset.name, Asset.kind))}
+        kinds = dict((await session.execute(select(Asset.name, Asset.kind))).all())
         edges = (
             await session.execute(
                 select(Asset.name, ProvenanceEdge.input_name).join_from(
@@ -64,7 +69,8 @@ async def test_demo_registers_a_varied_catalog_with_lineage(
     for derived, input_name in edges:
         inputs.setdefault(derived, set()).add(input_name)
     derived_names = {name for name, kind in kinds.items() if kind == AssetKind.DERIVED}
-    assert derived_names and set(inputs) == derived_names
+    assert derived_names
+    assert set(inputs) == derived_names
     assert all(names <= set(kinds) for names in inputs.values()), "every input is a registered asset"
 
     def depth(name: str) -> int:

@@ -5,18 +5,21 @@ experimenters and funders as rows of their own, whichever schema generation wrot
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from factories import load_record
 from sqlalchemy import select
 
-from catalog.conventions.modalities import Vocabulary
-from catalog.db.engine import Database
 from catalog.db.models import Asset, AssetTerm
 from catalog.services.describe import location_prefix
 from catalog.services.imports import Record, RecordImport
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from catalog.conventions.modalities import Vocabulary
+    from catalog.db.engine import Database
 
 RECORDS = [
     "ecephys_660104_2023-07-24_18-18-13",  # 2.x acquisition and subject; no processing steps

@@ -4,16 +4,20 @@ same records again change nothing; broken input names the file and line."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from factories import load_record, record_names
 
-from catalog.conventions.modalities import Vocabulary
-from catalog.db.engine import Database
 from catalog.errors import InvalidMetadata
 from catalog.repo import assets
 from catalog.services.imports import RecordImport, read_records
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from catalog.conventions.modalities import Vocabulary
+    from catalog.db.engine import Database
 
 
 async def test_every_real_record_imports_with_its_location(
@@ -29,8 +33,9 @@ async def test_every_real_record_imports_with_its_location(
     async with db.reader() as session:
         assert await assets.count(session, db.dialect, None) == len(names)
         first = await assets.by_name(session, names[0])
-    assert first is not None and first.location == load_record(fixtures_dir, names[0])["location"]
-    assert first.file_count == 0 and first.store_url is None
+    assert first is not None
+    assert first.location == load_record(fixtures_dir, names[0])["location"]
+    assert (first.file_count, first.store_url) == (0, None)
 
 
 async def test_importing_the_same_records_again_changes_nothing(

@@ -4,20 +4,24 @@ immutable afterwards, resumable after an interruption, and one winner per name."
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from factories import load_record, payload, sha256, write_asset
 from sqlalchemy import func, select
 
-from catalog.conventions.modalities import Vocabulary
-from catalog.db.engine import Database
 from catalog.db.models import Asset, AssetState, MetadataDocument, ProvenanceEdge
 from catalog.errors import Conflict, InvalidMetadata, InvalidName
 from catalog.repo import assets, files
 from catalog.services.ingest import FolderIngest
-from catalog.storage import StoredObject
 from catalog.storage.local import LocalStore
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from catalog.conventions.modalities import Vocabulary
+    from catalog.db.engine import Database
+    from catalog.storage import StoredObject
 
 PRIMARY = "ecephys_655568_2022-04-26_11-48-09"
 DERIVED = f"{PRIMARY}_sorted_2022-08-11_22-11-32"
@@ -58,14 +62,15 @@ async def test_a_folder_becomes_a_visible_asset_with_every_file_hashed(
     assert (result.outcome, result.files, result.uploaded) == ("registered", 3, 3)
     async with db.reader() as session:
         asset = await assets.by_name(session, PRIMARY)
-        assert asset is not None and asset.kind == "PRIMARY" and asset.subject_id == "655568"
+        assert asset is not None
+        assert (asset.kind, asset.subject_id) == ("PRIMARY", "655568")
         recorded = await files.of_asset(session, asset.id)
     assert {path: (row.size, row.sha256) for path, row in recorded.items()} == {
         path: (len(data), sha256(data)) for path, data in content.items()
     }
     for path, data in content.items():
         assert (local_store.root / PRIMARY / path).read_bytes() == data
-    assert asset.file_count == 3 and asset.total_size == sum(len(d) for d in content.values())
+    assert (asset.file_count, asset.total_size) == (3, sum(len(d) for d in content.values()))
 
 
 async def test_metadata_dimensions_and_whole_documents_are_recorded(
@@ -88,7 +93,8 @@ async def test_metadata_dimensions_and_whole_documents_are_recorded(
         )
     assert asset.subject_id == str(record["subject"]["subject_id"])
     assert asset.project == record["data_description"]["project_name"]
-    assert asset.acquired_at is not None and asset.acquired_at.tzinfo is not None
+    assert asset.acquired_at is not None
+    assert asset.acquired_at.tzinfo is not None
     assert {m.lower() for m in modalities} == {
         m["abbreviation"].lower() for m in record["data_description"]["modality"]
     }
@@ -104,7 +110,7 @@ async def test_ingesting_identical_content_again_is_a_no_op(
 
     again = await ingest(folder)
 
-    assert again.outcome == "unchanged" and again.uploaded == 0
+    assert (again.outcome, again.uploaded) == ("unchanged", 0)
     assert await visible_count(db) == 1
 
 
@@ -179,7 +185,8 @@ async def test_an_interrupted_ingest_stays_invisible_and_resumes_without_resendi
     assert await visible_count(db) == 1
     async with db.reader() as session:
         asset = await assets.by_name(session, PRIMARY)
-        assert asset is not None and asset.state == AssetState.READY and asset.file_count == 10
+        assert asset is not None
+        assert (asset.state, asset.file_count) == (AssetState.READY, 10)
 
 
 async def test_two_concurrent_ingests_of_one_name_have_exactly_one_winner(
@@ -197,8 +204,10 @@ async def test_two_concurrent_ingests_of_one_name_have_exactly_one_winner(
 
     winners = [o for o in outcomes if not isinstance(o, BaseException)]
     losers = [o for o in outcomes if isinstance(o, BaseException)]
-    assert len(winners) == 1 and winners[0].outcome == "registered"
-    assert len(losers) == 1 and isinstance(losers[0], Conflict)
+    assert len(winners) == 1
+    assert winners[0].outcome == "registered"
+    assert len(losers) == 1
+    assert isinstance(losers[0], Conflict)
     assert "being registered by another ingest" in losers[0].message
     assert await visible_count(db) == 1
 
@@ -220,7 +229,8 @@ async def test_a_derived_asset_records_its_input_from_the_name_and_from_processi
         edges = set(await session.execute(select(ProvenanceEdge.input_name, ProvenanceEdge.source)))
         asset = await assets.by_name(session, DERIVED)
     assert edges == {(PRIMARY, "name"), (PRIMARY, "processing")}
-    assert asset is not None and asset.kind == "DERIVED" and asset.process_label == "sorted"
+    assert asset is not None
+    assert (asset.kind, asset.process_label) == ("DERIVED", "sorted")
     assert asset.data_level == "derived"
     assert not any("provenance" in w for w in result.warnings)
 
@@ -251,4 +261,5 @@ async def test_a_zarr_store_of_many_small_objects_ingests_completely(
     assert (result.files, result.uploaded) == (1500, 1500)
     async with db.reader() as session:
         asset = await assets.by_name(session, folder.name)
-        assert asset is not None and asset.file_count == 1500
+        assert asset is not None
+        assert asset.file_count == 1500

@@ -5,19 +5,23 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import aioboto3
 import httpx
 import pytest
 from factories import payload, sha256, write_asset
 
-from catalog.conventions.modalities import Vocabulary
-from catalog.db.engine import Database
 from catalog.repo import assets, files
 from catalog.services.index import StoreIndex
 from catalog.services.ingest import FolderIngest
 from catalog.storage.s3 import S3Store
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from catalog.conventions.modalities import Vocabulary
+    from catalog.db.engine import Database
 
 PRIMARY = "ecephys_655568_2022-04-26_11-48-09"
 DERIVED = f"{PRIMARY}_sorted_2022-08-11_22-11-32"
@@ -41,15 +45,14 @@ async def test_a_folder_ingested_into_a_bucket_downloads_byte_for_byte(
 
     async with db.reader() as session:
         asset = await assets.by_name(session, PRIMARY)
-        assert asset is not None and asset.store_url == s3_store.url
+        assert asset is not None
+        assert asset.store_url == s3_store.url
         recorded = await files.of_asset(session, asset.id)
     async with httpx.AsyncClient() as client:
         for path, data in content.items():
             assert recorded[path].sha256 == sha256(data)
             response = await client.get(s3_store.presign_get(recorded[path].key, 600))
-            assert response.status_code == 200 and hashlib.sha256(response.content).hexdigest() == sha256(
-                data
-            )
+            assert (response.status_code, hashlib.sha256(response.content).hexdigest()) == (200, sha256(data))
 
 
 @pytest.mark.parametrize("checksum", [True, False], ids=["object-checksums", "streamed-hashes"])
@@ -76,11 +79,8 @@ async def test_assets_already_in_a_bucket_are_indexed_in_place(
     assert (again.registered, again.unchanged) == (0, 2)
     async with db.reader() as session:
         primary = await assets.by_name(session, PRIMARY)
-        assert (
-            primary is not None
-            and primary.sex == "Male"
-            and primary.location == f"s3://{bucket}/{prefix}/{PRIMARY}"
-        )
+        assert primary is not None
+        assert (primary.sex, primary.location) == ("Male", f"s3://{bucket}/{prefix}/{PRIMARY}")
         recorded = await files.of_asset(session, primary.id)
     assert recorded["ecephys/a.bin"].sha256 == sha256(payload("a"))
     assert recorded["ecephys/a.bin"].key == f"{PRIMARY}/ecephys/a.bin"
@@ -122,4 +122,6 @@ async def test_malformed_metadata_in_a_bucket_is_reported_and_skips_only_that_as
     await store.close()
 
     assert result.registered == 1
-    assert len(result.errors) == 1 and PRIMARY in result.errors[0] and "subject.json" in result.errors[0]
+    assert len(result.errors) == 1
+    assert PRIMARY in result.errors[0]
+    assert "subject.json" in result.errors[0]

@@ -4,8 +4,7 @@ HTTP server answering the local store's signed URLs."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from servers import UvicornServer, free_port
@@ -13,11 +12,16 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 
 from catalog.config import Settings
-from catalog.storage import ObjectStore
 from catalog.storage.local import LocalStore
 from catalog.storage.registry import StoreRegistry
 from catalog.web.errors import HANDLERS
 from catalog.web.files import local_file_endpoint
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from catalog.storage import ObjectStore
 
 SECRET = "storage-test-secret"
 

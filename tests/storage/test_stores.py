@@ -6,12 +6,11 @@ import base64
 import hashlib
 import random
 import time
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import aioboto3
 import httpx
 import pytest
-from servers import MotoS3Server
 
 from catalog.config import Settings
 from catalog.errors import Conflict, Invalid, NotFound
@@ -19,6 +18,11 @@ from catalog.storage import ObjectInfo, ObjectStore, StoredObject, open_store
 from catalog.storage.base import READ_CHUNK, content_disposition
 from catalog.storage.local import LocalStore
 from catalog.storage.s3 import S3Store
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from servers import MotoS3Server
 
 KEY = "ecephys_655568_2022-04-26_11-48-09/ecephys/data.bin"
 BIG = 12 * 1024 * 1024
@@ -409,8 +413,10 @@ async def test_open_store_picks_the_backend_from_the_storage_url(
         )
     )
 
-    assert isinstance(local, LocalStore) and local.url == (tmp_path / "data").resolve().as_uri()
-    assert isinstance(s3, S3Store) and s3.url == "s3://lab-data/catalog/v1"
+    assert isinstance(local, LocalStore)
+    assert local.url == (tmp_path / "data").resolve().as_uri()
+    assert isinstance(s3, S3Store)
+    assert s3.url == "s3://lab-data/catalog/v1"
     assert s3.presign_get("a b.bin", 60).startswith("https://data.example.org/lab-data/catalog/v1/a%20b.bin?")
     with pytest.raises(Invalid):
         open_store(Settings(storage_url="ftp://example.org/data"))

@@ -7,7 +7,7 @@ the field families (one module each) under that guarantee."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 # What extract runs is imported underscored: the package's surface is ``__all__``.
 from catalog.conventions.metadata.acquisition import read_acquisition as _read_acquisition
@@ -19,7 +19,11 @@ from catalog.conventions.metadata.quality_control import read_quality_control as
 from catalog.conventions.metadata.reader import Reader as _Reader
 from catalog.conventions.metadata.subject import read_subject as _read_subject
 from catalog.conventions.metadata.versions import read_schema_versions as _read_schema_versions
-from catalog.conventions.modalities import Vocabulary
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+    from catalog.conventions.modalities import Vocabulary
 
 __all__ = [
     "CORE_DOCUMENTS",
@@ -31,7 +35,7 @@ __all__ = [
 ]
 
 
-def extract(documents: Mapping[str, dict], vocabulary: Vocabulary) -> Extracted:
+def extract(documents: Mapping[str, dict[str, Any]], vocabulary: Vocabulary) -> Extracted:
     """Read every indexed field from an asset's core documents, warning instead of failing."""
     reader = _Reader(documents)
     out = Extracted(warnings=reader.warnings)

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone, tzinfo
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from catalog.conventions.metadata.extracted import Extracted
-from catalog.conventions.metadata.reader import Reader
 from catalog.conventions.metadata.values import quote, unique
+
+if TYPE_CHECKING:
+    from catalog.conventions.metadata.extracted import Extracted
+    from catalog.conventions.metadata.reader import Reader
 
 _TIME_ONLY = re.compile(r"[0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?")
 

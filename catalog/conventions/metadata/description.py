@@ -5,12 +5,15 @@ levels lost their ``data`` suffix); this module reads each shape into one form."
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from catalog.conventions.metadata.extracted import Extracted
-from catalog.conventions.metadata.reader import Reader
 from catalog.conventions.metadata.values import kind, unique
 from catalog.conventions.metadata.versions import major
-from catalog.conventions.modalities import ModalityTerm, Vocabulary
+
+if TYPE_CHECKING:
+    from catalog.conventions.metadata.extracted import Extracted
+    from catalog.conventions.metadata.reader import Reader
+    from catalog.conventions.modalities import ModalityTerm, Vocabulary
 
 
 def read_description(reader: Reader, out: Extracted, vocabulary: Vocabulary) -> None:

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from catalog.conventions.metadata.values import kind
 from catalog.errors import InvalidMetadata
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 CORE_DOCUMENTS: tuple[str, ...] = (
     "data_description",
@@ -25,7 +28,7 @@ CORE_DOCUMENTS: tuple[str, ...] = (
 )
 
 
-def read_document_file(path: Path) -> dict:
+def read_document_file(path: Path) -> dict[str, Any]:
     """Parse one metadata file; a file that is not a JSON object is the user's error."""
     try:
         value = json.loads(path.read_bytes())
@@ -40,7 +43,7 @@ def read_document_file(path: Path) -> dict:
     return value
 
 
-def documents_from_record(record: dict) -> dict[str, dict]:
+def documents_from_record(record: object) -> dict[str, dict[str, Any]]:
     """The core documents of a whole-asset record (DocDB / ``metadata.nd.json``); nulls dropped."""
     if not isinstance(record, Mapping):
         return {}

@@ -5,9 +5,12 @@ provenance edges and its warnings."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from catalog.conventions.modalities import ModalityTerm
+if TYPE_CHECKING:
+    from datetime import date, datetime
+
+    from catalog.conventions.modalities import ModalityTerm
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from catalog.conventions.metadata.extracted import Extracted, InputRef
-from catalog.conventions.metadata.reader import Reader
 from catalog.conventions.metadata.values import clean, kind, quote
 from catalog.conventions.metadata.versions import schema_version
 from catalog.conventions.names import is_valid_name
+
+if TYPE_CHECKING:
+    from catalog.conventions.metadata.reader import Reader
 
 # Cheap pre-filter before the strict name parser: a path element ending in _yyyy-mm-dd_HH-MM-SS.
 _ENDS_LIKE_NAME = re.compile(r"_[0-9]{4}-[0-9]{2}-[0-9]{2}_[0-9]{2}-[0-9]{2}-[0-9]{2}\Z")

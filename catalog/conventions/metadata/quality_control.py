@@ -5,12 +5,14 @@ with tags allowed to fail; this module reduces each shape to the same verdict.""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from catalog.conventions.metadata.extracted import Extracted
-from catalog.conventions.metadata.reader import Reader
 from catalog.conventions.metadata.values import quote
 from catalog.conventions.metadata.versions import major
+
+if TYPE_CHECKING:
+    from catalog.conventions.metadata.extracted import Extracted
+    from catalog.conventions.metadata.reader import Reader
 
 _QC_STATUSES = {"pass": "PASS", "fail": "FAIL", "pending": "PENDING"}
 

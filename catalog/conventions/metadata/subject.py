@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from catalog.conventions.metadata.extracted import Extracted
-from catalog.conventions.metadata.reader import Reader
 from catalog.conventions.metadata.values import kind, quote
 from catalog.conventions.metadata.versions import schema_version
+
+if TYPE_CHECKING:
+    from catalog.conventions.metadata.extracted import Extracted
+    from catalog.conventions.metadata.reader import Reader
 
 _SEXES = {"male": "Male", "female": "Female", "m": "Male", "f": "Female"}
 

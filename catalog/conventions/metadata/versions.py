@@ -4,12 +4,15 @@ document at hand, never the record's, whenever 0.x, 1.x and 2.x put a field in d
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from catalog.conventions.metadata.extracted import Extracted
-from catalog.conventions.metadata.reader import Reader
 from catalog.conventions.metadata.values import kind
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from catalog.conventions.metadata.extracted import Extracted
+    from catalog.conventions.metadata.reader import Reader
 
 
 def read_schema_versions(reader: Reader, out: Extracted) -> None:

@@ -9,16 +9,18 @@ arguments here, so every dialect refuses the same things with the same message."
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, NamedTuple
-
-from sqlalchemy import ColumnElement
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from catalog.conventions.paths import parse_path
 from catalog.db.jsonvalues import check_value, is_negation
 from catalog.errors import Invalid
 from catalog.limits import MAX_ELEMENT_PREDICATES
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from sqlalchemy import ColumnElement
 
 
 class Condition(NamedTuple):

@@ -33,7 +33,8 @@ class PostgreSQLDialect(Dialect):
         return func.to_char(func.timezone("UTC", column), "YYYY-MM")
 
     def matches(self, column: Any, regex: str) -> ColumnElement[bool]:
-        return column.op("~", is_comparison=True)(regex)
+        condition: ColumnElement[bool] = column.op("~", is_comparison=True)(regex)
+        return condition
 
     def _predicate(
         self, content: ColumnElement[Any], segments: list[str], op: str, value: Any

@@ -7,15 +7,17 @@ from __future__ import annotations
 import json
 import operator
 import re
-from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import REAL, ColumnElement, and_, case, cast, exists, func, literal, or_, select
 
 from catalog.db.dialects.base import Condition, Dialect, Reached
 from catalog.db.jsonvalues import INSTANT, LENGTHS, NUMBER, instant_key, is_number
 from catalog.db.patterns import caseless_pattern, safe_pattern
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     "EQ": operator.eq,
@@ -36,7 +38,8 @@ class SQLiteDialect(Dialect):
         return func.strftime("%Y-%m", column)
 
     def matches(self, column: Any, regex: str) -> ColumnElement[bool]:
-        return column.op("REGEXP", is_comparison=True)(regex)
+        condition: ColumnElement[bool] = column.op("REGEXP", is_comparison=True)(regex)
+        return condition
 
     def _predicate(
         self, content: ColumnElement[Any], segments: list[str], op: str, value: Any
