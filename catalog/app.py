@@ -1,5 +1,6 @@
-"""The web application: every route of ``catalog.web``, its errors mapped once, and the
-lifespan that owns the engine and the stores."""
+"""The web application: every route of ``catalog.web``, its errors mapped once, bodies read
+within a limit, database reads within a time budget, and the lifespan that owns the engine and
+the stores."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from catalog.config import Settings
@@ -14,11 +16,12 @@ from catalog.conventions.modalities import Vocabulary
 from catalog.db.engine import Database
 from catalog.db.migrate import ensure_schema
 from catalog.storage.registry import StoreRegistry
+from catalog.web.bodies import BodyLimit
 from catalog.web.downloads import download_endpoint
 from catalog.web.errors import HANDLERS
 from catalog.web.files import local_file_endpoint
 from catalog.web.graphql import CatalogGraphQL
-from catalog.web.health import healthz
+from catalog.web.health import healthz, readyz_endpoint
 from catalog.web.manifests import manifest_endpoint
 
 if TYPE_CHECKING:
@@ -27,13 +30,17 @@ if TYPE_CHECKING:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, budget=settings.request_timeout)
     stores = StoreRegistry(settings)
     vocabulary = Vocabulary(settings.extra_modalities)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        await ensure_schema(db)
+        migrations = Database(settings.database_url)  # unbounded: a migration may take long
+        try:
+            await ensure_schema(migrations)
+        finally:
+            await migrations.dispose()
         yield
         await stores.close()
         await db.dispose()
@@ -41,10 +48,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes = [
         Route("/graphql", CatalogGraphQL(settings, db, stores, vocabulary), methods=["GET", "POST"]),
         Route("/healthz", healthz),
+        Route("/readyz", readyz_endpoint(db, stores)),
         Route("/manifest", manifest_endpoint(db, stores, vocabulary)),
         Route("/download/{asset}/{path:path}", download_endpoint(db, stores)),
-        Route("/files/{key:path}", local_file_endpoint(stores), methods=["GET", "HEAD"]),
+        Route("/files/{key:path}", local_file_endpoint(db, stores), methods=["GET", "HEAD"]),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers=dict(HANDLERS))
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers=dict(HANDLERS),
+        middleware=[Middleware(BodyLimit, max_bytes=settings.max_body_bytes)],
+    )
     app.state.settings, app.state.db, app.state.stores = settings, db, stores
     return app

@@ -195,17 +195,76 @@ def index(
 
 
 @app.command()
+def verify(
+    rehash: Annotated[
+        bool,
+        typer.Option(
+            "--rehash", help="Also stream every stored file to compare its sha256 (reads all data)."
+        ),
+    ] = False,
+    names: Annotated[
+        list[str] | None, typer.Option("--name", help="Check only this asset (repeat for more).")
+    ] = None,
+) -> None:
+    """Compare the catalog with its stores: files missing, unexpected, or changed in size (or
+    sha256, with --rehash). Exits 1 when anything differs."""
+    from functools import partial
+
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+
+    from catalog.services.verify import VerifyReport
+    from catalog.services.verify import verify as verify_stores
+    from catalog.storage.registry import StoreRegistry
+
+    progress_console = Console(stderr=True)
+
+    async def main(settings: Settings, db: Database) -> VerifyReport:
+        stores = StoreRegistry(settings)
+        with Progress(
+            TextColumn("rehashing"),
+            BarColumn(),
+            DownloadColumn(),
+            TransferSpeedColumn(),
+            console=progress_console,
+            transient=True,
+            disable=not (rehash and progress_console.is_terminal),
+        ) as progress:
+            task = progress.add_task("rehash", total=None)
+            try:
+                return await verify_stores(
+                    db=db,
+                    stores=stores,
+                    names=names or (),
+                    rehash=rehash,
+                    on_bytes=partial(progress.advance, task),
+                )
+            finally:
+                await stores.close()
+
+    report = run(main)
+    for finding in report.findings:
+        say(f"{finding.discrepancy}: {finding.url} ({finding.detail})")
+    hashed = f", {report.rehashed} rehashed" if rehash else ""
+    say(f"checked {report.assets} assets, {report.files} files, {report.bytes} bytes{hashed}")
+    if report.findings:
+        raise fail(f"{len(report.findings)} differences between the catalog and its stores")
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
     """Serve the GraphQL API (and signed downloads of a local store)."""
-    import uvicorn
-
-    from catalog.app import create_app
     from catalog.config import Settings
 
     settings = Settings()
+    check_secret(settings, host)
+    import uvicorn
+
+    from catalog.app import create_app
+
     if "public_url" not in settings.model_fields_set:  # links point where this server listens
         settings = settings.model_copy(update={"public_url": f"http://{host}:{port}"})
     try:
@@ -214,6 +273,25 @@ def serve(
         raise fail(error.message) from None
     say(f"Catalog at http://{host}:{port}/graphql")
     uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+def check_secret(settings: Settings, host: str) -> None:
+    """With the default secret anyone who read the README can sign download links: refuse to
+    listen beyond this machine, and warn on loopback."""
+    import ipaddress
+
+    if settings.secret_key != type(settings).model_fields["secret_key"].default:
+        return
+    how = "set CATALOG_SECRET_KEY to a long random value, e.g. $(python -c 'import secrets; print(secrets.token_hex(32))')"
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name: where it leads is not known here
+        loopback = False
+    if not loopback:
+        raise fail(
+            f"refusing to listen on {host} with the default secret key: anyone could sign download links; {how}"
+        )
+    complain("warning", f"the secret key is the default, fine on loopback only; before serving others, {how}")
 
 
 @app.command()

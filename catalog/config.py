@@ -43,6 +43,18 @@ class Settings(BaseSettings):
     extra_modalities: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="a lab's own modality terms, comma-separated"
     )
+    max_body_bytes: int = Field(
+        default=1024 * 1024, ge=1024, description="the largest request body read (bytes); larger ones get 413"
+    )
+    request_timeout: float = Field(
+        default=10.0,
+        gt=0,
+        le=3600,
+        description="seconds of database work one request may take before it is stopped (TIMEOUT)",
+    )
+    sessions_per_request: int = Field(
+        default=4, ge=1, le=32, description="database sessions one request may hold at once"
+    )
     ingest_concurrency: int = Field(default=16, ge=1, le=256, description="parallel file uploads")
     multipart_threshold: int = Field(default=16 * 1024 * 1024, ge=5 * 1024 * 1024)
     multipart_chunk_size: int = Field(default=16 * 1024 * 1024, ge=5 * 1024 * 1024)

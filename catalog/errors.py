@@ -47,3 +47,34 @@ class Conflict(CatalogError):
 class Forbidden(CatalogError):
     code = "FORBIDDEN"
     http_status = 403
+
+
+class TooLarge(CatalogError):
+    """A request body beyond the server's limit."""
+
+    code = "PAYLOAD_TOO_LARGE"
+    http_status = 413
+
+
+class TimedOut(CatalogError):
+    """A request that ran past its time budget and was stopped: asking for less will help,
+    retrying the same will not."""
+
+    code = "TIMEOUT"
+    http_status = 503
+
+
+class Unavailable(CatalogError):
+    """The database or the object store cannot be reached right now: retry shortly."""
+
+    code = "UNAVAILABLE"
+    http_status = 503
+    retry_after = 5
+
+
+class Corrupted(CatalogError):
+    """A stored object whose bytes differ from what the catalog recorded: the store needs repair
+    (``catalog verify``), and retrying will not help."""
+
+    code = "INTEGRITY_ERROR"
+    http_status = 500

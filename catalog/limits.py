@@ -39,3 +39,15 @@ MAX_MANIFEST_FILES = 100_000
 """Files listed by one manifest (``truncated`` says when more matched)."""
 MAX_URL_LIFETIME = 7 * 24 * 3600
 """Seconds a signed URL may live: SigV4's limit; ``CATALOG_MAX_URL_EXPIRY`` may lower it."""
+MAX_JSON_DEPTH = 32
+"""Nesting of JSON a client sends (variables, a filter)."""
+MAX_LIST_ITEMS = 1_000
+"""Items of one list a client sends, in variables or a filter."""
+MAX_STRING_CHARS = 16 * 1024
+"""Characters of one string a client sends (a real quality-control value holds 6 KB)."""
+MAX_IN_VALUES = 256
+"""Values of one ``IN`` predicate."""
+MAX_QUERY_CHARS = 64 * 1024
+"""Characters of one GraphQL document."""
+MAX_FACETS = 32
+"""Facets of one request (fields plus metadata paths): each is a statement over the matching assets."""

@@ -140,26 +140,42 @@ class PostgresServer(_Service):
 
     def _start_on_free_port(self, attempts: int = 3) -> None:
         """Start the server; retry on a new port if another process grabbed ours meanwhile."""
-        assert self._base is not None
-        log = self._base / "server.log"
         for attempt in range(1, attempts + 1):
             port = free_port()
-            options = (
-                f"-p {port} -k {self._base} -c listen_addresses=127.0.0.1 -c fsync=off "
-                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-            )
             try:
-                self._pg(
-                    "pg_ctl", "-D", str(self.data_dir), "-l", str(log), "-w",
-                    "-t", str(int(self.start_timeout)), "-o", options, "start",
-                )  # fmt: skip
-            except RuntimeError:
-                tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
-                if attempt == attempts or "already in use" not in tail:
-                    raise RuntimeError(f"PostgreSQL did not start; server log:\n{tail}") from None
+                self._start_on(port)
+            except RuntimeError as error:
+                if attempt == attempts or "already in use" not in str(error):
+                    raise
                 continue
             self.port = port
             return
+
+    def _start_on(self, port: int) -> None:
+        assert self._base is not None
+        log = self._base / "server.log"
+        options = (
+            f"-p {port} -k {self._base} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        try:
+            self._pg(
+                "pg_ctl", "-D", str(self.data_dir), "-l", str(log), "-w",
+                "-t", str(int(self.start_timeout)), "-o", options, "start",
+            )  # fmt: skip
+        except RuntimeError:
+            tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+            raise RuntimeError(f"PostgreSQL did not start; server log:\n{tail}") from None
+
+    def halt(self) -> None:
+        """Stop the server, dropping every connection, keeping its data and port for ``resume``.
+        (A fast shutdown: an immediate one would lose commits this cluster never syncs.)"""
+        self._pg("pg_ctl", "-D", str(self.data_dir), "stop", "-m", "fast", "-w")
+
+    def resume(self) -> None:
+        """Start the halted server again on the same port (crash recovery runs first)."""
+        assert self.port is not None, "server not started"
+        self._start_on(self.port)
 
     def stop(self) -> None:
         if self._base is None:

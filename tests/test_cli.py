@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 import typer
-from factories import load_record, record_names, write_asset
+from factories import load_record, record_names, sha256, write_asset
+from servers import free_port
 from typer.core import TyperGroup
 from typer.testing import CliRunner, Result
 
@@ -61,9 +63,17 @@ def command_paths(command: object, path: Sequence[str] = ()) -> Iterator[list[st
 def test_every_command_explains_itself(subtests: pytest.Subtests) -> None:
     """Found by walking the app, so a command added later is checked as soon as it exists."""
     commands = list(command_paths(typer.main.get_command(app)))
-    assert {"ingest", "import", "index", "serve", "demo", "db upgrade", "db downgrade", "db current"} <= {
-        " ".join(words) for words in commands
-    }
+    assert {
+        "ingest",
+        "import",
+        "index",
+        "verify",
+        "serve",
+        "demo",
+        "db upgrade",
+        "db downgrade",
+        "db current",
+    } <= {" ".join(words) for words in commands}
     for words in commands:
         with subtests.test(command=" ".join(words)):
             result = catalog(*words, "--help")
@@ -169,6 +179,39 @@ def test_index_registers_the_asset_folders_of_a_store_in_place(
     assert result.stdout.strip() == f"{bucket.as_uri()}: 2 registered, 0 unchanged, 0 refused"
 
 
+def test_verify_exits_0_when_the_store_agrees_and_1_naming_each_difference(
+    env: dict[str, str | None], tmp_path: Path
+) -> None:
+    folder = write_asset(tmp_path / "src", PRIMARY, files={"a.bin": b"first", "b.bin": b"second"})
+    assert catalog("ingest", str(folder), env=env).exit_code == 0
+    clean = catalog("verify", "--rehash", env=env)
+    stored = tmp_path / "store" / PRIMARY
+    (stored / "a.bin").write_bytes(b"First")
+    (stored / "b.bin").unlink()
+
+    damaged = catalog("verify", "--rehash", "--name", PRIMARY, env=env)
+
+    assert (clean.exit_code, clean.stdout) == (0, "checked 1 assets, 2 files, 11 bytes, 2 rehashed\n")
+    assert damaged.exit_code == 1
+    assert damaged.stdout.splitlines()[:2] == [
+        f"missing: {stored.as_uri()}/b.bin (recorded 6 bytes)",
+        f"sha256 changed: {stored.as_uri()}/a.bin (recorded {sha256(b'first')}, stored {sha256(b'First')})",
+    ]
+    assert damaged.stderr == "error: 2 differences between the catalog and its stores\n"
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.7", "catalog.example.org"])
+def test_serve_refuses_to_listen_beyond_loopback_with_the_default_secret(
+    env: dict[str, str | None], host: str
+) -> None:
+    result = catalog("serve", "--host", host, env=env | {"CATALOG_SECRET_KEY": None})
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: refusing to listen on {host} with the default secret key")
+    assert "CATALOG_SECRET_KEY" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+
+
 def test_db_commands_walk_the_migration_chain(database_url: str, tmp_path: Path) -> None:
     """On an empty database: no revision, upgraded to head, and back down to none."""
     env = settings_env(database_url, tmp_path)
@@ -217,3 +260,18 @@ def test_the_installed_command_ingests_a_folder_into_a_new_catalog(tmp_path: Pat
     assert result.stdout.startswith(f"registered {PRIMARY}: 1 files, 2048 bytes")
     assert (tmp_path / "catalog.db").is_file()
     assert any((tmp_path / "store").rglob("raw.bin"))
+
+
+def test_the_installed_server_warns_of_the_default_secret_on_loopback(tmp_path: Path) -> None:
+    port = free_port()
+    command = [str(Path(sys.executable).parent / "catalog"), "serve", "--port", str(port)]
+    server = subprocess.Popen(command, env=process_env(tmp_path), stderr=subprocess.PIPE, text=True)
+    try:
+        ready, _, _ = select.select([server.stderr], [], [], 60)
+        first_line = server.stderr.readline() if ready and server.stderr else ""
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    assert first_line.startswith("warning: the secret key is the default, fine on loopback only")
+    assert "CATALOG_SECRET_KEY" in first_line

@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
-from contextlib import asynccontextmanager
+import asyncio
+import copy
+import time
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from catalog.db.dialects import Dialect, dialect_for
 from catalog.db.dialects.sqlite import regexp
+from catalog.db.failures import FAILURES, domain_error
 from catalog.db.types import serialize_json
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Iterator
+
+PROGRESS_STEPS = 10_000
+"""SQLite virtual-machine steps between two checks of a reader's deadline (well under a millisecond)."""
+
+
+class Budget:
+    """When the statements of a SQLite connection must stop (a monotonic instant), or None."""
+
+    def __init__(self) -> None:
+        self.deadline: float | None = None
+
+    def exceeded(self) -> bool:
+        """SQLite's progress handler: a true answer interrupts the running statement."""
+        return self.deadline is not None and time.monotonic() > self.deadline
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -34,7 +52,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.create_function("regexp", 2, regexp, deterministic=True)
 
 
-def create_engine(url: str) -> AsyncEngine:
+def create_engine(url: str, *, statement_timeout: float | None = None) -> AsyncEngine:
+    """An engine for ``url``; on PostgreSQL, ``statement_timeout`` (seconds) bounds every statement
+    (SQLite's readers are bounded per session, by ``Database.reader``)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -47,6 +67,8 @@ def create_engine(url: str) -> AsyncEngine:
     # No JIT: analytical statements look costly enough to compile, and compiling took longer than
     # running them (measured in benchmarks/analytics.py).
     server_settings = {"plan_cache_mode": "force_custom_plan", "jit": "off"}
+    if statement_timeout is not None:
+        server_settings["statement_timeout"] = str(round(statement_timeout * 1000))
     return create_async_engine(
         url,
         pool_size=10,
@@ -57,24 +79,81 @@ def create_engine(url: str) -> AsyncEngine:
 
 
 class Database:
-    """One engine and its session factory, owned by the app's lifespan or a CLI command."""
+    """One engine and its session factory, owned by the app's lifespan or a CLI command.
 
-    def __init__(self, url: str) -> None:
+    With a ``budget`` (seconds), reads are bounded: each PostgreSQL statement by
+    ``statement_timeout``, each SQLite reader session by a deadline its progress handler checks.
+    Failures leave as domain errors (``db/failures.py``)."""
+
+    def __init__(self, url: str, *, budget: float | None = None) -> None:
         self.url = url
-        self.engine = create_engine(url)
+        self.budget = budget
+        self.engine = create_engine(url, statement_timeout=budget)
         self.dialect: Dialect = dialect_for(self.engine.dialect.name)
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._open: asyncio.Semaphore | None = None
+
+    def for_request(self, sessions: int) -> Database:
+        """This database as one request sees it: at most ``sessions`` of its sessions open at once,
+        so that no request can take the whole pool (the engine is shared, not copied)."""
+        view = copy.copy(self)
+        view._open = asyncio.Semaphore(sessions)
+        return view
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A session inside one transaction: committed on success, rolled back on error."""
-        async with self.sessions() as session, session.begin():
-            yield session
+        with self._failures():
+            async with self.sessions() as session, session.begin():
+                yield session
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[AsyncSession]:
-        async with self.sessions() as session:
-            yield session
+        with self._failures():
+            async with self._turn(), self.sessions() as session:
+                budget = await self._bound(session)
+                try:
+                    yield session
+                finally:
+                    if budget is not None:
+                        budget.deadline = None
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+    async def ping(self) -> None:
+        """Raises ``Unavailable`` unless the database answers."""
+        async with self.reader() as session:
+            await session.execute(text("SELECT 1"))
+
+    @asynccontextmanager
+    async def _turn(self) -> AsyncIterator[None]:
+        if self._open is None:
+            yield
+            return
+        async with self._open:
+            yield
+
+    async def _bound(self, session: AsyncSession) -> Budget | None:
+        """Start the session's SQLite deadline (PostgreSQL bounds each statement by itself)."""
+        if self.budget is None or self.dialect.name != "sqlite":
+            return None
+        connection = await session.connection()
+        budget: Budget | None = connection.info.get("budget")
+        if budget is None:  # the connection's first bounded session: its progress handler
+            budget = connection.info["budget"] = Budget()
+            raw = (await connection.get_raw_connection()).driver_connection
+            if raw is not None:
+                await raw.set_progress_handler(budget.exceeded, PROGRESS_STEPS)
+        budget.deadline = time.monotonic() + self.budget
+        return budget
+
+    @contextmanager
+    def _failures(self) -> Iterator[None]:
+        try:
+            yield
+        except FAILURES as error:
+            translated = domain_error(error, self.budget)
+            if translated is None:
+                raise
+            raise translated from error

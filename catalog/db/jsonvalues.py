@@ -16,6 +16,7 @@ from typing import Any
 
 from catalog.db.patterns import safe_pattern
 from catalog.errors import Invalid
+from catalog.limits import MAX_IN_VALUES
 
 LENGTHS = {"LENGTH_EQ": "EQ", "LENGTH_GT": "GT", "LENGTH_LT": "LT"}
 """The ops on an array's length, each with the comparison it makes."""
@@ -25,6 +26,9 @@ NUMBER = r"[+-]?(?=(\.?[0-9]){1,15}\.?([eE]|$))([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+
 """A string written as a number: at most 15 digits (so that PostgreSQL's ``.double()``, SQLite's
 CAST and Python read the same value), an optional point and an exponent of one or two digits;
 no spaces, signs only in front, no NaN or infinity."""
+
+MAX_EXACT = 2**53
+"""The largest whole number a JSON number holds exactly as a double, as both dialects compare them."""
 
 DAY = r"[12][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
 TIME = r"[T ]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?"
@@ -39,21 +43,25 @@ def check_value(op: str, value: Any) -> None:
     if op not in OPS:
         raise Invalid(f"unknown predicate op {op!r}")
     if op == "IN":
-        if not isinstance(value, list) or not value:
-            raise Invalid("IN takes a non-empty list of values")
+        if not isinstance(value, list) or not 0 < len(value) <= MAX_IN_VALUES:
+            raise Invalid(f"IN takes a list of 1 to {MAX_IN_VALUES} values")
         for item in value:
             _check_scalar(item)
     elif op == "CONTAINS" and value is None:
         raise Invalid("CONTAINS takes a string or a value to find in an array")
     elif op in ("EQ", "NE", "CONTAINS"):
         _check_scalar(value)
-    elif op in ("LT", "LTE", "GT", "GTE") and not (is_number(value) or isinstance(value, str)):
-        raise Invalid(f"{op} compares numbers or strings, not {json.dumps(value)[:60]}")
+    elif op in ("LT", "LTE", "GT", "GTE"):
+        if not (is_number(value) or isinstance(value, str)):
+            raise Invalid(f"{op} compares numbers or strings, not {json.dumps(value)[:60]}")
+        _check_scalar(value)
     elif op == "ICONTAINS" and not isinstance(value, str):
         raise Invalid("ICONTAINS takes a string")
     elif op == "MATCHES":
         safe_pattern(value)
-    elif op in LENGTHS and not (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
+    elif op in LENGTHS and not (
+        isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_EXACT
+    ):
         raise Invalid(f"{op} takes a whole number of elements, not {json.dumps(value)[:60]}")
     elif op == "EXISTS" and not isinstance(value, bool) and value is not None:
         raise Invalid("EXISTS takes true, false or nothing")
@@ -62,6 +70,8 @@ def check_value(op: str, value: Any) -> None:
 def _check_scalar(value: Any) -> None:
     if value is not None and not isinstance(value, (bool, int, float, str)):
         raise Invalid(f"cannot compare with {json.dumps(value)[:60]}: use a string, number, boolean or null")
+    if isinstance(value, int) and not isinstance(value, bool) and not -MAX_EXACT <= value <= MAX_EXACT:
+        raise Invalid(f"{value} is beyond the numbers metadata compares exactly (±{MAX_EXACT})")
 
 
 def is_number(value: Any) -> bool:

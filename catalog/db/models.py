@@ -80,6 +80,7 @@ class Asset(Base):
     metadata_digest: Mapped[str | None] = mapped_column(String(64))
     warnings: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
     claim_token: Mapped[str | None] = mapped_column(String(64))
+    claimed_by: Mapped[str | None] = mapped_column(String(512))  # "pid@machine", see services/claims.py
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # Measures derived at registration (see catalog.services.describe.measures)

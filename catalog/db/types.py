@@ -29,6 +29,9 @@ def serialize_json(value: Any) -> str:
     return value if isinstance(value, JSONText) else json.dumps(value, ensure_ascii=False)
 
 
+MAX_BIGINT = 2**63 - 1
+"""The largest value a BIGINT column holds on either dialect."""
+
 BigIntId = BigInteger().with_variant(Integer(), "sqlite")
 """A 64-bit surrogate key; SQLite only auto-increments a column declared INTEGER."""
 

@@ -29,7 +29,8 @@ class Context:
     def for_request(
         cls, settings: Settings, db: Database, stores: StoreRegistry, vocabulary: Vocabulary
     ) -> Context:
-        return cls(settings, db, stores, vocabulary, create_loaders(db))
+        mine = db.for_request(settings.sessions_per_request)
+        return cls(settings, mine, stores, vocabulary, create_loaders(mine))
 
     def filter(self, spec: AssetFilter | None) -> AssetFilter | None:
         """A filter argument as the data layer takes it (checked, terms spelled as this catalog does)."""

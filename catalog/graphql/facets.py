@@ -9,7 +9,7 @@ from strawberry.scalars import JSON
 
 from catalog.errors import Invalid
 from catalog.graphql.context import Info
-from catalog.limits import MAX_FACET_VALUES
+from catalog.limits import MAX_FACET_VALUES, MAX_FACETS
 from catalog.repo import facets
 from catalog.schemas.enums import CountUnit, FacetField
 from catalog.schemas.filters import AssetFilter
@@ -41,6 +41,8 @@ async def resolve_facets(
     db, where = info.context.db, info.context.filter(spec)
     if fields is None and metadata_fields is None:
         fields = list(FacetField)
+    if len(fields or ()) + len(metadata_fields or ()) > MAX_FACETS:
+        raise Invalid(f"ask for at most {MAX_FACETS} facets (fields and metadata fields) at once")
 
     async def count_field(field: FacetField) -> Facet:
         async with db.reader() as session:
@@ -56,7 +58,8 @@ async def resolve_facets(
             field=f"{item.document}:{item.path}", values=[FacetValue(value=v, count=n) for v, n in counts]
         )
 
-    # One session per facet, all at once: PostgreSQL counts them on several cores.
+    # A session per facet, as many at once as the request may hold: PostgreSQL counts them on
+    # several cores.
     return list(
         await asyncio.gather(
             *(count_field(field) for field in fields or []),

@@ -24,6 +24,14 @@ def decode_cursor(cursor: str) -> list[Any]:
     return values
 
 
+def decode_path_cursor(cursor: str) -> str:
+    """A files cursor: the path of the last file seen."""
+    values = decode_cursor(cursor)
+    if len(values) != 1 or not isinstance(values[0], str):
+        raise Invalid(f"cursor {cursor!r} is not one this API handed out")
+    return values[0]
+
+
 def page_size(first: int | None) -> int:
     if first is None:
         return 50

@@ -1,34 +1,18 @@
-"""The schema with its guards: an abusive query is refused before it touches the database."""
+"""The schema with its guards: an abusive query is refused before it touches the database (the
+token limit while parsing, then ``guards.Guards``)."""
 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 import strawberry
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxTokensLimiter,
-    ParserCache,
-    ValidationCache,
-    max_aliases,
-    query_depth_limiter,
-)
+from strawberry.extensions import MaxTokensLimiter, ParserCache, ValidationCache
 
-from catalog.graphql.cost import QueryCost
-from catalog.graphql.errors import ErrorCodes
+from catalog.graphql.errors import CodedSchema
+from catalog.graphql.guards import Guards
 from catalog.graphql.queries import Query
-from catalog.limits import MAX_ALIASES, MAX_QUERY_DEPTH, MAX_TOKENS
+from catalog.limits import MAX_TOKENS
 from catalog.schemas import enums
-
-if TYPE_CHECKING:
-    from graphql import ASTValidationRule
-
-RULES: list[type[ASTValidationRule]] = [
-    max_aliases.create_validator(MAX_ALIASES),
-    query_depth_limiter.create_validator(MAX_QUERY_DEPTH, None),
-]
-"""Built once: a rule class made per request would defeat the validation cache (its key)."""
 
 
 def _describe_enums() -> None:
@@ -43,15 +27,13 @@ def _describe_enums() -> None:
 
 
 _describe_enums()
-schema = strawberry.Schema(
+schema = CodedSchema(
     query=Query,
     extensions=[
-        ErrorCodes,
         lambda: ParserCache(maxsize=256),
         lambda: ValidationCache(maxsize=256),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: AddValidationRules(RULES),
-        QueryCost,
+        Guards,
     ],
 )
 

@@ -15,7 +15,7 @@ from catalog.conventions.paths import parse_path, values_at
 from catalog.db import models
 from catalog.errors import Invalid
 from catalog.graphql.context import Info
-from catalog.graphql.pagination import decode_cursor, encode_cursor, page_size
+from catalog.graphql.pagination import decode_path_cursor, encode_cursor, page_size
 from catalog.graphql.provenance import ProvenanceGraph, resolve_provenance
 from catalog.schemas.enums import ProvenanceDirection
 from catalog.schemas.filters import AssetFilter, ElementPredicate
@@ -271,7 +271,7 @@ class Asset:
         self, info: Info, first: int | None = 50, after: str | None = None, path_glob: str | None = None
     ) -> FileConnection:
         size = page_size(first)
-        after_path = str(decode_cursor(after)[0]) if after else None
+        after_path = decode_path_cursor(after) if after else None
         regex = glob_to_regex(path_glob) if path_glob else None
         rows = await info.context.loaders.files_by_asset.load((self.row.id, size + 1, after_path, regex))
         edges = [

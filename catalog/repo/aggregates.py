@@ -142,7 +142,9 @@ def _joined_measures(
     joined back on the keys."""
     grouped, types = _grouped(dialect, where, groups)
     hidden = [types[name] for name in key_names if name in types]  # SQLite: JSON types of path keys
-    base = select(*(grouped.c[name] for name in key_names + hidden)).distinct().subquery("groups")
+    # Without keys there is one group, of everything: one row to join the measures to.
+    keys = [grouped.c[name] for name in key_names + hidden] or [literal(1).label("everything")]
+    base = select(*keys).distinct().subquery("groups")
     query: Any = select(*(base.c[name] for name in key_names + hidden)).select_from(base)
     value_columns = []
     for index, measure in enumerate(measures):

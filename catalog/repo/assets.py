@@ -44,25 +44,35 @@ async def digests_by_name(session: AsyncSession, names: Iterable[str]) -> dict[s
     return {name: (state, digest) for name, state, digest in rows}
 
 
-async def claim(session: AsyncSession, *, name: str, kind: str, token: str, now: datetime) -> int:
-    """Insert a pending row for ``name``; the unique name makes exactly one claimant win."""
+async def claim(
+    session: AsyncSession, *, name: str, kind: str, token: str, now: datetime, holder: str | None = None
+) -> int:
+    """Insert a pending row for ``name``; the unique name makes exactly one claimant win. ``holder``
+    names the claiming process when it can be probed (see ``services/claims.py``)."""
     return (
         await session.execute(
             insert(Asset)
-            .values(name=name, kind=kind, state=AssetState.PENDING, claim_token=token, heartbeat_at=now)
+            .values(
+                name=name,
+                kind=kind,
+                state=AssetState.PENDING,
+                claim_token=token,
+                claimed_by=holder,
+                heartbeat_at=now,
+            )
             .returning(Asset.id)
         )
     ).scalar_one()
 
 
 async def take_over(
-    session: AsyncSession, asset_id: int, *, old_token: str | None, token: str, now: datetime
+    session: AsyncSession, asset_id: int, *, old_token: str | None, token: str, holder: str, now: datetime
 ) -> bool:
     """Move an abandoned claim to a new claimant; False when somebody else moved it first."""
     result = await session.execute(
         update(Asset)
         .where(Asset.id == asset_id, Asset.state == AssetState.PENDING, Asset.claim_token == old_token)
-        .values(claim_token=token, heartbeat_at=now)
+        .values(claim_token=token, claimed_by=holder, heartbeat_at=now)
     )
     return _changed_one(result)
 
@@ -76,6 +86,15 @@ async def renew_claim(session: AsyncSession, asset_id: int, *, token: str, now: 
     return _changed_one(result)
 
 
+async def release(session: AsyncSession, asset_id: int, *, token: str) -> None:
+    """Give a claim up (its holder failed): the asset stays pending, free for the next run at once."""
+    await session.execute(
+        update(Asset)
+        .where(Asset.id == asset_id, Asset.state == AssetState.PENDING, Asset.claim_token == token)
+        .values(claimed_by=None, heartbeat_at=None)
+    )
+
+
 async def publish(session: AsyncSession, asset_id: int, *, token: str | None, fields: dict[str, Any]) -> bool:
     """Make a claimed asset visible with its final fields; False if the claim was lost."""
     condition = [Asset.id == asset_id, Asset.state == AssetState.PENDING]
@@ -84,7 +103,7 @@ async def publish(session: AsyncSession, asset_id: int, *, token: str | None, fi
     result = await session.execute(
         update(Asset)
         .where(*condition)
-        .values(**fields, state=AssetState.READY, claim_token=None, heartbeat_at=None)
+        .values(**fields, state=AssetState.READY, claim_token=None, claimed_by=None, heartbeat_at=None)
     )
     return _changed_one(result)
 

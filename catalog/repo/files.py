@@ -116,3 +116,40 @@ async def one(session: AsyncSession, asset_name: str, path: str) -> tuple[str | 
     )
     found = (await session.execute(query)).one_or_none()
     return None if found is None else (found[0], found[1])
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """A visible asset whose files the catalog keeps in a store."""
+
+    id: int
+    name: str
+    store_url: str
+
+
+async def held_in_stores(session: AsyncSession, names: Sequence[str] = ()) -> list[Held]:
+    """Visible assets with files in a store (metadata-only records have none), by name; only
+    ``names`` when given."""
+    query = (
+        visible()
+        .where(Asset.store_url.is_not(None))
+        .with_only_columns(Asset.id, Asset.name, Asset.store_url)
+        .order_by(Asset.name)
+    )
+    if names:
+        query = query.where(Asset.name.in_(list(names)))
+    return [Held(id_, name, url) for id_, name, url in await session.execute(query) if url is not None]
+
+
+async def stored_at(session: AsyncSession, store_url: str, key: str) -> File | None:
+    """The file a visible asset recorded at ``key`` of the store at ``store_url``. A key begins
+    with its asset's name (every registration stores files so), which finds the row through the
+    unique name and (asset, path) indexes."""
+    name, _, path = key.partition("/")
+    query = (
+        visible()
+        .join(File, File.asset_id == Asset.id)
+        .where(Asset.name == name, Asset.store_url == store_url, File.path == path, File.key == key)
+        .with_only_columns(File)
+    )
+    return (await session.scalars(query)).one_or_none()

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, and_, func, not_, or_, select, true
 
 from catalog.db.models import Asset, AssetModality, AssetTerm, MetadataDocument, ProvenanceEdge, TermKind
+from catalog.db.types import MAX_BIGINT
 from catalog.errors import Invalid
 from catalog.schemas.enums import PredicateOp
 
@@ -51,7 +52,6 @@ RANGES = {
     "total_size": Asset.total_size,
 }
 """Measures filtered by ``<name>_min`` and ``<name>_max``, both inclusive."""
-MAX_BIGINT = 2**63 - 1
 
 
 def condition(dialect: Dialect, spec: AssetFilter | None) -> ColumnElement[bool]:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, and_, false, or_, true
 
 from catalog.db.models import Asset
-from catalog.db.types import UTCDateTime
+from catalog.db.types import MAX_BIGINT, UTCDateTime
 from catalog.errors import Invalid
 from catalog.schemas.enums import AssetOrderField
 
@@ -61,15 +61,18 @@ def sort_key(row: Asset, orders: Sequence[AssetOrder]) -> list[Any]:
 
 def after(orders: Sequence[AssetOrder], key: Sequence[Any]) -> ColumnElement[bool]:
     """Rows strictly after ``key`` in the order: a lexicographic comparison spelled out in SQL."""
-    if len(key) != 2 * len(orders) + 1:
+    if len(key) != 2 * len(orders) + 1 or not _an_id(key[-1]):
         raise Invalid("the cursor does not belong to this ordering")
     steps: list[tuple[ColumnElement[bool], ColumnElement[bool]]] = []  # (equal, beyond) per key part
     for index, order in enumerate(orders):
-        flag, value = key[2 * index], _typed(order, key[2 * index + 1])
+        flag = key[2 * index]
         column = ORDERABLE[order.field]
+        if flag not in (0, 1) or isinstance(flag, bool):
+            raise _foreign()
         if flag:
             steps.append((column.is_(None), false()))
             continue
+        value = _typed(order, key[2 * index + 1])
         beyond = column < value if order.descending else column > value
         steps.append((column == value, or_(beyond, column.is_(None))))
     steps.append((true(), Asset.id > key[-1]))
@@ -82,6 +85,35 @@ def after(orders: Sequence[AssetOrder], key: Sequence[Any]) -> ColumnElement[boo
 
 
 def _typed(order: AssetOrder, value: Any) -> Any:
-    if isinstance(ORDERABLE[order.field].type, UTCDateTime) and isinstance(value, str):
-        return datetime.fromisoformat(value)
+    """A cursor's value as its column holds it; a value no row of that column could hold means a
+    cursor this API did not hand out."""
+    column_type = ORDERABLE[order.field].type
+    if isinstance(column_type, UTCDateTime):
+        try:
+            moment = datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise _foreign() from None
+        if moment.tzinfo is None:
+            raise _foreign()
+        return moment
+    expected = column_type.python_type
+    fits = {
+        str: isinstance(value, str),
+        int: _an_int(value),
+        float: _an_int(value) or isinstance(value, float),
+    }.get(expected, False)
+    if not fits:
+        raise _foreign()
     return value
+
+
+def _an_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and -MAX_BIGINT - 1 <= value <= MAX_BIGINT
+
+
+def _an_id(value: Any) -> bool:
+    return _an_int(value) and value >= 0
+
+
+def _foreign() -> Invalid:
+    return Invalid("the cursor does not belong to this ordering")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import strawberry
@@ -15,8 +15,6 @@ from catalog.limits import MAX_FILTER_PARTS
 from catalog.schemas.enums import PredicateOp
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from catalog.conventions.modalities import Vocabulary
 
 
@@ -92,33 +90,51 @@ class AssetFilter:
         cleared: dict[str, Any] = dict.fromkeys(names)
         return dataclasses.replace(self, **cleared)
 
-    def parts(self) -> Iterator[AssetFilter | MetadataPredicate]:
-        """This filter, every filter nested in it and every metadata predicate, once each."""
-        yield self
-        yield from self.metadata or ()
-        for nested in [*(self.and_ or ()), *(self.or_ or ()), *([self.not_] if self.not_ else ())]:
-            yield from nested.parts()
+    def nested(self) -> list[AssetFilter]:
+        """The filters this one combines with and/or/not."""
+        return [*(self.and_ or ()), *(self.or_ or ()), *([self.not_] if self.not_ else ())]
 
 
 def prepared(spec: AssetFilter | None, vocabulary: Vocabulary) -> AssetFilter | None:
-    """The filter as the database reads it: within the size every front door allows, and with
-    modality terms spelled as the vocabulary spells them (a name or an abbreviation both work)."""
+    """The filter as the database reads it: within the size every front door allows, with
+    modality terms spelled as the vocabulary spells them (a name or an abbreviation both work),
+    and a date or date-time without an offset read as UTC."""
     if spec is None:
         return None
-    if sum(1 for _ in spec.parts()) > MAX_FILTER_PARTS:
-        raise Invalid(f"the filter has more than {MAX_FILTER_PARTS} parts (nested filters and predicates)")
-    return _spelled(spec, vocabulary)
+    _check_size(spec)
+    return _normalized(spec, vocabulary)
 
 
-def _spelled(spec: AssetFilter, vocabulary: Vocabulary) -> AssetFilter:
+def _check_size(spec: AssetFilter) -> None:
+    """Counted without recursion and stopped at the limit, however deep the filter nests."""
+    parts, pending = 0, [spec]
+    while pending:
+        current = pending.pop()
+        parts += 1 + len(current.metadata or ())
+        if parts > MAX_FILTER_PARTS:
+            raise Invalid(
+                f"the filter has more than {MAX_FILTER_PARTS} parts (nested filters and predicates)"
+            )
+        pending += current.nested()
+
+
+def _normalized(spec: AssetFilter, vocabulary: Vocabulary) -> AssetFilter:
     return dataclasses.replace(
         spec,
         modality=_terms(spec.modality, vocabulary),
         modalities_all=_terms(spec.modalities_all, vocabulary),
-        and_=[_spelled(sub, vocabulary) for sub in spec.and_] if spec.and_ is not None else None,
-        or_=[_spelled(sub, vocabulary) for sub in spec.or_] if spec.or_ is not None else None,
-        not_=_spelled(spec.not_, vocabulary) if spec.not_ is not None else None,
+        acquired_after=_utc(spec.acquired_after),
+        acquired_before=_utc(spec.acquired_before),
+        registered_after=_utc(spec.registered_after),
+        registered_before=_utc(spec.registered_before),
+        and_=[_normalized(sub, vocabulary) for sub in spec.and_] if spec.and_ is not None else None,
+        or_=[_normalized(sub, vocabulary) for sub in spec.or_] if spec.or_ is not None else None,
+        not_=_normalized(spec.not_, vocabulary) if spec.not_ is not None else None,
     )
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
 
 
 def _terms(values: list[str] | None, vocabulary: Vocabulary) -> list[str] | None:

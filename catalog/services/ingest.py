@@ -3,7 +3,9 @@
 An asset is claimed by a pending row (the unique name lets exactly one ingest win), files
 are streamed to the store with bounded concurrency and recorded in batches, and the asset
 becomes visible in one final transaction. An interrupted ingest leaves its pending row and
-recorded files behind; running it again resumes and sends nothing already stored."""
+recorded files behind; running it again resumes and sends nothing already stored. A claim
+whose holder died (``claims.abandoned``) is taken over at once, and the partial uploads it
+left under the asset's prefix are discarded."""
 
 from __future__ import annotations
 
@@ -11,7 +13,6 @@ import asyncio
 import os
 import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ from catalog.conventions.metadata import CORE_DOCUMENTS, read_document_file
 from catalog.db.models import Asset, AssetState
 from catalog.errors import Conflict, Invalid
 from catalog.repo import assets, documents, files
+from catalog.services import claims
 from catalog.services.describe import Description, describe
 from catalog.services.register import now, published_fields, write_related
 from catalog.storage.base import sha256_file
@@ -32,8 +34,6 @@ if TYPE_CHECKING:
     from catalog.db.engine import Database
     from catalog.storage import ObjectStore
 
-LEASE = timedelta(seconds=60)
-"""A pending claim not renewed for this long belongs to a dead ingest and may be taken over."""
 FLUSH_ROWS = 500
 
 
@@ -67,6 +67,11 @@ def scan_folder(folder: Path) -> list[LocalFile]:
             relative = source.relative_to(folder).as_posix()
             found.append(LocalFile(relative, source, source.stat().st_size))
     return sorted(found, key=lambda f: f.path)
+
+
+def _busy(name: str, holder: str | None) -> str:
+    by = f" (process {holder})" if holder else ""
+    return f"{name}: being registered by another ingest right now{by}"
 
 
 def read_documents(folder: Path, name: str) -> dict[str, Any]:
@@ -106,6 +111,7 @@ class FolderIngest:
             return await self._compare(existing, description, local)
         heartbeat = asyncio.create_task(self._keep_claim(asset_id, token))
         try:
+            await self.store.discard_partial(f"{name}/")
             result = await self._upload(asset_id, token, name, local, on_bytes)
         except BaseException:
             heartbeat.cancel()
@@ -117,33 +123,42 @@ class FolderIngest:
         return result
 
     async def _claim(self, name: str, description: Description, token: str) -> tuple[Asset | None, int]:
+        holder = claims.holder()
         try:
             async with self.db.transaction() as session:
                 existing = await assets.any_state_by_name(session, name)
                 if existing is None:
                     kind = description.fields["kind"]
-                    return None, await assets.claim(session, name=name, kind=kind, token=token, now=now())
+                    asset_id = await assets.claim(
+                        session, name=name, kind=kind, token=token, holder=holder, now=now()
+                    )
+                    return None, asset_id
                 if existing.state == AssetState.READY:
                     return existing, existing.id
-                fresh = existing.heartbeat_at is not None and now() - existing.heartbeat_at < LEASE
-                if fresh or not await assets.take_over(
-                    session, existing.id, old_token=existing.claim_token, token=token, now=now()
+                abandoned = claims.abandoned(existing.claimed_by, existing.heartbeat_at, now())
+                if not abandoned or not await assets.take_over(
+                    session,
+                    existing.id,
+                    old_token=existing.claim_token,
+                    token=token,
+                    holder=holder,
+                    now=now(),
                 ):
-                    raise Conflict(f"{name}: being registered by another ingest right now")
+                    raise Conflict(_busy(name, existing.claimed_by))
                 return existing, existing.id
         except IntegrityError:
-            raise Conflict(f"{name}: being registered by another ingest right now") from None
+            raise Conflict(_busy(name, None)) from None
 
     async def _keep_claim(self, asset_id: int, token: str) -> None:
         while True:
-            await asyncio.sleep(LEASE.total_seconds() / 4)
+            await asyncio.sleep(claims.HEARTBEAT.total_seconds())
             async with self.db.transaction() as session:
                 await assets.renew_claim(session, asset_id, token=token, now=now())
 
     async def _release(self, asset_id: int, token: str) -> None:
-        """Let the next run resume at once instead of waiting for the lease to end."""
+        """Let the next run resume at once instead of waiting for the claim to go stale."""
         async with self.db.transaction() as session:
-            await assets.take_over(session, asset_id, old_token=token, token="", now=now() - LEASE)
+            await assets.release(session, asset_id, token=token)
 
     async def _upload(
         self,

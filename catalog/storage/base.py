@@ -69,6 +69,12 @@ class ObjectStore(Protocol):
 
     async def delete(self, key: str) -> None: ...
 
+    async def discard_partial(self, prefix: str) -> int:
+        """Remove what interrupted uploads under ``prefix`` left behind (never listed nor readable,
+        but kept and, on S3, paid for); returns how many. For the one writer of that prefix, once
+        no upload of its own runs there."""
+        ...
+
     async def close(self) -> None: ...
 
 

@@ -13,6 +13,7 @@ import re
 import secrets
 import time
 from contextlib import contextmanager
+from pathlib import Path
 from stat import S_ISREG
 from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import quote
@@ -31,12 +32,11 @@ from catalog.storage.base import (
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable, Iterable, Iterator
-    from pathlib import Path
 
 _TEMP_SUFFIX = ".catalog-partial"
+"""Ends the names of files being written; they are never listed and no key may end so."""
 _PLAIN = re.compile(r"[A-Za-z0-9_.~/-]*")
 """Key characters a URL path carries as they are."""
-"""Ends the names of files being written; they are never listed and no key may end so."""
 
 _Entry = tuple[str, str, int | None]
 """(sort name, key, size) of a directory entry; size None for a folder."""
@@ -119,6 +119,12 @@ class LocalStore:
     async def delete(self, key: str) -> None:
         await asyncio.to_thread(self.path(key).unlink, missing_ok=True)
 
+    async def discard_partial(self, prefix: str) -> int:
+        """Partial files are named apart from their keys, so whole folders count: those whose keys
+        start with ``prefix`` (``name/`` is all of an asset)."""
+        folder, _, _ = validate_prefix(prefix).rpartition("/")
+        return await asyncio.to_thread(_discard_partial, self.root, folder, prefix)
+
     async def close(self) -> None:
         """Nothing to release: files are opened per operation."""
 
@@ -190,7 +196,26 @@ def _may_match(entry: _Entry, prefix: str) -> bool:
     _, key, size = entry
     if size is not None:
         return key.startswith(prefix)
-    return f"{key}/".startswith(prefix) or prefix.startswith(f"{key}/")
+    return _may_hold(f"{key}/", prefix)
+
+
+def _discard_partial(root: Path, folder: str, prefix: str) -> int:
+    discarded = 0
+    for directory, subdirectories, names in os.walk(root / folder):
+        here = Path(directory).relative_to(root).as_posix()
+        here = "" if here == "." else f"{here}/"
+        subdirectories[:] = [d for d in subdirectories if _may_hold(f"{here}{d}/", prefix)]
+        if here.startswith(prefix):
+            for name in names:
+                if name.endswith(_TEMP_SUFFIX):
+                    Path(directory, name).unlink(missing_ok=True)
+                    discarded += 1
+    return discarded
+
+
+def _may_hold(folder: str, prefix: str) -> bool:
+    """Whether a folder (``a/b/``) is under ``prefix`` or on the way to it."""
+    return folder.startswith(prefix) or prefix.startswith(folder)
 
 
 @contextmanager

@@ -159,6 +159,20 @@ class S3Store:
         client = await self._s3()
         await client.delete_object(Bucket=self.bucket, Key=name)
 
+    async def discard_partial(self, prefix: str) -> int:
+        """Abort the multipart uploads under ``prefix`` that never completed."""
+        full_prefix = self._root + validate_prefix(prefix)
+        client = await self._s3()
+        pages = client.get_paginator("list_multipart_uploads").paginate(
+            Bucket=self.bucket, Prefix=full_prefix
+        )
+        uploads = [
+            (upload["Key"], upload["UploadId"]) async for page in pages for upload in page.get("Uploads", ())
+        ]
+        for name, upload_id in uploads:
+            await client.abort_multipart_upload(Bucket=self.bucket, Key=name, UploadId=upload_id)
+        return len(uploads)
+
     async def close(self) -> None:
         await self._exit_stack.aclose()
         self._client = None

@@ -28,8 +28,15 @@ def error_response(
     )
 
 
+def refusal(error: CatalogError) -> JSONResponse:
+    """A domain error as a response; a moment to retry is said with ``Retry-After``."""
+    retry_after = getattr(error, "retry_after", None)
+    headers = {"Retry-After": str(retry_after)} if retry_after is not None else None
+    return error_response(error.http_status, error.code, error.message, headers)
+
+
 async def domain_error(_request: Request, error: CatalogError) -> Response:
-    return error_response(error.http_status, error.code, error.message)
+    return refusal(error)
 
 
 async def http_error(_request: Request, error: HTTPException) -> Response:

@@ -19,6 +19,7 @@ from catalog.limits import MAX_FILTER_CHARS
 from catalog.schemas.filters import AssetFilter, prepared
 from catalog.services import manifests
 from catalog.services.manifests import ManifestEntry
+from catalog.web.inputs import read_json
 
 if TYPE_CHECKING:
     from catalog.conventions.modalities import Vocabulary
@@ -71,11 +72,7 @@ def parse_filter(text: str | None) -> AssetFilter | None:
         return None
     if len(text) > MAX_FILTER_CHARS:
         raise Invalid(f"the filter has more than {MAX_FILTER_CHARS} characters")
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError):
-        raise Invalid("the filter is not valid JSON") from None
-    return coerce(data, AssetFilter, "filter")
+    return coerce(read_json(text, "the filter"), AssetFilter, "filter")
 
 
 def _seconds(text: str | None) -> int | None:

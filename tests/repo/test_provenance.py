@@ -18,7 +18,7 @@ from sqlalchemy import event
 from catalog.config import Settings
 from catalog.conventions.names import AssetKind
 from catalog.graphql.context import Context, Info
-from catalog.graphql.errors import ErrorCodes
+from catalog.graphql.errors import CodedSchema
 from catalog.graphql.provenance import ProvenanceGraph, resolve_provenance
 from catalog.repo import assets, provenance
 from catalog.repo.provenance import Lineage
@@ -350,7 +350,7 @@ async def test_the_resolver_serves_the_graph(db: Database, context: Context) -> 
 @pytest.mark.parametrize("depth", [0, 51])
 async def test_a_depth_out_of_range_is_refused(db: Database, context: Context, depth: int) -> None:
     ids = await register(db, CHAIN)
-    schema = strawberry.Schema(query=ProvenanceQuery, extensions=[ErrorCodes])
+    schema = CodedSchema(query=ProvenanceQuery)
 
     result = await schema.execute(QUERY, {"id": ids["curated"], "depth": depth}, context_value=context)
 

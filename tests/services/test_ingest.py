@@ -4,6 +4,9 @@ immutable afterwards, resumable after an interruption, and one winner per name."
 from __future__ import annotations
 
 import asyncio
+import re
+import subprocess
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
@@ -13,6 +16,7 @@ from sqlalchemy import func, select
 from catalog.db.models import Asset, AssetState, MetadataDocument, ProvenanceEdge
 from catalog.errors import Conflict, InvalidMetadata, InvalidName
 from catalog.repo import assets, files
+from catalog.services import claims
 from catalog.services.ingest import FolderIngest
 from catalog.storage.local import LocalStore
 
@@ -263,3 +267,84 @@ async def test_a_zarr_store_of_many_small_objects_ingests_completely(
         asset = await assets.by_name(session, folder.name)
         assert asset is not None
         assert asset.file_count == 1500
+
+
+# --- claims held by crashed ingests ---------------------------------------------------------------
+
+
+def dead_pid() -> int:
+    """The pid of a process of this machine that has run and is gone."""
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
+
+
+async def leave_claim(db: Database, name: str, *, holder: str, age: timedelta = timedelta(0)) -> None:
+    """A pending claim as another ingest leaves it: held by ``holder``, last renewed ``age`` ago."""
+    async with db.transaction() as session:
+        await assets.claim(
+            session, name=name, kind="PRIMARY", token="other", holder=holder, now=datetime.now(UTC) - age
+        )
+
+
+async def test_a_claim_whose_process_is_gone_is_taken_over_at_once(
+    db: Database, local_store: LocalStore, vocabulary: Vocabulary, tmp_path: Path
+) -> None:
+    folder = write_asset(tmp_path / "src", PRIMARY)
+    await leave_claim(db, PRIMARY, holder=f"{dead_pid()}@{claims.machine()}")
+
+    result = await FolderIngest(db, local_store, vocabulary)(folder)
+
+    assert result.outcome == "registered"
+    assert await visible_count(db) == 1
+
+
+@pytest.mark.parametrize(
+    ("holder", "age", "taken_over"),
+    [
+        pytest.param("this process", timedelta(0), False, id="live process, fresh heartbeat"),
+        pytest.param("this process", claims.STALE + timedelta(seconds=1), True, id="live process, stale"),
+        pytest.param("1@another-host/0", timedelta(0), False, id="other machine, fresh heartbeat"),
+        pytest.param(
+            "1@another-host/0", claims.STALE + timedelta(seconds=1), True, id="other machine, stale"
+        ),
+    ],
+)
+async def test_a_claim_of_a_process_that_may_run_is_taken_over_only_once_its_heartbeat_stops(
+    holder: str,
+    age: timedelta,
+    taken_over: bool,
+    db: Database,
+    local_store: LocalStore,
+    vocabulary: Vocabulary,
+    tmp_path: Path,
+) -> None:
+    """A live pid, or one on a machine we cannot look into, may be a running ingest."""
+    folder = write_asset(tmp_path / "src", PRIMARY)
+    holder = claims.holder() if holder == "this process" else holder
+    await leave_claim(db, PRIMARY, holder=holder, age=age)
+
+    if taken_over:
+        assert (await FolderIngest(db, local_store, vocabulary)(folder)).outcome == "registered"
+    else:
+        with pytest.raises(
+            Conflict, match=f"being registered by another ingest right now .*{re.escape(holder)}"
+        ):
+            await FolderIngest(db, local_store, vocabulary)(folder)
+
+
+async def test_taking_over_discards_the_partial_files_the_crashed_ingest_left(
+    db: Database, local_store: LocalStore, vocabulary: Vocabulary, tmp_path: Path
+) -> None:
+    folder = write_asset(tmp_path / "src", PRIMARY, files={"data/a.bin": b"one"})
+    await leave_claim(db, PRIMARY, holder=f"{dead_pid()}@{claims.machine()}")
+    left = local_store.root / PRIMARY / "data" / ".0123456789abcdef.catalog-partial"
+    elsewhere = local_store.root / DERIVED / ".0123456789abcdef.catalog-partial"
+    for partial in (left, elsewhere):
+        partial.parent.mkdir(parents=True)
+        partial.write_bytes(b"half a file")
+
+    await FolderIngest(db, local_store, vocabulary)(folder)
+
+    assert not left.exists()
+    assert elsewhere.exists(), "another asset's uploads are its own ingest's business"

@@ -168,6 +168,52 @@ async def test_delete_removes_and_is_idempotent(store: ObjectStore) -> None:
     assert await keys(store) == []
 
 
+async def leave_partial(store: ObjectStore, key: str, request: pytest.FixtureRequest) -> None:
+    """An upload of ``key`` cut off the way a killed process leaves it: a local half-written
+    file, an S3 multipart upload never completed."""
+    if isinstance(store, LocalStore):
+        folder = store.path(key).parent
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f".{sha256(key.encode())[:16]}.catalog-partial").write_bytes(b"half")
+        return
+    assert isinstance(store, S3Store)
+    endpoint_url = request.getfixturevalue("s3_server").endpoint_url
+    async with aioboto3.Session().client("s3", endpoint_url=endpoint_url) as s3:
+        target = {"Bucket": store.bucket, "Key": f"{store.prefix}/{key}"}
+        upload = await s3.create_multipart_upload(**target)
+        await s3.upload_part(**target, UploadId=upload["UploadId"], PartNumber=1, Body=b"half")
+
+
+async def partial_folders(store: ObjectStore, request: pytest.FixtureRequest) -> list[str]:
+    """The folders holding what interrupted uploads left, as the backend itself keeps it."""
+    if isinstance(store, LocalStore):
+        return sorted(
+            path.parent.relative_to(store.root).as_posix() for path in store.root.rglob("*.catalog-partial")
+        )
+    assert isinstance(store, S3Store)
+    endpoint_url = request.getfixturevalue("s3_server").endpoint_url
+    async with aioboto3.Session().client("s3", endpoint_url=endpoint_url) as s3:
+        listed = await s3.list_multipart_uploads(Bucket=store.bucket, Prefix=f"{store.prefix}/")
+    return sorted(
+        upload["Key"][len(store.prefix) + 1 :].rpartition("/")[0] for upload in listed.get("Uploads", [])
+    )
+
+
+async def test_discarding_partial_uploads_clears_the_prefix_and_nothing_else(
+    store: ObjectStore, request: pytest.FixtureRequest
+) -> None:
+    await store.put_bytes("a/done.bin", b"done")
+    await leave_partial(store, "a/x/half.bin", request)
+    await leave_partial(store, "b/half.bin", request)
+    assert await partial_folders(store, request) == ["a/x", "b"]
+
+    assert await store.discard_partial("a/") == 1
+
+    assert await partial_folders(store, request) == ["b"]
+    assert await keys(store) == ["a/done.bin"]
+    assert await store.discard_partial("a/") == 0
+
+
 @pytest.mark.parametrize("key", BAD_KEYS)
 async def test_keys_that_are_not_plain_relative_paths_are_refused(store: ObjectStore, key: str) -> None:
     with pytest.raises(Invalid):

@@ -1,0 +1,165 @@
+"""The guards of a GraphQL request, checked in one pass over the document before it runs: its depth, its aliases, and its cost (an estimate of how many values it can resolve,
+with the request's variables and their defaults), so that nested pages (500 assets × 500 files
+× …) and fragment bombs are refused before they touch the database. Each fragment is measured
+once, so the pass is linear in the document whatever its spreads expand to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    value_from_ast_untyped,
+)
+from strawberry.extensions import SchemaExtension
+
+from catalog.limits import MAX_ALIASES, MAX_COST, MAX_QUERY_DEPTH
+from catalog.schemas.enums import FacetField
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+
+    from graphql import DocumentNode
+
+TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+PAGED: Mapping[str, tuple[str, int]] = {
+    "assets": ("first", 50),
+    "files": ("first", 50),
+    "facets": ("limit", 100),
+    "aggregate": ("first", 100),
+}
+"""Fields whose argument says how many items each returns, with its default."""
+FACET_LISTS = ("fields", "metadataFields")
+"""facets returns ``limit`` values for each facet these arguments name (every field when neither is given)."""
+FANNED: Mapping[str, int] = {"provenance": 1_000, "derivedFrom": 20, "derivatives": 20, "modalities": 10}
+"""Lists without a page size: a fixed estimate of their length."""
+NESTED: Mapping[tuple[str | None, str], int] = {("downloadManifest", "files"): 10_000}
+"""Lists whose length depends on their parent field: a manifest's files (at most 100,000; a typical
+manifest's worth, so that a few manifests fit in one request and thirty do not)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    cost: int = 0
+    depth: int = 0
+    aliases: int = 0
+
+    def __add__(self, other: Measure) -> Measure:
+        return Measure(self.cost + other.cost, max(self.depth, other.depth), self.aliases + other.aliases)
+
+
+class Guards(SchemaExtension):
+    """Refuses a valid document beyond any limit with ``QUERY_TOO_COMPLEX``. It runs after the
+    (cached) validation: graphql-core's rules stay linear on fragment bombs."""
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if document is not None and not context.pre_execution_errors:
+            found = measure(document, context.operation_name, context.variables or {})
+            if problem := refusal(found):
+                context.pre_execution_errors = [GraphQLError(problem, extensions={"code": TOO_COMPLEX})]
+        yield
+
+
+def refusal(found: Measure) -> str | None:
+    if found.depth > MAX_QUERY_DEPTH:
+        return f"the query nests {found.depth} levels deep; the limit is {MAX_QUERY_DEPTH}"
+    if found.aliases > MAX_ALIASES:
+        return f"the query has {found.aliases} aliases; the limit is {MAX_ALIASES}"
+    if found.cost > MAX_COST:
+        return f"query cost {found.cost} exceeds the limit of {MAX_COST}: ask for smaller pages"
+    return None
+
+
+def estimate(document: DocumentNode, operation_name: str | None, variables: Mapping[str, Any]) -> int:
+    """The cost of the operation that would run."""
+    return measure(document, operation_name, variables).cost
+
+
+def measure(document: DocumentNode, operation_name: str | None, variables: Mapping[str, Any]) -> Measure:
+    """Cost, depth and aliases of the operation that would run (the largest when it is ambiguous)."""
+    definitions = document.definitions
+    fragments = {d.name.value: d for d in definitions if isinstance(d, FragmentDefinitionNode)}
+    operations = [d for d in definitions if isinstance(d, OperationDefinitionNode)]
+    chosen = [o for o in operations if operation_name is None or (o.name and o.name.value == operation_name)]
+    found = Measure()
+    for operation in chosen:
+        walk = _Walk(fragments, {**_defaults(operation), **variables})
+        here = walk.selections(operation.selection_set, None)
+        found = Measure(
+            max(found.cost, here.cost), max(found.depth, here.depth), max(found.aliases, here.aliases)
+        )
+    return found
+
+
+def _defaults(operation: OperationDefinitionNode) -> dict[str, Any]:
+    return {
+        definition.variable.name.value: value_from_ast_untyped(definition.default_value)
+        for definition in operation.variable_definitions or ()
+        if definition.default_value is not None
+    }
+
+
+class _Walk:
+    def __init__(self, fragments: Mapping[str, FragmentDefinitionNode], variables: Mapping[str, Any]) -> None:
+        self.fragments = fragments
+        self.variables = dict(variables)
+        self.measured: dict[tuple[str, str | None], Measure] = {}
+
+    def selections(self, selections: SelectionSetNode | None, parent: str | None) -> Measure:
+        total = Measure()
+        for node in selections.selections if selections is not None else ():
+            if isinstance(node, FieldNode):
+                total += self.field(node, parent)
+            elif isinstance(node, InlineFragmentNode):
+                total += self.selections(node.selection_set, parent)
+            elif isinstance(node, FragmentSpreadNode):
+                total += self.fragment(node.name.value, parent)
+        return total
+
+    def fragment(self, name: str, parent: str | None) -> Measure:
+        key = (name, parent)
+        if key not in self.measured:
+            self.measured[key] = Measure()  # a cycle (refused by validation) adds nothing
+            definition = self.fragments.get(name)
+            self.measured[key] = self.selections(definition.selection_set if definition else None, parent)
+        return self.measured[key]
+
+    def field(self, node: FieldNode, parent: str | None) -> Measure:
+        name = node.name.value
+        inner = self.selections(node.selection_set, name)
+        nests = node.selection_set is not None and not name.startswith("__")  # as graphql-depth-limit counts
+        return Measure(
+            cost=1 + self.multiplier(node, parent) * inner.cost,
+            depth=1 + inner.depth if nests else 0,
+            aliases=inner.aliases + (node.alias is not None),
+        )
+
+    def multiplier(self, node: FieldNode, parent: str | None) -> int:
+        name = node.name.value
+        if (parent, name) in NESTED:
+            return NESTED[(parent, name)]
+        if name in FANNED:
+            return FANNED[name]
+        if name not in PAGED:
+            return 1
+        argument, default = PAGED[name]
+        arguments = {given.name.value: self.value(given.value) for given in node.arguments or ()}
+        size = arguments.get(argument)
+        count = int(size) if isinstance(size, int) and size > 0 else default
+        if name == "facets":
+            lists = [arguments.get(key) for key in FACET_LISTS]
+            named = sum(len(found) for found in lists if isinstance(found, list))
+            count *= named if any(found is not None for found in lists) else len(FacetField)
+        return count
+
+    def value(self, node: Any) -> Any:
+        return value_from_ast_untyped(node, self.variables)
