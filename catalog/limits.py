@@ -51,3 +51,5 @@ MAX_QUERY_CHARS = 64 * 1024
 """Characters of one GraphQL document."""
 MAX_FACETS = 32
 """Facets of one request (fields plus metadata paths): each is a statement over the matching assets."""
+MAX_NUMBER_DIGITS = 100
+"""Characters of one number literal in a GraphQL document."""

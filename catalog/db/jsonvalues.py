@@ -10,6 +10,7 @@ regular expressions on both dialects."""
 from __future__ import annotations
 
 import json
+import math
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -70,6 +71,8 @@ def check_value(op: str, value: Any) -> None:
 def _check_scalar(value: Any) -> None:
     if value is not None and not isinstance(value, (bool, int, float, str)):
         raise Invalid(f"cannot compare with {json.dumps(value)[:60]}: use a string, number, boolean or null")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise Invalid("a number is too large for a double")
     if isinstance(value, int) and not isinstance(value, bool) and not -MAX_EXACT <= value <= MAX_EXACT:
         raise Invalid(f"{value} is beyond the numbers metadata compares exactly (±{MAX_EXACT})")
 

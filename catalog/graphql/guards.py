@@ -16,11 +16,12 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    TokenKind,
     value_from_ast_untyped,
 )
 from strawberry.extensions import SchemaExtension
 
-from catalog.limits import MAX_ALIASES, MAX_COST, MAX_QUERY_DEPTH
+from catalog.limits import MAX_ALIASES, MAX_COST, MAX_NUMBER_DIGITS, MAX_QUERY_DEPTH
 from catalog.schemas.enums import FacetField
 
 if TYPE_CHECKING:
@@ -38,11 +39,18 @@ PAGED: Mapping[str, tuple[str, int]] = {
 """Fields whose argument says how many items each returns, with its default."""
 FACET_LISTS = ("fields", "metadataFields")
 """facets returns ``limit`` values for each facet these arguments name (every field when neither is given)."""
-FANNED: Mapping[str, int] = {"provenance": 1_000, "derivedFrom": 20, "derivatives": 20, "modalities": 10}
-"""Lists without a page size: a fixed estimate of their length."""
-NESTED: Mapping[tuple[str | None, str], int] = {("downloadManifest", "files"): 10_000}
-"""Lists whose length depends on their parent field: a manifest's files (at most 100,000; a typical
-manifest's worth, so that a few manifests fit in one request and thirty do not)."""
+FANNED: Mapping[str, int] = {
+    "provenance": 1_000,
+    "derivedFrom": 20,
+    "derivatives": 20,
+    "modalities": 10,
+    "downloadManifest": 10_000,
+}
+"""Fields without a page size: a fixed estimate of their length (a manifest: a typical
+manifest's worth of files, signed whatever is selected, so a few fit in one request and thirty
+do not)."""
+COUNTED_WHOLE = frozenset({"downloadManifest"})
+"""Fields whose estimate already counts their lists: what they select is not multiplied again."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +71,38 @@ class Guards(SchemaExtension):
         context = self.execution_context
         document = context.graphql_document
         if document is not None and not context.pre_execution_errors:
-            found = measure(document, context.operation_name, context.variables or {})
-            if problem := refusal(found):
+            operations = sum(isinstance(d, OperationDefinitionNode) for d in document.definitions)
+            # ``operation_name`` falls back to the first operation's name: ask what the request named.
+            named = getattr(context, "_provided_operation_name", None)
+            if operations > 1 and named is None:
+                message = "the document holds several operations: name the one to run (operationName)"
+                context.pre_execution_errors = [GraphQLError(message, extensions={"code": "BAD_USER_INPUT"})]
+            elif problem := refusal(measure(document, context.operation_name, context.variables or {})):
                 context.pre_execution_errors = [GraphQLError(problem, extensions={"code": TOO_COMPLEX})]
         yield
+
+
+class Literals(SchemaExtension):
+    """Refuses, right after parsing, a number literal longer than MAX_NUMBER_DIGITS (validating a
+    5,000-digit Int would fail inside graphql-core, as if it were a bug) and a string literal
+    holding a NUL (which PostgreSQL cannot store or compare), as variables are refused."""
+
+    def on_parse(self) -> Iterator[None]:
+        yield
+        document = self.execution_context.graphql_document
+        token = document.loc.start_token if document is not None and document.loc else None
+        while token is not None:
+            if problem := _literal_problem(token.kind, token.value or ""):
+                raise GraphQLError(problem, extensions={"code": "BAD_USER_INPUT"})
+            token = token.next
+
+
+def _literal_problem(kind: TokenKind, value: str) -> str | None:
+    if kind in (TokenKind.INT, TokenKind.FLOAT) and len(value) > MAX_NUMBER_DIGITS:
+        return f"a number literal has more than {MAX_NUMBER_DIGITS} characters"
+    if kind in (TokenKind.STRING, TokenKind.BLOCK_STRING) and "\0" in value:
+        return "a string literal holds a NUL character"
+    return None
 
 
 def refusal(found: Measure) -> str | None:
@@ -93,7 +129,7 @@ def measure(document: DocumentNode, operation_name: str | None, variables: Mappi
     found = Measure()
     for operation in chosen:
         walk = _Walk(fragments, {**_defaults(operation), **variables})
-        here = walk.selections(operation.selection_set, None)
+        here = walk.selections(operation.selection_set)
         found = Measure(
             max(found.cost, here.cost), max(found.depth, here.depth), max(found.aliases, here.aliases)
         )
@@ -114,7 +150,7 @@ class _Walk:
         self.variables = dict(variables)
         self.measured: dict[tuple[str, str | None], Measure] = {}
 
-    def selections(self, selections: SelectionSetNode | None, parent: str | None) -> Measure:
+    def selections(self, selections: SelectionSetNode | None, parent: str | None = None) -> Measure:
         total = Measure()
         for node in selections.selections if selections is not None else ():
             if isinstance(node, FieldNode):
@@ -138,15 +174,13 @@ class _Walk:
         inner = self.selections(node.selection_set, name)
         nests = node.selection_set is not None and not name.startswith("__")  # as graphql-depth-limit counts
         return Measure(
-            cost=1 + self.multiplier(node, parent) * inner.cost,
+            cost=1 + (1 if parent in COUNTED_WHOLE else self.multiplier(node)) * inner.cost,
             depth=1 + inner.depth if nests else 0,
             aliases=inner.aliases + (node.alias is not None),
         )
 
-    def multiplier(self, node: FieldNode, parent: str | None) -> int:
+    def multiplier(self, node: FieldNode) -> int:
         name = node.name.value
-        if (parent, name) in NESTED:
-            return NESTED[(parent, name)]
         if name in FANNED:
             return FANNED[name]
         if name not in PAGED:

@@ -72,19 +72,21 @@ def create_loaders(db: Database) -> Loaders:
         return [found.get(asset_id, {}) for asset_id, _ in keys]
 
     async def element_lists(keys: list[ElementsKey]) -> list[list[Any]]:
-        """Keys asking the same (document, path, conditions) are answered by one statement."""
-        shapes: dict[tuple[str, str, Conditions], list[int]] = {}
+        """Keys asking the same (document, path, conditions) are answered by one statement.
+        Grouped by ``repr``: a condition's value may be a list, which does not hash."""
+        shapes: dict[str, tuple[str, str, Conditions, list[int]]] = {}
         for asset_id, document, path, conditions in keys:
-            shapes.setdefault((document, path, conditions), []).append(asset_id)
-        found: dict[ElementsKey, list[Any]] = {}
+            shape = shapes.setdefault(repr((document, path, conditions)), (document, path, conditions, []))
+            shape[3].append(asset_id)
+        found: dict[str, list[Any]] = {}
         async with db.reader() as session:
-            for (document, path, conditions), ids in shapes.items():
+            for document, path, conditions, ids in shapes.values():
                 elements = await documents.matching_elements(
                     session, db.dialect, ids, document, path, conditions
                 )
                 for asset_id in ids:
-                    found[(asset_id, document, path, conditions)] = elements.get(asset_id, [])
-        return [found[key] for key in keys]
+                    found[repr((asset_id, document, path, conditions))] = elements.get(asset_id, [])
+        return [found[repr(key)] for key in keys]
 
     async def file_pages(keys: list[FilesKey]) -> list[list[File]]:
         """Keys sharing (first, after, regex) are answered by one statement."""

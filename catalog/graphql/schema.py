@@ -9,7 +9,7 @@ import strawberry
 from strawberry.extensions import MaxTokensLimiter, ParserCache, ValidationCache
 
 from catalog.graphql.errors import CodedSchema
-from catalog.graphql.guards import Guards
+from catalog.graphql.guards import Guards, Literals
 from catalog.graphql.queries import Query
 from catalog.limits import MAX_TOKENS
 from catalog.schemas import enums
@@ -31,6 +31,7 @@ schema = CodedSchema(
     query=Query,
     extensions=[
         lambda: ParserCache(maxsize=256),
+        Literals,
         lambda: ValidationCache(maxsize=256),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         Guards,

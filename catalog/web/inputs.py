@@ -5,6 +5,7 @@ input is refused with a code before anything else sees it."""
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from catalog.errors import Invalid
@@ -33,6 +34,8 @@ def check_json(value: Any, what: str) -> None:
         item, depth = pending.pop()
         if isinstance(item, str):
             _check_string(item, what)
+        elif isinstance(item, float) and not math.isfinite(item):
+            raise Invalid(f"{what} holds a number too large for a double")
         elif isinstance(item, (list, dict)):
             if depth >= MAX_JSON_DEPTH:
                 raise Invalid(f"{what} nests deeper than {MAX_JSON_DEPTH} levels")

@@ -1,6 +1,6 @@
 """SQLite: metadata predicates walk the document with ``json_tree`` and match the visited keys
-against the path with a regular expression; REGEXP calls Python's ``re`` through ``regexp``,
-which every connection registers."""
+against the path with a regular expression; REGEXP calls ``regexp``, which every connection
+registers: RE2, whose matching is linear in the text (no pattern a client writes can stall it)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import re2
 from sqlalchemy import REAL, ColumnElement, and_, case, cast, exists, func, literal, or_, select
 
 from catalog.db.dialects.base import Condition, Dialect, Reached
@@ -109,13 +110,24 @@ def regexp(pattern: str, text: str | None) -> bool:
 
 
 @lru_cache(maxsize=512)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+def _compiled(pattern: str) -> Any:
+    """RE2 for every pattern, but for the two fixed ones of this module that need a lookahead
+    (their repetitions are bounded, so Python's ``re`` runs them in linear time too)."""
+    if pattern in _FIXED:
+        return re.compile(pattern)
+    return re2.compile(_END_OF_TEXT.sub(r"\1\\z", pattern))
+
+
+_END_OF_TEXT = re.compile(r"(?<!\\)((?:\\\\)*)\\Z")
+r"""Python's ``\Z`` (the end of the text; PostgreSQL reads it so too) is RE2's ``\z``."""
 
 
 def _whole(body: str) -> str:
     """A pattern matching a whole string (Python's ``$`` also matches before a final newline)."""
     return f"^{body}\\Z"
+
+
+_FIXED = frozenset({_whole(NUMBER), _whole(INSTANT)})
 
 
 def _tree(
