@@ -815,12 +815,19 @@ class Served:
     """A server in a subprocess of ours, up once ``/healthz`` (or ``probe``) answers 200."""
 
     def __init__(
-        self, name: str, command: list[str], env: dict[str, str], port: int, logs: Path, probe: str
+        self,
+        name: str,
+        command: list[str],
+        env: dict[str, str],
+        port: int,
+        logs: Path,
+        probe: str,
+        cwd: Path = REPO,
     ) -> None:
         self.name, self.base_url = name, f"http://127.0.0.1:{port}"
         self.log = logs / f"{name}.log"
         with self.log.open("wb") as out:
-            self.process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=REPO)
+            self.process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=cwd)
         deadline = time.monotonic() + 60
         while True:
             if self.process.poll() is not None:

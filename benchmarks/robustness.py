@@ -50,7 +50,7 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from api import FIRST_PAGE_FILTER, PAGE_QUERY, RowMaker, code_version, plan_catalog  # noqa: E402
+from api import FIRST_PAGE_FILTER, PAGE_QUERY, RowMaker, Served, code_version, plan_catalog  # noqa: E402
 from results import verdict, write_section  # noqa: E402
 from servers import free_port  # noqa: E402
 
@@ -134,7 +134,7 @@ class Tree:
     root: Path
     folder: Path
     manifest_filter: dict[str, Any] = field(default_factory=dict)
-    process: subprocess.Popen[bytes] | None = None
+    server: Served | None = None
     url: str = ""
 
     def env(self, **extra: str) -> dict[str, str]:
@@ -166,31 +166,13 @@ class Tree:
             CATALOG_SECRET_KEY="benchmark-secret",
         )
         command = [sys.executable, "-m", "catalog.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
-        with (self.folder / "server.log").open("wb") as log:
-            self.process = subprocess.Popen(
-                command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=self.root
-            )
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(
-                    f"{self.label} did not start:\n{(self.folder / 'server.log').read_text()[-3000:]}"
-                )
-            time.sleep(0.1)
+        self.server = Served(
+            self.label.replace(" ", "-"), command, env, port, self.folder, "/healthz", self.root
+        )
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        if self.server is not None:
+            self.server.stop()
 
 
 def export(revision: str, target: Path) -> Path:
