@@ -35,9 +35,10 @@ class StoreRegistry:
         if url in self._stores:
             known = self._stores[url]
             return known if isinstance(known, LocalStore) else None
-        if urlsplit(url).scheme != "file":
+        try:
+            store = open_store(self.settings, url) if urlsplit(url).scheme == "file" else None
+        except ValueError:  # no URL at all: an unclosed IPv6 bracket, a NUL in the path
             return None
-        store = open_store(self.settings, url)
         return store if isinstance(store, LocalStore) else None
 
     async def close(self) -> None:

@@ -202,6 +202,9 @@ def test_plain_routes_answer_every_refusal_as_json_with_a_code(catalog: Catalog)
         '/manifest?filter={"fileCountMin":"5"}': (400, "BAD_USER_INPUT"),
         '/manifest?filter={"name":"a\\u0000"}': (400, "BAD_USER_INPUT"),
         "/files/x?expires=1&signature=x": (403, "FORBIDDEN"),
+        "/files/x?store=file://%5B&expires=99999999999&signature=x": (403, "FORBIDDEN"),
+        "/files/x?store=file:///a%00b&expires=99999999999&signature=x": (403, "FORBIDDEN"),
+        "/files/x?store=s3://bucket&expires=99999999999&signature=x": (403, "FORBIDDEN"),
     }
     found = {}
     for path in cases:
