@@ -5,7 +5,7 @@ shape of ``web/errors.py``, as on the other routes."""
 from __future__ import annotations
 
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cross_web import HTTPException
 from starlette.requests import Request
@@ -66,7 +66,7 @@ class CatalogGraphQL(GraphQL[Context, None]):
         return value
 
 
-def _check_query(query: str) -> Any:
+def _check_query(query: str) -> None:
     if len(query) > MAX_QUERY_CHARS:
         raise Invalid(f"the query has more than {MAX_QUERY_CHARS} characters")
     if "\0" in query:
