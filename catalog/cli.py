@@ -14,6 +14,8 @@ from catalog.errors import CatalogError
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Coroutine
 
+    from rich.progress import Progress
+
     from catalog.config import Settings
     from catalog.db.engine import Database
 
@@ -71,6 +73,23 @@ def run(main: Callable[[Settings, Database], Coroutine[Any, Any, T]], *, upgrade
         raise fail(error.message) from None
 
 
+def transfer_progress(label: str, *, shown: bool) -> Progress:
+    """Bytes moved and their speed, on stderr, shown only on a terminal (and when ``shown``)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+
+    console = Console(stderr=True)
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        console=console,
+        transient=True,
+        disable=not (shown and console.is_terminal),
+    )
+
+
 def print_warnings(name: str, warnings: list[str]) -> None:
     for warning in warnings:
         complain("warning", f"{name}: {warning}")
@@ -83,14 +102,9 @@ def ingest(
     """Register asset folders: hash and store every file, read their metadata."""
     from functools import partial
 
-    from rich.console import Console
-    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
-
     from catalog.conventions.modalities import Vocabulary
     from catalog.services.ingest import FolderIngest
     from catalog.storage import open_store
-
-    progress_console = Console(stderr=True)
 
     async def main(settings: Settings, db: Database) -> int:
         store = open_store(settings)
@@ -98,15 +112,7 @@ def ingest(
             db, store, Vocabulary(settings.extra_modalities), concurrency=settings.ingest_concurrency
         )
         failures = 0
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            DownloadColumn(),
-            TransferSpeedColumn(),
-            console=progress_console,
-            transient=True,
-            disable=not progress_console.is_terminal,
-        ) as progress:
+        with transfer_progress("{task.description}", shown=True) as progress:
             for folder in folders:
                 task = progress.add_task(folder.name, total=None)
                 try:
@@ -210,26 +216,13 @@ def verify(
     sha256, with --rehash). Exits 1 when anything differs."""
     from functools import partial
 
-    from rich.console import Console
-    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
-
     from catalog.services.verify import VerifyReport
     from catalog.services.verify import verify as verify_stores
     from catalog.storage.registry import StoreRegistry
 
-    progress_console = Console(stderr=True)
-
     async def main(settings: Settings, db: Database) -> VerifyReport:
         stores = StoreRegistry(settings)
-        with Progress(
-            TextColumn("rehashing"),
-            BarColumn(),
-            DownloadColumn(),
-            TransferSpeedColumn(),
-            console=progress_console,
-            transient=True,
-            disable=not (rehash and progress_console.is_terminal),
-        ) as progress:
+        with transfer_progress("rehashing", shown=rehash) as progress:
             task = progress.add_task("rehash", total=None)
             try:
                 return await verify_stores(
