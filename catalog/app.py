@@ -1,4 +1,4 @@
-"""The web application: every route of ``catalog.web``, its errors mapped once, bodies read
+"""The web application: every route of ``catalog.web`` (the API, downloads and the web catalog), its errors mapped once, bodies read
 within a limit, database reads within a time budget, and the lifespan that owns the engine and
 the stores."""
 
@@ -23,6 +23,7 @@ from catalog.web.files import local_file_endpoint
 from catalog.web.graphql import CatalogGraphQL
 from catalog.web.health import healthz, readyz_endpoint
 from catalog.web.manifests import manifest_endpoint
+from catalog.web.ui import WebCatalog
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -45,6 +46,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await stores.close()
         await db.dispose()
 
+    web_catalog = WebCatalog()
     routes = [
         Route("/graphql", CatalogGraphQL(settings, db, stores, vocabulary), methods=["GET", "POST"]),
         Route("/healthz", healthz),
@@ -52,6 +54,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/manifest", manifest_endpoint(db, stores, vocabulary)),
         Route("/download/{asset}/{path:path}", download_endpoint(db, stores)),
         Route("/files/{key:path}", local_file_endpoint(db, stores), methods=["GET", "HEAD"]),
+        *web_catalog.routes,
     ]
     app = Starlette(
         routes=routes,
@@ -59,5 +62,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         exception_handlers=dict(HANDLERS),
         middleware=[Middleware(BodyLimit, max_bytes=settings.max_body_bytes)],
     )
+    app.router.default = web_catalog.fallback  # client routes of the web catalog
     app.state.settings, app.state.db, app.state.stores = settings, db, stores
     return app

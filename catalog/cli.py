@@ -264,7 +264,7 @@ def serve(
         application = create_app(settings)
     except CatalogError as error:
         raise fail(error.message) from None
-    say(f"Catalog at http://{host}:{port}/graphql")
+    say(f"Catalog at http://{host}:{port}/  (GraphQL API at http://{host}:{port}/graphql)")
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
 

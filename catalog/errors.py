@@ -49,6 +49,12 @@ class Forbidden(CatalogError):
     http_status = 403
 
 
+class Expired(Forbidden):
+    """A genuine signed link past its expiry: unlike a forged one, a fresh link will work."""
+
+    code = "LINK_EXPIRED"
+
+
 class TooLarge(CatalogError):
     """A request body beyond the server's limit."""
 

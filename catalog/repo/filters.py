@@ -65,6 +65,8 @@ def condition(dialect: Dialect, spec: AssetFilter | None) -> ColumnElement[bool]
     ]
     if spec.name_contains:
         parts.append(func.lower(Asset.name).contains(spec.name_contains.lower(), autoescape=True))
+    if spec.text:
+        parts.extend(_mentions(word) for word in spec.text.lower().split())
     if spec.acquired_after is not None:
         parts.append(_known(Asset.acquired_at, Asset.acquired_at >= spec.acquired_after))
     if spec.acquired_before is not None:
@@ -136,6 +138,16 @@ def _under(column: Any, prefix: str) -> ColumnElement[bool]:
     prefix of ``s3://open-2/x``."""
     root = prefix.rstrip("/")
     return or_(column == root, column.startswith(f"{root}/", autoescape=True))
+
+
+def _mentions(word: str) -> ColumnElement[bool]:
+    """One word of a free-text search, part of the name, the subject id or the project."""
+    return or_(
+        *(
+            func.lower(func.coalesce(column, "")).contains(word, autoescape=True)
+            for column in (Asset.name, Asset.subject_id, Asset.project)
+        )
+    )
 
 
 def _known(column: Any, comparison: ColumnElement[bool]) -> ColumnElement[bool]:

@@ -40,6 +40,10 @@ class MetadataPredicate:
 class AssetFilter:
     name: str | None = None
     name_contains: str | None = None
+    text: str | None = strawberry.field(
+        default=None,
+        description="Free text: every word is part of the name, the subject id or the project (any case).",
+    )
     kind: AssetKind | None = None
     subject_id: str | None = None
     species: str | None = None

@@ -109,12 +109,16 @@ class LocalStore:
         return f"{url}&filename={quote(filename, safe='')}" if filename else url
 
     def verify(self, key: str, expires: int, signature: str, filename: str | None = None) -> bool:
-        """Whether a URL from ``presign_get`` is genuine (this store, key, expiry and filename) and
-        still valid."""
-        if expires < self._clock():
-            return False
+        """Whether a URL from ``presign_get`` is genuine and still valid."""
+        return not self.expired(expires) and self.genuine(key, expires, signature, filename)
+
+    def genuine(self, key: str, expires: int, signature: str, filename: str | None = None) -> bool:
+        """Whether a URL's signature is this store's for its key, expiry and filename."""
         expected = self._sign(key, expires, filename).encode()
         return hmac.compare_digest(expected, signature.encode(errors="replace"))
+
+    def expired(self, expires: int) -> bool:
+        return expires < self._clock()
 
     async def delete(self, key: str) -> None:
         await asyncio.to_thread(self.path(key).unlink, missing_ok=True)

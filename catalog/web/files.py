@@ -17,11 +17,12 @@ import asyncio
 import hashlib
 import logging
 import re
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from starlette.responses import Response, StreamingResponse
 
-from catalog.errors import Corrupted, Forbidden, NotFound
+from catalog.errors import Corrupted, Expired, Forbidden, NotFound
 from catalog.repo import files
 from catalog.storage.base import READ_CHUNK, ObjectInfo, content_disposition, sha256_hex
 from catalog.web.errors import error_response
@@ -52,9 +53,7 @@ def local_file_endpoint(db: Database, stores: StoreRegistry) -> Callable[[Reques
 
     async def download(request: Request) -> Response:
         key = request.path_params["key"]
-        store = stores.local(request.query_params.get("store"))
-        if store is None or not _signed(store, key, request):
-            raise Forbidden("invalid or expired link")
+        store = _linked_store(stores.local(request.query_params.get("store")), key, request)
         info = await store.stat(key)
         if info is None:
             raise NotFound("no such file")
@@ -91,12 +90,21 @@ def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
     return start, min(int(last), size - 1) if last else size - 1
 
 
-def _signed(store: LocalStore, key: str, request: Request) -> bool:
+def _linked_store(store: LocalStore | None, key: str, request: Request) -> LocalStore:
+    """The store whose valid link this is. A link not of ``store`` is refused; a genuine one past
+    its expiry is said so, as its holder can ask the catalog for a fresh one."""
     params = request.query_params
     expires, signature = params.get("expires", ""), params.get("signature", "")
-    return bool(_EXPIRES.fullmatch(expires)) and store.verify(
-        key, int(expires), signature, params.get("filename")
-    )
+    if (
+        store is None
+        or not _EXPIRES.fullmatch(expires)
+        or not store.genuine(key, int(expires), signature, params.get("filename"))
+    ):
+        raise Forbidden("invalid or expired link")
+    if store.expired(int(expires)):
+        ended = datetime.fromtimestamp(int(expires), UTC).isoformat(timespec="seconds")
+        raise Expired(f"this link expired at {ended}: open the asset again for a fresh link")
+    return store
 
 
 async def _recorded_sha256(db: Database, store: LocalStore, info: ObjectInfo) -> str | None:

@@ -82,6 +82,25 @@ def test_names_dates_and_lineage_select_what_they_say(demo: Catalog) -> None:
     }
 
 
+def test_free_text_needs_every_word_in_the_name_subject_or_project(demo: Catalog) -> None:
+    assets = everything(demo)
+    subject = next(a["subject"]["subjectId"] for a in assets if "_sorted_" in a["name"] and a["project"])
+    project_word = next(a["project"] for a in assets if a["project"]).split()[0]
+
+    def read(asset: dict[str, Any]) -> str:
+        return " ".join(
+            filter(None, [asset["name"], asset["subject"]["subjectId"], asset["project"]])
+        ).lower()
+
+    for text in [subject, subject[1:-1], project_word.upper(), f"{subject} SORTED", "ecephys 2023"]:
+        words = text.lower().split()
+        expected = {a["name"] for a in assets if all(word in read(a) for word in words)}
+        assert expected, f"no demo asset mentions {text!r}"
+        assert names(demo, {"text": text}) == expected, text
+    assert names(demo, {"text": "nothing-like-this"}) == set()
+    assert names(demo, {"text": "100%_"}) == set(), "LIKE wildcards in the text are literal"
+
+
 LISTS = {"investigator": "investigators", "experimenter": "experimenters", "funding": "funding"}
 
 

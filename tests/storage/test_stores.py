@@ -375,14 +375,19 @@ async def test_local_downloads_refuse_tampered_and_expired_links(
             await http.get(url.copy_remove_param("signature")),
             await http.get(url.copy_set_param("expires", "soon")),
             await http.get(url.copy_set_param("expires", "9" * 5000)),
-            await http.get(an_hour_ago.presign_get(KEY, 60)),
             await http.get(forged.presign_get(KEY, 60)),
             await http.get(named.copy_set_param("filename", "data.exe")),
             await http.get(url.copy_set_param("store", (served_store.root / "ecephys").as_uri())),
         ]
 
+        expired = await http.get(an_hour_ago.presign_get(KEY, 60))
+
     refusals = [(r.status_code, r.json()["error"]) for r in responses]
     assert refusals == [(403, {"code": "FORBIDDEN", "message": "invalid or expired link"})] * len(responses)
+    assert (expired.status_code, expired.json()["error"]["code"]) == (403, "LINK_EXPIRED"), (
+        "a genuine link past its expiry says so: its holder can ask for a fresh one"
+    )
+    assert "expired at" in expired.json()["error"]["message"]
 
 
 async def test_local_downloads_of_deleted_files_are_not_found(served_store: LocalStore) -> None:

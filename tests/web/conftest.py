@@ -16,6 +16,12 @@ import httpx
 import pytest
 from servers import free_port
 
+from catalog.conventions.modalities import Vocabulary
+from catalog.db import migrate
+from catalog.db.engine import Database
+from catalog.services.demo import build_demo
+from catalog.storage import open_store
+
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
     from types import ModuleType
@@ -101,6 +107,26 @@ class CatalogProcess:
         self.restarts += 1
         self.stop()
         self.start()
+
+
+@pytest.fixture(scope="module")
+async def demo_site(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[CatalogProcess]:
+    """The demo catalog (real records, their session variants and derived chains, with files) on
+    the embedded default, served by ``catalog serve`` with its web catalog."""
+    root, port = tmp_path_factory.mktemp("site"), free_port()
+    settings = serving.local_settings(f"sqlite+aiosqlite:///{root / 'catalog.db'}", root, port)
+    db = Database(settings.database_url)
+    store = open_store(settings)
+    try:
+        await migrate.ensure_schema(db)
+        await build_demo(db, store, Vocabulary())
+    finally:
+        await store.close()
+        await db.dispose()
+    server = CatalogProcess(settings, port, root / "server.log")
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="module")

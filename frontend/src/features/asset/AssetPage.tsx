@@ -1,0 +1,3 @@
+export function AssetPage() {
+  return <h1>Asset</h1>;
+}

@@ -1,0 +1,3 @@
+export function ProvenancePage() {
+  return <h1>Provenance</h1>;
+}
