@@ -45,6 +45,11 @@ def test_hashed_files_are_cached_for_a_year(demo_site: CatalogProcess) -> None:
         response = httpx.get(f"{demo_site.url}{path}")
         assert response.status_code == 200, path
         assert response.headers["cache-control"] == IMMUTABLE
+        assert response.headers["content-encoding"] == "gzip", "text goes out compressed"
+        plain = httpx.get(f"{demo_site.url}{path}", headers={"Accept-Encoding": "identity"})
+        assert "content-encoding" not in plain.headers
+        assert plain.content == response.content, "httpx decoded the gzipped copy to the same bytes"
+        assert int(plain.headers["content-length"]) > int(response.headers["content-length"])
     missing = httpx.get(f"{demo_site.url}/static/no-such-file-0000.js")
     assert missing.status_code == 404
 
