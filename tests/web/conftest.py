@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 import pytest
-from servers import free_port
+from servers import free_port, run_coroutine
 
 from catalog.conventions.modalities import Vocabulary
 from catalog.db import migrate
@@ -112,12 +112,7 @@ class CatalogProcess:
         self.start()
 
 
-@pytest.fixture(scope="module")
-async def demo_site(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[CatalogProcess]:
-    """The demo catalog (real records, their session variants and derived chains, with files) on
-    the embedded default, served by ``catalog serve`` with its web catalog."""
-    root, port = tmp_path_factory.mktemp("site"), free_port()
-    settings = serving.local_settings(f"sqlite+aiosqlite:///{root / 'catalog.db'}", root, port)
+async def _build_demo(settings: Settings) -> None:
     db = Database(settings.database_url)
     store = open_store(settings)
     try:
@@ -126,6 +121,16 @@ async def demo_site(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[C
     finally:
         await store.close()
         await db.dispose()
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[CatalogProcess]:
+    """The demo catalog (real records, their session variants and derived chains, with files) on
+    the embedded default, served by ``catalog serve`` with its web catalog. A sync fixture: the
+    browser tests drive playwright's own event loop, which must not meet pytest-asyncio's."""
+    root, port = tmp_path_factory.mktemp("site"), free_port()
+    settings = serving.local_settings(f"sqlite+aiosqlite:///{root / 'catalog.db'}", root, port)
+    run_coroutine(_build_demo(settings))
     server = CatalogProcess(settings, port, root / "server.log")
     server.start()
     yield server

@@ -1,0 +1,121 @@
+/** The asset page's requests. Files are asked for apart from the asset so that a bad glob, which
+ * the server refuses, leaves the rest of the page standing. */
+import { graphql } from "../../gql";
+import type { AssetPageAssetQuery } from "../../gql/graphql";
+
+export const AssetPageAsset = graphql(`
+  query AssetPageAsset($name: String!) {
+    asset(name: $name) {
+      name
+      kind
+      subject {
+        subjectId
+        species
+        sex
+        genotype
+        dateOfBirth
+      }
+      modalities {
+        abbreviation
+        name
+      }
+      project
+      institution
+      dataLevel
+      acquiredAt
+      acquiredEnd
+      acquisitionDuration
+      subjectAgeAtAcquisition
+      processingDuration
+      investigators
+      experimenters
+      funding
+      sessionType
+      instrumentId
+      qcStatus
+      processLabel
+      registeredAt
+      location
+      fileCount
+      totalSize
+      warnings
+      inputs {
+        name
+        source
+      }
+      derivedFrom {
+        name
+        kind
+        qcStatus
+        dataLevel
+        acquiredAt
+        processLabel
+      }
+      derivatives {
+        name
+        kind
+        qcStatus
+        dataLevel
+        acquiredAt
+        processLabel
+      }
+      metadata
+    }
+  }
+`);
+
+export const AssetPageFiles = graphql(`
+  query AssetPageFiles($name: String!, $first: Int!, $after: String, $pathGlob: String) {
+    asset(name: $name) {
+      files(first: $first, after: $after, pathGlob: $pathGlob) {
+        edges {
+          node {
+            path
+            size
+            sha256
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+`);
+
+export const AssetPageManifest = graphql(`
+  query AssetPageManifest($filter: AssetFilter!, $pathGlob: String) {
+    downloadManifest(filter: $filter, pathGlob: $pathGlob) {
+      files {
+        asset
+        path
+        size
+        sha256
+        url
+      }
+      expiresAt
+      count
+      totalSize
+      truncated
+    }
+  }
+`);
+
+export const AssetPageSuggestions = graphql(`
+  query AssetPageSuggestions($filter: AssetFilter!, $first: Int!) {
+    assets(filter: $filter, first: $first) {
+      edges {
+        node {
+          name
+          kind
+          qcStatus
+          acquiredAt
+        }
+      }
+    }
+  }
+`);
+
+export type AssetDetail = NonNullable<AssetPageAssetQuery["asset"]>;
+export type LinkedAsset = AssetDetail["derivedFrom"][number];

@@ -1,0 +1,43 @@
+/** The side panel: the asset last pointed at in the graph (at first, the asset asked about),
+ * with its full name and a way to open it or walk the graph from it. It keeps the last one, so
+ * the pointer can travel from the node to these links. */
+import { Link } from "react-router";
+import { formatInstant } from "../../lib/format";
+import type { GraphNode } from "./graphModel";
+import { QcBadge, KindBadge } from "./badges";
+import { assetPath, provenancePath } from "./paths";
+import type { GraphParams } from "./params";
+
+export function NodeDetails({ node, params }: { node: GraphNode; params: GraphParams }) {
+  return (
+    <aside className="prov-details card" aria-labelledby="prov-details-title">
+      <h2 id="prov-details-title">{node.focus ? "Asked about" : "Pointed at"}</h2>
+      <p className="prov-details-name mono">{node.name}</p>
+      <p className="prov-details-badges">
+        <KindBadge kind={node.kind} /> <QcBadge node={node} />
+      </p>
+      <dl className="prov-details-list">
+        <dt>Distance</dt>
+        <dd>{node.focus ? "The asset asked about" : `${node.hops} hop${node.hops === 1 ? "" : "s"}`}</dd>
+        <dt>Process</dt>
+        <dd>{node.process ?? "—"}</dd>
+        <dt>Data level</dt>
+        <dd>{node.dataLevel ?? "—"}</dd>
+        <dt>Acquired</dt>
+        <dd>{formatInstant(node.acquiredAt)}</dd>
+        <dt>Modalities</dt>
+        <dd>{node.modalities.length ? node.modalities.join(", ") : "—"}</dd>
+      </dl>
+      <p className="prov-details-links">
+        <Link className="button button-small" to={assetPath(node.name)}>
+          Open asset
+        </Link>
+        {!node.focus && (
+          <Link className="button button-small" to={provenancePath(node.name, params)}>
+            Its provenance
+          </Link>
+        )}
+      </p>
+    </aside>
+  );
+}

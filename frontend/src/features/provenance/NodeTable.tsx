@@ -1,0 +1,53 @@
+/** The graph as a table: what keyboard and screen-reader users (and tests) read instead of the
+ * canvas, nearest assets first. */
+import { Link } from "react-router";
+import { KindBadge, QcBadge } from "./badges";
+import { type GraphModel, linkCount } from "./graphModel";
+import { assetPath } from "./paths";
+
+export function NodeTable({ model }: { model: GraphModel }) {
+  return (
+    <section className="prov-table" aria-labelledby="prov-table-title">
+      <h2 id="prov-table-title">Assets in this graph</h2>
+      <p className="muted" data-testid="provenance-counts">
+        {model.nodes.length.toLocaleString("en-US")} asset{model.nodes.length === 1 ? "" : "s"}, {linkCount(model)}.
+      </p>
+      <div className="table-scroll">
+        <table className="data">
+          <caption className="visually-hidden">
+            Assets in the provenance graph of {model.focus}, by distance from it
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Asset</th>
+              <th scope="col">Kind</th>
+              <th scope="col" className="number">
+                Hops
+              </th>
+              <th scope="col">QC</th>
+              <th scope="col">Process</th>
+            </tr>
+          </thead>
+          <tbody>
+            {model.nodes.map((node) => (
+              <tr key={node.name} aria-current={node.focus ? "true" : undefined} className={node.focus ? "prov-row-focus" : undefined}>
+                <td className="prov-table-name">
+                  <Link to={assetPath(node.name)}>{node.name}</Link>
+                  {node.focus && <span className="muted"> (asked about)</span>}
+                </td>
+                <td>
+                  <KindBadge kind={node.kind} />
+                </td>
+                <td className="number">{node.hops}</td>
+                <td>
+                  <QcBadge node={node} />
+                </td>
+                <td>{node.process ?? "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

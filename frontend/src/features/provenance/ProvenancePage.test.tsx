@@ -1,0 +1,150 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { render, screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { createMemoryRouter, RouterProvider } from "react-router";
+import { afterEach, vi } from "vitest";
+import { describeGraph, type GraphModel } from "./graphModel";
+import { ProvenancePage } from "./ProvenancePage";
+import type { ProvenanceAsset } from "./query";
+
+// jsdom has no canvas: the drawn graph is stood in for by its accessible name.
+vi.mock("./GraphCanvas", () => ({
+  GraphCanvas: ({ model }: { model: GraphModel }) => <div role="img" aria-label={describeGraph(model)} data-testid="provenance-graph" />,
+}));
+
+const RAW = "ecephys_652918_2023-03-10_16-32-00";
+const SORTED = `${RAW}_sorted_2023-03-13_21-44-00`;
+
+function asset(name: string, kind: "PRIMARY" | "DERIVED") {
+  return { name, kind, qcStatus: kind === "DERIVED" ? "PASS" : null, dataLevel: null, processLabel: kind === "DERIVED" ? "sorted" : null, acquiredAt: null, modalities: [] };
+}
+
+const SORTED_GRAPH: ProvenanceAsset = {
+  ...asset(SORTED, "DERIVED"),
+  provenance: { nodes: [{ hops: 1, asset: asset(RAW, "PRIMARY") }], edges: [{ source: SORTED, target: RAW, process: "sorted" }], truncated: false },
+};
+
+/** Answers every request with this body and records the variables sent. */
+function serve(body: unknown) {
+  const sent: Record<string, unknown>[] = [];
+  vi.stubGlobal(
+    "fetch",
+    vi.fn(async (_url: string, init: RequestInit) => {
+      sent.push((JSON.parse(String(init.body)) as { variables: Record<string, unknown> }).variables);
+      return new Response(JSON.stringify(body), { status: 200, headers: { "Content-Type": "application/json" } });
+    }),
+  );
+  return sent;
+}
+
+function open(path: string) {
+  const router = createMemoryRouter(
+    [
+      { path: "/", element: <p>Search page</p> },
+      { path: "/assets/:name", element: <p>Asset page</p> },
+      { path: "/assets/:name/provenance", element: <ProvenancePage /> },
+    ],
+    { initialEntries: [path] },
+  );
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(
+    <QueryClientProvider client={client}>
+      <RouterProvider router={router} />
+    </QueryClientProvider>,
+  );
+  return router;
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe("ProvenancePage", () => {
+  it("asks for the direction and depth the URL gives", async () => {
+    const sent = serve({ data: { asset: SORTED_GRAPH } });
+    open(`/assets/${SORTED}/provenance?direction=upstream&depth=3`);
+    await screen.findByRole("img");
+    expect(sent[0]).toEqual({ name: SORTED, direction: "UPSTREAM", depth: 3 });
+    expect((screen.getByRole("radio", { name: "Upstream" }) as HTMLInputElement).checked).toBe(true);
+    expect((screen.getByRole("spinbutton", { name: "Depth" }) as HTMLInputElement).value).toBe("3");
+  });
+
+  it("asks for both directions within 50 hops when the URL's settings are out of bounds", async () => {
+    const sent = serve({ data: { asset: SORTED_GRAPH } });
+    open(`/assets/${SORTED}/provenance?direction=sideways&depth=99`);
+    await screen.findByRole("img");
+    expect(sent[0]).toMatchObject({ direction: "BOTH", depth: 50 });
+  });
+
+  it("rewrites missing or out-of-bounds settings in the URL to what is shown", async () => {
+    serve({ data: { asset: SORTED_GRAPH } });
+    const router = open(`/assets/${SORTED}/provenance?direction=sideways&depth=99`);
+    await waitFor(() => expect(router.state.location.search).toBe("?direction=both&depth=50"));
+  });
+
+  it("says it is loading until the graph arrives", async () => {
+    serve({ data: { asset: SORTED_GRAPH } });
+    open(`/assets/${SORTED}/provenance`);
+    expect(screen.getByRole("status").textContent).toContain("Loading provenance…");
+    await screen.findByRole("img");
+  });
+
+  it("names the graph by its asset and counts, and lists every asset with a link to its page", async () => {
+    serve({ data: { asset: SORTED_GRAPH } });
+    open(`/assets/${SORTED}/provenance`);
+    expect((await screen.findByRole("img")).getAttribute("aria-label")).toBe(`Provenance graph of ${SORTED}: 2 assets, 1 link`);
+    const table = screen.getByRole("table");
+    expect(within(table).getByRole("link", { name: RAW }).getAttribute("href")).toBe(`/assets/${RAW}`);
+    expect(within(table).getByRole("link", { name: SORTED }).getAttribute("href")).toBe(`/assets/${SORTED}`);
+    expect(screen.getByTestId("provenance-counts").textContent).toBe("2 assets, 1 link.");
+  });
+
+  it("shows a designed state with a way to search when there is no such asset", async () => {
+    serve({ data: { asset: null } });
+    open("/assets/nothing-here/provenance");
+    expect(await screen.findByRole("heading", { name: "No such asset" })).toBeTruthy();
+    expect(screen.getByRole("link", { name: "Search the catalog" }).getAttribute("href")).toBe("/");
+    expect(screen.queryByRole("spinbutton", { name: "Depth" })).toBeNull();
+  });
+
+  it("says there is no recorded lineage when the graph is the asset alone", async () => {
+    serve({ data: { asset: { ...asset(RAW, "PRIMARY"), provenance: { nodes: [], edges: [], truncated: false } } } });
+    open(`/assets/${RAW}/provenance?direction=upstream`);
+    expect(await screen.findByRole("heading", { name: "No recorded lineage" })).toBeTruthy();
+    expect(screen.queryByRole("img")).toBeNull();
+  });
+
+  it("shows the server's error code and message", async () => {
+    serve({ errors: [{ message: "depth must be between 1 and 50", extensions: { code: "BAD_USER_INPUT" } }] });
+    open(`/assets/${SORTED}/provenance`);
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("BAD_USER_INPUT");
+    expect(alert.textContent).toContain("depth must be between 1 and 50");
+  });
+
+  it("offers a deeper walk when the depth limit left assets out", async () => {
+    serve({ data: { asset: { ...SORTED_GRAPH, provenance: { ...SORTED_GRAPH.provenance, truncated: true } } } });
+    const router = open(`/assets/${SORTED}/provenance?direction=both&depth=3`);
+    expect(await screen.findByText(/Increase depth to see more/)).toBeTruthy();
+    await userEvent.click(screen.getByRole("button", { name: "Show 6 hops" }));
+    await waitFor(() => expect(router.state.location.search).toBe("?direction=both&depth=6"));
+  });
+
+  it("keeps the chosen direction in the URL", async () => {
+    serve({ data: { asset: SORTED_GRAPH } });
+    const router = open(`/assets/${SORTED}/provenance`);
+    await screen.findByRole("img");
+    await userEvent.click(screen.getByRole("radio", { name: "Downstream" }));
+    await waitFor(() => expect(router.state.location.search).toBe("?direction=downstream&depth=10"));
+  });
+
+  it("keeps a typed depth in the URL once it is a whole number of hops in bounds", async () => {
+    serve({ data: { asset: SORTED_GRAPH } });
+    const router = open(`/assets/${SORTED}/provenance`);
+    await screen.findByRole("img");
+    const depth = screen.getByRole("spinbutton", { name: "Depth" });
+    await userEvent.clear(depth);
+    await userEvent.type(depth, "25");
+    await waitFor(() => expect(router.state.location.search).toBe("?direction=both&depth=25"));
+  });
+});

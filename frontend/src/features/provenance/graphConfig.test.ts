@@ -1,0 +1,66 @@
+import { firstView, graphStyle, LARGE_GRAPH, layoutOptions, MAX_FIT_ZOOM, READABLE_ZOOM, readPalette, viewportOptions } from "./graphConfig";
+
+describe("viewportOptions", () => {
+  it("redraws every element while panning a small graph, at the screen's density", () => {
+    expect(viewportOptions(40)).toMatchObject({ hideEdgesOnViewport: false, textureOnViewport: false, pixelRatio: "auto" });
+  });
+
+  it("pans and zooms a large graph from a texture, without edges, at one pixel per pixel", () => {
+    expect(viewportOptions(LARGE_GRAPH + 1)).toMatchObject({ hideEdgesOnViewport: true, textureOnViewport: true, pixelRatio: 1 });
+  });
+
+  it("makes a read-only viewer: nodes cannot be dragged or selected", () => {
+    expect(viewportOptions(10)).toMatchObject({ autoungrabify: true, autounselectify: true, boxSelectionEnabled: false });
+  });
+});
+
+describe("layoutOptions", () => {
+  it("lays the graph out in layers from left to right without animation", () => {
+    expect(layoutOptions(10)).toMatchObject({ name: "dagre", rankDir: "LR", animate: false, fit: true });
+  });
+
+  it("ranks a large graph with the linear-time ranker", () => {
+    expect(layoutOptions(10).ranker).toBe("network-simplex");
+    expect(layoutOptions(1000).ranker).toBe("longest-path");
+  });
+});
+
+describe("readPalette", () => {
+  it("takes the design tokens, and a fallback for any token not set", () => {
+    const palette = readPalette((token) => (token === "--primary-kind" ? " #123456 " : ""));
+    expect(palette.primary).toBe("#123456");
+    expect(palette.derived).toBe("#7a4cc2");
+  });
+});
+
+describe("graphStyle", () => {
+  const style = graphStyle(readPalette(() => ""));
+  const selectors = style.map((block) => block.selector);
+
+  it("styles both kinds, every QC status and the focus", () => {
+    expect(selectors).toEqual(
+      expect.arrayContaining(["node.primary", "node.derived", "node.qc-pass", "node.qc-fail", "node.qc-pending", "node.focus"]),
+    );
+  });
+
+  it("hides labels that zooming out makes too small to read", () => {
+    const node = style.find((block) => block.selector === "node");
+    const edge = style.find((block) => block.selector === "edge");
+    expect(node && "style" in node ? node.style : {}).toHaveProperty("min-zoomed-font-size");
+    expect(edge && "style" in edge ? edge.style : {}).toHaveProperty("min-zoomed-font-size");
+  });
+});
+
+describe("firstView", () => {
+  it("keeps the fitted zoom when labels are readable at it", () => {
+    expect(firstView(0.9)).toEqual({ zoom: 0.9, onFocus: false });
+  });
+
+  it("does not blow a tiny graph up past the largest fit zoom", () => {
+    expect(firstView(3)).toEqual({ zoom: MAX_FIT_ZOOM, onFocus: false });
+  });
+
+  it("shows the asset asked about at a readable zoom when the whole graph would be unreadable", () => {
+    expect(firstView(0.1)).toEqual({ zoom: READABLE_ZOOM, onFocus: true });
+  });
+});

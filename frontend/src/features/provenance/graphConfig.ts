@@ -1,0 +1,158 @@
+/** How cytoscape draws and lays out the graph, tuned by size: a lineage of a thousand assets
+ * must still pan and zoom without stutter (see GraphCanvas for the measurements' hook). */
+import type { CytoscapeOptions, StylesheetJson } from "cytoscape";
+import type { DagreLayoutOptions } from "cytoscape-dagre";
+
+/** Above this many elements (nodes + edges) the viewport is drawn from a cached texture. */
+export const LARGE_GRAPH = 300;
+
+/** Viewport and interaction settings: a read-only viewer (no dragging, no selection), and for
+ * large graphs a texture while panning or zooming instead of redrawing every element. */
+export function viewportOptions(elementCount: number): Partial<CytoscapeOptions> {
+  const large = elementCount > LARGE_GRAPH;
+  return {
+    minZoom: 0.02,
+    maxZoom: 3,
+    boxSelectionEnabled: false,
+    autoungrabify: true,
+    autounselectify: true,
+    hideEdgesOnViewport: large,
+    textureOnViewport: large,
+    motionBlur: false,
+    // Drawing at the screen's full density quadruples the pixels on a retina screen.
+    pixelRatio: large ? 1 : "auto",
+  };
+}
+
+/** Layered, left to right. network-simplex gives the tidiest ranks but grows fast with size;
+ * longest-path ranks a large graph in linear time. */
+export function layoutOptions(nodeCount: number): DagreLayoutOptions {
+  return {
+    name: "dagre",
+    rankDir: "LR",
+    ranker: nodeCount > LARGE_GRAPH ? "longest-path" : "network-simplex",
+    nodeSep: 16,
+    rankSep: 72,
+    edgeSep: 8,
+    fit: true,
+    padding: 24,
+    animate: false,
+    nodeDimensionsIncludeLabels: false,
+  };
+}
+
+/** Node labels are drawn from this zoom up (11 px × 0.8 ≈ 9 px, above min-zoomed-font-size 7). */
+export const READABLE_ZOOM = 0.8;
+/** A graph of two or three assets is not blown up past this. */
+export const MAX_FIT_ZOOM = 1.25;
+
+export interface View {
+  zoom: number;
+  /** Centre the asset asked about rather than the whole graph. */
+  onFocus: boolean;
+}
+
+/** The first view after fitting the graph: if fitting made labels unreadable (a large graph,
+ * or any graph on a phone), the asset asked about and its neighbours at a readable zoom; "Fit"
+ * shows the whole graph. */
+export function firstView(fittedZoom: number): View {
+  if (fittedZoom < READABLE_ZOOM) return { zoom: READABLE_ZOOM, onFocus: true };
+  return { zoom: Math.min(fittedZoom, MAX_FIT_ZOOM), onFocus: false };
+}
+
+export interface Palette {
+  primary: string;
+  derived: string;
+  pass: string;
+  fail: string;
+  pending: string;
+  unknown: string;
+  focus: string;
+  edge: string;
+  text: string;
+  surface: string;
+}
+
+/** Cytoscape draws on a canvas, which cannot read CSS variables: the tokens are read once. */
+export const PALETTE_TOKENS: Record<keyof Palette, [token: string, fallback: string]> = {
+  primary: ["--primary-kind", "#2f6fbf"],
+  derived: ["--derived-kind", "#7a4cc2"],
+  pass: ["--ok", "#1f7a3d"],
+  fail: ["--bad", "#b42318"],
+  pending: ["--warn", "#9a5b00"],
+  unknown: ["--muted", "#5b6577"],
+  focus: ["--focus", "#f0a400"],
+  edge: ["--muted", "#5b6577"],
+  text: ["--text", "#1c2330"],
+  surface: ["--surface", "#ffffff"],
+};
+
+export function readPalette(read: (token: string) => string): Palette {
+  const entries = Object.entries(PALETTE_TOKENS).map(([key, [token, fallback]]) => [key, read(token).trim() || fallback]);
+  return Object.fromEntries(entries) as Record<keyof Palette, string>;
+}
+
+/** Fill by kind, border by QC (colour and line style, so it does not rest on colour alone),
+ * the focus larger with a halo. Labels vanish below a readable size, which also spares drawing
+ * a thousand labels when the whole graph is in view. */
+export function graphStyle(palette: Palette): StylesheetJson {
+  return [
+    {
+      selector: "node",
+      style: {
+        shape: "round-rectangle",
+        width: 160,
+        height: 42,
+        label: "data(label)",
+        color: "#ffffff",
+        "font-size": 11,
+        "text-wrap": "wrap",
+        "text-max-width": "148px",
+        "text-valign": "center",
+        "text-halign": "center",
+        "min-zoomed-font-size": 7,
+        "border-width": 4,
+        "border-color": palette.unknown,
+        "border-style": "dotted",
+      },
+    },
+    { selector: "node.primary", style: { "background-color": palette.primary } },
+    { selector: "node.derived", style: { "background-color": palette.derived } },
+    { selector: "node.qc-pass", style: { "border-color": palette.pass, "border-style": "solid" } },
+    { selector: "node.qc-fail", style: { "border-color": palette.fail, "border-style": "double", "border-width": 6 } },
+    { selector: "node.qc-pending", style: { "border-color": palette.pending, "border-style": "dashed" } },
+    {
+      selector: "node.focus",
+      style: {
+        width: 184,
+        height: 54,
+        "font-size": 13,
+        "font-weight": "bold",
+        "text-max-width": "170px",
+        "underlay-color": palette.focus,
+        "underlay-padding": 7,
+        "underlay-opacity": 0.55,
+        "z-index": 10,
+      },
+    },
+    {
+      selector: "edge",
+      style: {
+        width: 1.5,
+        "curve-style": "straight",
+        "line-color": palette.edge,
+        "target-arrow-color": palette.edge,
+        "target-arrow-shape": "triangle",
+        "arrow-scale": 0.9,
+        label: "data(label)",
+        color: palette.text,
+        "font-size": 10,
+        "min-zoomed-font-size": 8,
+        "text-background-color": palette.surface,
+        "text-background-opacity": 0.85,
+        "text-background-padding": "2px",
+        "text-events": "no",
+      },
+    },
+  ];
+}

@@ -1,0 +1,127 @@
+/** From the GraphQL answer to the graph the page draws: one node per asset (the asked-about
+ * asset included, which the lineage does not list), one edge per derivation drawn from the
+ * input to the derived asset so data flows left to right, and the classes the stylesheet reads. */
+import type { ElementDefinition } from "cytoscape";
+import { shortLabels } from "./labels";
+import type { ProvenanceAsset } from "./query";
+
+export type KindClass = "primary" | "derived";
+export type QcClass = "pass" | "fail" | "pending" | "unknown";
+
+export interface GraphNode {
+  name: string;
+  /** The short label drawn on the node. */
+  label: string;
+  kind: KindClass;
+  qc: QcClass;
+  /** The QC status as registered (any spelling), null when there is none. */
+  qcStatus: string | null;
+  /** The fewest edges between it and the focus; 0 for the focus. */
+  hops: number;
+  process: string | null;
+  dataLevel: string | null;
+  acquiredAt: string | null;
+  modalities: string[];
+  focus: boolean;
+}
+
+export interface GraphEdge {
+  id: string;
+  /** The asset it was derived from: where the arrow starts. */
+  input: string;
+  /** The derived asset: where the arrow points. */
+  derived: string;
+  process: string | null;
+}
+
+export interface GraphModel {
+  focus: string;
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  truncated: boolean;
+}
+
+type AssetFields = Omit<ProvenanceAsset, "provenance">;
+
+const QC_WORDS: Record<Exclude<QcClass, "unknown">, readonly string[]> = {
+  pass: ["pass", "passed", "passing", "ok", "good"],
+  fail: ["fail", "failed", "failing", "bad"],
+  pending: ["pending", "in progress", "awaiting", "todo", "to do"],
+};
+
+/** Records spell QC statuses several ways across schema versions ("Pass", "PASSED", "in_progress"). */
+export function qcClass(status: string | null | undefined): QcClass {
+  const word = (status ?? "").trim().toLowerCase().replace(/[\s_-]+/g, " ");
+  for (const [qc, words] of Object.entries(QC_WORDS) as [Exclude<QcClass, "unknown">, readonly string[]][]) {
+    if (words.includes(word)) return qc;
+  }
+  return "unknown";
+}
+
+function text(value: string | null | undefined): string | null {
+  return typeof value === "string" && value.trim() !== "" ? value : null;
+}
+
+function node(asset: AssetFields, hops: number, focus: boolean): Omit<GraphNode, "label"> {
+  return {
+    name: asset.name,
+    kind: asset.kind === "DERIVED" ? "derived" : "primary",
+    qc: qcClass(asset.qcStatus),
+    qcStatus: text(asset.qcStatus),
+    hops: Number.isFinite(hops) ? hops : 0,
+    process: text(asset.processLabel),
+    dataLevel: text(asset.dataLevel),
+    acquiredAt: text(asset.acquiredAt),
+    modalities: (asset.modalities ?? []).map((modality) => modality?.abbreviation).filter((value): value is string => !!value),
+    focus,
+  };
+}
+
+export function buildGraphModel(asset: ProvenanceAsset): GraphModel {
+  const byName = new Map<string, Omit<GraphNode, "label">>([[asset.name, node(asset, 0, true)]]);
+  for (const entry of asset.provenance.nodes) {
+    const known = byName.get(entry.asset.name);
+    if (!known || (!known.focus && entry.hops < known.hops)) byName.set(entry.asset.name, node(entry.asset, entry.hops, false));
+  }
+  const labels = shortLabels([...byName.keys()]);
+  const nodes = [...byName.values()]
+    .map((found) => ({ ...found, label: labels.get(found.name) ?? found.name }))
+    .sort((a, b) => a.hops - b.hops || a.name.localeCompare(b.name));
+
+  const edges = new Map<string, GraphEdge>();
+  for (const edge of asset.provenance.edges) {
+    // An edge to an asset the answer does not hold cannot be drawn (cytoscape refuses it).
+    if (!byName.has(edge.source) || !byName.has(edge.target)) continue;
+    const id = `${edge.target}→${edge.source}`;
+    const process = text(edge.process) ?? byName.get(edge.source)?.process ?? null;
+    if (!edges.has(id)) edges.set(id, { id, input: edge.target, derived: edge.source, process });
+  }
+  return { focus: asset.name, nodes, edges: [...edges.values()], truncated: asset.provenance.truncated === true };
+}
+
+/** Node ids are asset names, so `cy.getElementById(name)` finds an asset's node. */
+export function toElements(model: GraphModel): ElementDefinition[] {
+  const nodes: ElementDefinition[] = model.nodes.map((found) => ({
+    group: "nodes",
+    data: { id: found.name, label: found.label },
+    classes: [found.kind, `qc-${found.qc}`, ...(found.focus ? ["focus"] : [])],
+  }));
+  const edges: ElementDefinition[] = model.edges.map((edge) => ({
+    group: "edges",
+    data: { id: edge.id, source: edge.input, target: edge.derived, label: edge.process ?? "" },
+  }));
+  return [...nodes, ...edges];
+}
+
+function plural(count: number, one: string, many: string): string {
+  return `${count.toLocaleString("en-US")} ${count === 1 ? one : many}`;
+}
+
+/** What the canvas shows, in words: its accessible name. */
+export function describeGraph(model: GraphModel): string {
+  return `Provenance graph of ${model.focus}: ${plural(model.nodes.length, "asset", "assets")}, ${plural(model.edges.length, "link", "links")}`;
+}
+
+export function linkCount(model: GraphModel): string {
+  return plural(model.edges.length, "link", "links");
+}

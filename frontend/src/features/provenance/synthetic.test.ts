@@ -1,0 +1,37 @@
+import { buildGraphModel } from "./graphModel";
+import { syntheticLineage } from "./synthetic";
+
+describe("syntheticLineage", () => {
+  const lineage = syntheticLineage(1000);
+  const model = buildGraphModel(lineage);
+
+  it("makes exactly the number of assets asked for, the focus included", () => {
+    expect(model.nodes).toHaveLength(1000);
+    expect(syntheticLineage(37).provenance.nodes).toHaveLength(36);
+    expect(syntheticLineage(1).provenance.nodes).toHaveLength(0);
+  });
+
+  it("gives every asset a unique name", () => {
+    const names = lineage.provenance.nodes.map((node) => node.asset.name);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it("links only assets it made, every one reachable from the focus", () => {
+    expect(model.edges).toHaveLength(lineage.provenance.edges.length);
+    expect(lineage.provenance.nodes.every((node) => node.hops >= 1)).toBe(true);
+  });
+
+  it("holds raw sessions, chains and diamonds (assets with two inputs)", () => {
+    const kinds = new Set(lineage.provenance.nodes.map((node) => node.asset.kind));
+    expect(kinds).toEqual(new Set(["PRIMARY", "DERIVED"]));
+    const inputs = new Map<string, number>();
+    for (const edge of lineage.provenance.edges) inputs.set(edge.source, (inputs.get(edge.source) ?? 0) + 1);
+    expect(lineage.provenance.nodes.some((node) => node.asset.processLabel === "merged" && inputs.get(node.asset.name) === 2)).toBe(true);
+    expect(lineage.provenance.nodes.some((node) => node.asset.processLabel === "curated")).toBe(true);
+  });
+
+  it("is the same for the same seed and differs for another", () => {
+    expect(syntheticLineage(200, 7)).toEqual(syntheticLineage(200, 7));
+    expect(syntheticLineage(200, 8)).not.toEqual(syntheticLineage(200, 7));
+  });
+});
