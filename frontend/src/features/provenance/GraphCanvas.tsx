@@ -90,7 +90,7 @@ function mountGraph({ element, model, elements, nodes, handlers, setTip, onReady
     tipShown = false;
     setTip(null);
   });
-  const layout = cy.layout(layoutOptions(model.nodes.length));
+  const layout = cy.layout(layoutOptions(elements.length));
   layout.one("layoutstop", () => {
     const view = firstView(cy.zoom());
     if (view.zoom !== cy.zoom()) {
@@ -217,7 +217,7 @@ function NodeTip({ tip }: { tip: Tip }) {
       <div className="prov-tip-name">{node.name}</div>
       <div className="prov-tip-meta">
         {node.kind === "primary" ? "Primary" : "Derived"}
-        {node.process ? ` · ${node.process}` : ""} · QC {node.qcStatus ?? "unknown"} · {node.focus ? "asked about" : `${node.hops} hop${node.hops === 1 ? "" : "s"}`}
+        {node.process ? ` · ${node.process}` : ""} · {node.qcStatus ? `QC ${node.qcStatus.toLowerCase()}` : "no QC"} · {node.focus ? "asked about" : `${node.hops} hop${node.hops === 1 ? "" : "s"}`}
       </div>
     </div>
   );
