@@ -23,7 +23,7 @@ MAX_NAME_LENGTH = 255
 
 # Character classes are spelled [0-9] / [A-Za-z]: Python's \d and \w also match non-ASCII digits
 # and letters (full-width digits would otherwise pass as a date).
-_NAME_CHARACTERS = re.compile(r"[A-Za-z0-9_-]+")
+_NAME_CHARACTERS = re.compile(r"[A-Za-z0-9._-]+")
 _DATE_OR_TIME = re.compile(r"[0-9]+-[0-9]+-[0-9]+")
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _TIME = re.compile(r"([0-9]{2})-([0-9]{2})-([0-9]{2})")
@@ -93,8 +93,10 @@ def parse_name(name: str) -> AssetName:
         raise _invalid(name, "the name is empty")
     if len(name) > MAX_NAME_LENGTH:
         raise _invalid(name, f"longer than the maximum of {MAX_NAME_LENGTH} characters")
-    if not _NAME_CHARACTERS.fullmatch(name):
+    if not _NAME_CHARACTERS.fullmatch(name) or ".." in name:
         raise _invalid(name, _bad_character(name))
+    if name.startswith("."):
+        raise _invalid(name, "starts with '.' (a hidden folder)")
     if name.startswith("_"):
         raise _invalid(name, "starts with '_' (empty first token)")
     if name.endswith("_"):
@@ -178,7 +180,7 @@ def _invalid(name: str, reason: str) -> InvalidName:
 
 
 def _bad_character(name: str) -> str:
-    """Name the first problem of a name with characters outside ``[A-Za-z0-9_-]``."""
+    """Name the first problem of a name with characters outside ``[A-Za-z0-9._-]`` or a ``..``."""
     if "://" in name:
         return "looks like a URI or location, expected a bare asset name"
     if ".." in name:
@@ -196,7 +198,7 @@ def _bad_character(name: str) -> str:
         return f"contains whitespace ({bad!r}), tokens are separated by '_'"
     if not bad.isprintable():
         return f"contains the control character {bad!r}"
-    return f"contains {bad!r}, tokens allow only ASCII letters, digits and '-', separated by '_'"
+    return f"contains {bad!r}, tokens allow only ASCII letters, digits, '.' and '-', separated by '_'"
 
 
 def _date_time(name: str, tokens: list[str], end: int) -> datetime:

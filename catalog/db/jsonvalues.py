@@ -82,6 +82,11 @@ def is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+def read_number(text: str) -> float | None:
+    """The number a string is written as (the strings predicates compare as numbers); else None."""
+    return float(text) if re.fullmatch(NUMBER, text) else None
+
+
 def is_negation(op: str, value: Any) -> bool:
     """``NE`` and ``EXISTS false`` deny another predicate rather than select values."""
     return op == "NE" or (op == "EXISTS" and value is False)

@@ -1,4 +1,5 @@
-"""Facets: counts per value of a dimension, each counted under the filter of the others."""
+"""Facets: counts per value of a dimension under the filter; disjunctively, each facet under the
+filter less its own fields, saying which it ignored."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import asyncio
 
 import strawberry
 from strawberry.scalars import JSON
+from strawberry.utils.str_converters import to_camel_case
 
 from catalog.errors import Invalid
 from catalog.graphql.context import Info
@@ -25,7 +27,26 @@ class FacetValue:
 @strawberry.type
 class Facet:
     field: str = strawberry.field(description="The facet's name, or document:path for a metadata field.")
-    values: list[FacetValue]
+    values: list[FacetValue] = strawberry.field(
+        description="Most frequent first; null counts the assets (or subjects) with no value."
+    )
+    distinct_values: int = strawberry.field(description="How many values there are in all, null included.")
+    truncated: bool = strawberry.field(
+        description="More values than `limit`: only the most frequent are listed."
+    )
+    ignored: list[str] = strawberry.field(
+        description="The filter fields this facet did not apply (only with `disjunctive`): its own."
+    )
+
+
+def _facet(field: str, counts: facets.Counts, ignored: tuple[str, ...] = ()) -> Facet:
+    return Facet(
+        field=field,
+        values=[FacetValue(value=v, count=n) for v, n in counts.values],
+        distinct_values=counts.distinct,
+        truncated=counts.truncated,
+        ignored=[to_camel_case(name) for name in ignored],
+    )
 
 
 async def resolve_facets(
@@ -35,6 +56,7 @@ async def resolve_facets(
     metadata_fields: list[MetadataPath] | None,
     limit: int,
     unit: CountUnit,
+    disjunctive: bool,
 ) -> list[Facet]:
     if not 0 < limit <= MAX_FACET_VALUES:
         raise Invalid(f"limit must be between 1 and {MAX_FACET_VALUES}")
@@ -46,17 +68,17 @@ async def resolve_facets(
 
     async def count_field(field: FacetField) -> Facet:
         async with db.reader() as session:
-            counts = await facets.counts(session, db.dialect, field, where, limit, unit)
-        return Facet(field=field.value, values=[FacetValue(value=v, count=n) for v, n in counts])
+            counts = await facets.counts(
+                session, db.dialect, field, where, limit, unit, disjunctive=disjunctive
+            )
+        return _facet(field.value, counts, facets.ignored(field, where) if disjunctive else ())
 
     async def count_path(item: MetadataPath) -> Facet:
         async with db.reader() as session:
             counts = await facets.metadata_counts(
                 session, db.dialect, item.document, item.path, where, limit, unit
             )
-        return Facet(
-            field=f"{item.document}:{item.path}", values=[FacetValue(value=v, count=n) for v, n in counts]
-        )
+        return _facet(f"{item.document}:{item.path}", counts)
 
     # A session per facet, as many at once as the request may hold: PostgreSQL counts them on
     # several cores.

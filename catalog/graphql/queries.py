@@ -81,8 +81,9 @@ class Query:
         return await resolve_manifest(info, filter, path_glob, expires_in)
 
     @strawberry.field(
-        description="Counts per value of each dimension (of assets, or of distinct subjects); each facet "
-        "ignores its own filter."
+        description="Counts per value of each dimension (of assets, or of distinct subjects) under the "
+        "filter; with disjunctive, each facet ignores its own top-level filter fields (so a search page "
+        "keeps showing the other values of a ticked facet) and says which it ignored."
     )
     async def facets(
         self,
@@ -92,8 +93,9 @@ class Query:
         metadata_fields: list[MetadataPath] | None = None,
         limit: int = 100,
         unit: CountUnit = CountUnit.ASSETS,
+        disjunctive: bool = False,
     ) -> list[Facet]:
-        return await resolve_facets(info, filter, fields, metadata_fields, limit, unit)
+        return await resolve_facets(info, filter, fields, metadata_fields, limit, unit, disjunctive)
 
     @strawberry.field(description="Group the matching assets and measure each group, in the database.")
     async def aggregate(

@@ -9,7 +9,7 @@ import math
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, func, not_, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, func, not_, or_, select, true
 
 from catalog.db.models import Asset, AssetModality, AssetTerm, MetadataDocument, ProvenanceEdge, TermKind
 from catalog.db.types import MAX_BIGINT
@@ -105,8 +105,8 @@ def condition(dialect: Dialect, spec: AssetFilter | None) -> ColumnElement[bool]
         )
     parts += [metadata_condition(dialect, p) for p in spec.metadata or ()]
     parts += [condition(dialect, sub) for sub in spec.and_ or ()]
-    if spec.or_:
-        parts.append(or_(*(condition(dialect, sub) for sub in spec.or_)))
+    if spec.or_ is not None:  # an empty "or" holds for no asset, as an empty "and" holds for all
+        parts.append(or_(false(), *(condition(dialect, sub) for sub in spec.or_)))
     if spec.not_ is not None:
         parts.append(not_(condition(dialect, spec.not_)))
     return and_(true(), *parts)

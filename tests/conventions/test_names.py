@@ -249,6 +249,20 @@ VALID = [
         ),
         id="a lab's own label and the first representable year",
     ),
+    pytest.param(
+        AssetName(
+            name="ecephys_800779_2025-09-26_12-57-44_sorted-ads2.0_2025-10-22_15-35-53",
+            kind=AssetKind.DERIVED,
+            label="ecephys",
+            subject_id="800779",
+            acquired=datetime(2025, 9, 26, 12, 57, 44),
+            process_label="sorted-ads2.0",
+            processed=datetime(2025, 10, 22, 15, 35, 53),
+            primary_name="ecephys_800779_2025-09-26_12-57-44",
+            parent_name="ecephys_800779_2025-09-26_12-57-44",
+        ),
+        id="a dot inside a token (a real process label with a version)",
+    ),
 ]
 
 
@@ -299,6 +313,9 @@ INVALID = [
         "ecephys_123456_２０２３-04-05_13-14-15", "non-ASCII character '２' (U+FF12)", id="full-width"
     ),
     pytest.param("ecephys_123456_2023-04-05_13-14-15;x", "contains ';'", id="semicolon"),
+    pytest.param("ecephys_12..34_2023-04-05_13-14-15", "'..' (path traversal)", id="two dots in a token"),
+    pytest.param(".ecephys_123456_2023-04-05_13-14-15", "starts with '.'", id="hidden folder"),
+    pytest.param("ecephys_123456_2023-04-05_13-14-15.json", "HH-MM-SS", id="file extension"),
 ]
 
 

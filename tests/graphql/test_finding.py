@@ -1,5 +1,6 @@
 """Finding assets over HTTP: every filter field alone and combined, every ordering paged
-across pages, and facets that count under the other dimensions' filters."""
+across pages, and facets that count under the filter (or, disjunctively, under the other
+dimensions' filters)."""
 
 from __future__ import annotations
 
@@ -80,6 +81,14 @@ def test_names_dates_and_lineage_select_what_they_say(demo: Catalog) -> None:
     assert names(demo, {"derivedFrom": parent}) == {
         a["name"] for a in assets if parent in {d["name"] for d in a["derivedFrom"]}
     }
+
+
+def test_an_empty_or_matches_nothing_and_an_empty_and_everything(demo: Catalog) -> None:
+    every = {a["name"] for a in everything(demo)}
+    assert names(demo, {"or": []}) == set()
+    assert names(demo, {"not": {"or": []}}) == every
+    assert names(demo, {"and": []}) == every
+    assert names(demo, {"or": [], "kind": "PRIMARY"}) == set()
 
 
 def test_free_text_needs_every_word_in_the_name_subject_or_project(demo: Catalog) -> None:
@@ -240,13 +249,26 @@ def test_a_page_boundary_holds_when_assets_are_inserted_before_it(demo: Catalog)
     )[:20]
 
 
+FACET = """query($f: AssetFilter, $x: [FacetField!], $u: CountUnit!, $d: Boolean!) {
+  facets(filter: $f, fields: $x, unit: $u, disjunctive: $d) {
+    field values { value count } distinctValues truncated ignored } }"""
+
+
 def facet(
-    catalog: Catalog, field: str, spec: dict[str, Any] | None = None, unit: str = "ASSETS"
+    catalog: Catalog,
+    field: str,
+    spec: dict[str, Any] | None = None,
+    unit: str = "ASSETS",
+    *,
+    disjunctive: bool = False,
 ) -> dict[Any, int]:
-    query = """query($f: AssetFilter, $x: [FacetField!], $u: CountUnit!) {
-      facets(filter: $f, fields: $x, unit: $u) { field values { value count } } }"""
-    (found,) = catalog.data(query, f=spec, x=[field], u=unit)["facets"]
+    (found,) = catalog.data(FACET, f=spec, x=[field], u=unit, d=disjunctive)["facets"]
     return {v["value"]: v["count"] for v in found["values"]}
+
+
+def held(assets: list[dict[str, Any]], key: str) -> dict[Any, int]:
+    """Assets per value of a list field; those with none count under None."""
+    return dict(collections.Counter(v for a in assets for v in (a[key] or [None])))
 
 
 def test_facets_count_what_the_assets_hold(demo: Catalog) -> None:
@@ -261,25 +283,66 @@ def test_facets_count_what_the_assets_hold(demo: Catalog) -> None:
 def test_facets_count_months_people_funders_instruments_and_locations(demo: Catalog) -> None:
     assets = everything(demo)
     assert facet(demo, "MONTH") == dict(collections.Counter(a["acquiredAt"][:7] for a in assets))
-    for field, held in (
+    for field, key in (
         ("INVESTIGATOR", "investigators"),
         ("EXPERIMENTER", "experimenters"),
         ("FUNDING", "funding"),
     ):
-        assert facet(demo, field) == dict(collections.Counter(v for a in assets for v in a[held])), field
+        assert facet(demo, field) == held(assets, key), field
     assert facet(demo, "INSTRUMENT") == dict(collections.Counter(a["instrumentId"] for a in assets))
     assert facet(demo, "LOCATION") == dict(collections.Counter(a["locationPrefix"] for a in assets))
 
 
-def test_new_facets_ignore_their_own_filter(demo: Catalog) -> None:
+def test_facets_count_under_the_whole_filter_by_default(demo: Catalog) -> None:
+    assets = everything(demo)
+    year = sorted(a["acquiredAt"][:4] for a in assets)[len(assets) // 2]
+    spec = {"acquiredAfter": f"{year}-01-01", "acquiredBefore": f"{int(year) + 1}-01-01"}
+    inside = [a for a in assets if a["acquiredAt"][:4] == year]
+    assert facet(demo, "YEAR", spec) == {int(year): len(inside)}, "a range question stays in its range"
+    assert facet(demo, "MONTH", spec) == dict(collections.Counter(a["acquiredAt"][:7] for a in inside))
+    person = next(v for a in assets for v in a["investigators"])
+    inside_person = [a for a in assets if person in a["investigators"]]
+    assert facet(demo, "INVESTIGATOR", {"investigator": person}) == held(inside_person, "investigators")
+
+
+def test_disjunctive_facets_ignore_their_own_filter_and_say_so(demo: Catalog) -> None:
     assets = everything(demo)
     person = next(v for a in assets for v in a["investigators"])
-    assert facet(demo, "INVESTIGATOR", {"investigator": person}) == facet(demo, "INVESTIGATOR")
+    spec: dict[str, Any] = {"investigator": person}
+    assert facet(demo, "INVESTIGATOR", spec, disjunctive=True) == facet(demo, "INVESTIGATOR")
     month = assets[0]["acquiredAt"][:7]
-    spec = {"acquiredAfter": f"{month}-01T00:00:00Z"}
-    assert facet(demo, "MONTH", spec) == facet(demo, "MONTH")
-    assert facet(demo, "SPECIES", spec) == dict(
-        collections.Counter(a["subject"]["species"] for a in assets if a["acquiredAt"][:7] >= month)
+    spec = {"acquiredAfter": f"{month}-01T00:00:00Z", "project": assets[0]["project"]}
+    (months, species) = demo.data(
+        "query($f: AssetFilter) { facets(filter: $f, fields: [MONTH, SPECIES], disjunctive: true) "
+        "{ field values { value count } ignored } }",
+        f=spec,
+    )["facets"]
+    assert months["ignored"] == ["acquiredAfter"], "the response names the filter a facet ignored"
+    assert species["ignored"] == []
+    same_project = [a for a in assets if a["project"] == assets[0]["project"]]
+    assert {v["value"]: v["count"] for v in months["values"]} == dict(
+        collections.Counter(a["acquiredAt"][:7] for a in same_project)
+    )
+    assert {v["value"]: v["count"] for v in species["values"]} == dict(
+        collections.Counter(a["subject"]["species"] for a in same_project if a["acquiredAt"][:7] >= month)
+    )
+    nested = {"and": [{"investigator": person}]}
+    assert facet(demo, "INVESTIGATOR", nested, disjunctive=True) == facet(demo, "INVESTIGATOR", nested), (
+        "a field nested in and/or/not always applies"
+    )
+
+
+def test_facets_say_when_they_stop_at_the_limit(demo: Catalog) -> None:
+    assets = everything(demo)
+    subjects = {a["subject"]["subjectId"] for a in assets}
+    query = "query($n: Int!) { facets(fields: [SUBJECT], limit: $n) { values { value } distinctValues truncated } }"
+    (cut,) = demo.data(query, n=3)["facets"]
+    assert (len(cut["values"]), cut["distinctValues"], cut["truncated"]) == (3, len(subjects), True)
+    (whole,) = demo.data(query, n=1000)["facets"]
+    assert (len(whole["values"]), whole["distinctValues"], whole["truncated"]) == (
+        len(subjects),
+        len(subjects),
+        False,
     )
 
 
@@ -294,7 +357,7 @@ def test_facets_count_distinct_subjects_when_asked(demo: Catalog, field: str) ->
     }
     subjects: dict[Any, set[str]] = collections.defaultdict(set)
     for a in assets:
-        for value in values[field](a):
+        for value in values[field](a) or [None]:
             subjects[value] |= {a["subject"]["subjectId"]} - {None}
     counted = facet(demo, field, unit="SUBJECTS")
     assert counted == {value: len(held) for value, held in subjects.items()}
@@ -306,12 +369,14 @@ def test_facets_refuse_to_count_elements(demo: Catalog) -> None:
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 
 
-def test_a_facet_ignores_its_own_filter_but_not_the_others(demo: Catalog) -> None:
+def test_a_disjunctive_facet_ignores_its_own_filter_but_not_the_others(demo: Catalog) -> None:
     assets = everything(demo)
     spec = {"modality": ["ecephys"]}
-    assert facet(demo, "MODALITY", spec) == facet(demo, "MODALITY")
+    assert facet(demo, "MODALITY", spec, disjunctive=True) == facet(demo, "MODALITY")
     ecephys = [a for a in assets if "ecephys" in {m["abbreviation"] for m in a["modalities"]}]
-    assert facet(demo, "PROJECT", spec) == dict(collections.Counter(a["project"] for a in ecephys))
+    assert facet(demo, "PROJECT", spec, disjunctive=True) == dict(
+        collections.Counter(a["project"] for a in ecephys)
+    )
 
 
 def test_facets_over_any_metadata_field(demo: Catalog) -> None:
@@ -322,9 +387,17 @@ def test_facets_over_any_metadata_field(demo: Catalog) -> None:
     counted = {v["value"]: v["count"] for v in found["values"]}
     assert found["field"] == "subject:sex"
     for sex, count in counted.items():
-        assert count == len(
-            names(demo, {"metadata": [{"document": "subject", "path": "sex", "op": "EQ", "value": sex}]})
-        )
+        op = {"op": "EXISTS", "value": False} if sex is None else {"op": "EQ", "value": sex}
+        assert count == len(names(demo, {"metadata": [{"document": "subject", "path": "sex", **op}]}))
+    assert sum(counted.values()) == len(everything(demo)), "every asset counted once, with or without a sex"
+
+
+def test_a_metadata_facet_counts_a_number_and_its_string_as_one_value(demo: Catalog) -> None:
+    query = """query($f: AssetFilter) { facets(filter: $f, metadataFields: [{document: "subject", path: "sex"}],
+      fields: []) { values { value count } distinctValues } }"""
+    (found,) = demo.data(query, f=None)["facets"]
+    assert found["distinctValues"] == len(found["values"])
+    assert len({str(v["value"]) for v in found["values"]}) == len(found["values"])
 
 
 def test_page_sizes_are_capped_and_cursors_checked(demo: Catalog) -> None:

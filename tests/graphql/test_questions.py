@@ -465,6 +465,13 @@ def sets_of(pairs: Iterable[tuple[Any, Any]]) -> dict[Any, set[Any]]:
     return dict(found)
 
 
+def one_spelling(values: list[Any]) -> set[Any]:
+    """The distinct values, a number and a string writing it being one (the number), a whole
+    number an int; {None} when there are none."""
+    read = {number(v) if number(v) is not None else v for v in values}
+    return {int(v) if isinstance(v, float) and v.is_integer() else v for v in read} or {None}
+
+
 def procedure_types(record: dict[str, Any]) -> set[Any]:
     return set(scalars_in(record, "procedures", f"{INJECTIONS}.procedure_type"))
 
@@ -690,14 +697,34 @@ QUESTIONS = [
         lambda raw: {
             "a": {
                 k: len(v)
-                for k, v in sets_of((t, n) for n, r in raw.items() for t in procedure_types(r)).items()
+                for k, v in sets_of(
+                    (t, n) for n, r in raw.items() for t in procedure_types(r) or {None}
+                ).items()
             },
             "s": {
                 k: len(v)
                 for k, v in sets_of(
-                    (t, subject_of(n, r)) for n, r in raw.items() for t in procedure_types(r)
+                    (t, subject_of(n, r)) for n, r in raw.items() for t in procedure_types(r) or {None}
                 ).items()
             },
+        },
+        facets,
+    ),
+    Question(
+        "assets per chamber immersion refractive index, a number and its string one value (facet)",
+        '{ a: facets(fields: [], metadataFields: [{document: "acquisition", '
+        'path: "chamber_immersion.refractive_index"}]) { values { value count } } }',
+        lambda raw: {
+            "a": {
+                k: len(v)
+                for k, v in sets_of(
+                    (value, n)
+                    for n, r in raw.items()
+                    for value in one_spelling(
+                        scalars_in(r, "acquisition", "chamber_immersion.refractive_index")
+                    )
+                ).items()
+            }
         },
         facets,
     ),

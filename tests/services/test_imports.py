@@ -38,6 +38,25 @@ async def test_every_real_record_imports_with_its_location(
     assert (first.file_count, first.store_url) == (0, None)
 
 
+async def test_every_record_of_the_other_sources_imports_too(
+    db: Database, vocabulary: Vocabulary, fixtures_dir: Path
+) -> None:
+    """Records gathered from other tools, among them a process label with a version in it
+    (``sorted-ads2.0``): a dot inside a token is allowed by the conventions."""
+    files = sorted((fixtures_dir / "records" / "other-sources").rglob("*.json"))
+    assert files, "no records from other sources"
+
+    report = await RecordImport(db, vocabulary)(record for path in files for record in read_records(path))
+
+    assert report.errors == []
+    async with db.reader() as session:
+        dotted = await assets.by_name(
+            session, "ecephys_800779_2025-09-26_12-57-44_sorted-ads2.0_2025-10-22_15-35-53"
+        )
+    assert dotted is not None
+    assert dotted.process_label == "sorted-ads2.0"
+
+
 async def test_importing_the_same_records_again_changes_nothing(
     db: Database, vocabulary: Vocabulary, fixtures_dir: Path, tmp_path: Path
 ) -> None:

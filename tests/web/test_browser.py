@@ -202,4 +202,6 @@ def test_a_server_refusal_shows_its_code_and_message(page: Page) -> None:
     page.goto("/?q=" + "x" * 20_000)
     alert = page.get_by_role("alert").filter(has_text="BAD_USER_INPUT").first
     alert.wait_for()
-    assert "16384" in alert.inner_text() or "characters" in alert.inner_text(), "the server's message is shown"
+    assert "16384" in alert.inner_text() or "characters" in alert.inner_text(), (
+        "the server's message is shown"
+    )
