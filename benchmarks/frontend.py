@@ -60,6 +60,7 @@ import shutil
 import statistics
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -72,6 +73,7 @@ sys.path[:0] = [str(BENCHMARKS), str(REPO / "tests")]
 
 import api  # noqa: E402  (benchmarks/api.py: the generated catalog, its loader, its server)
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
 from results import RESULTS, verdict, write_section  # noqa: E402
 from servers import PostgresServer  # noqa: E402
 
@@ -108,7 +110,8 @@ GRAPH = '[data-testid="provenance-graph"]'
 
 # In the page: ``__bench.arm(kind, arg, afterClick)`` starts one measurement, ``__bench.mark``
 # holds it: start (the click's timestamp, or 0: the navigation's start), dom (when the page first
-# showed the result), paint (the first frame painted after that).
+# showed the result), paint (the first frame painted after that), api (when the last answer from
+# /graphql before dom came in, from Resource Timing).
 WATCH_JS = (
     """
 ((selectors) => {
@@ -129,13 +132,22 @@ WATCH_JS = (
     graph: () => () => document.querySelector(selectors.graph + '[data-ready="true"]') !== null,
   };
   const bench = (window.__bench = { mark: null });
+  performance.setResourceTimingBufferSize(100000);
+  // When the last GraphQL answer the page had before it showed the result came in.
+  const lastAnswer = (mark) => {
+    const ends = performance.getEntriesByType('resource')
+      .filter((e) => new URL(e.name).pathname === '/graphql' && e.startTime >= mark.start && e.responseEnd <= mark.dom)
+      .map((e) => e.responseEnd);
+    return ends.length ? Math.max(...ends) : null;
+  };
   bench.arm = (kind, arg, afterClick) => {
     const test = TESTS[kind](arg);
-    const mark = (bench.mark = { start: afterClick ? null : 0, dom: null, paint: null });
+    const mark = (bench.mark = { start: afterClick ? null : 0, dom: null, paint: null, api: null });
     const observer = new MutationObserver(() => check());
     const check = () => {
       if (mark.start === null || mark.dom !== null || !test()) return;
       mark.dom = performance.now();
+      mark.api = lastAnswer(mark);
       observer.disconnect();
       requestAnimationFrame(() => setTimeout(() => { mark.paint = performance.now(); }, 0));
     };
@@ -197,11 +209,15 @@ class Samples:
     ms: list[float] = field(default_factory=list)
     target_ms: float | None = None
     dom: list[float] = field(default_factory=list)  # of a measurement in the page: until the DOM showed it
+    api: list[float] = field(default_factory=list)  # and until the last GraphQL answer before that
 
     def add(self, mark: dict[str, Any]) -> None:
-        """A measurement of the page's: start, dom and paint, in its clock."""
-        self.ms.append(float(mark["paint"]) - float(mark["start"]))
-        self.dom.append(float(mark["dom"]) - float(mark["start"]))
+        """A measurement of the page's: start, dom, paint and api, in its clock."""
+        start = float(mark["start"])
+        self.ms.append(float(mark["paint"]) - start)
+        self.dom.append(float(mark["dom"]) - start)
+        if mark["api"] is not None:
+            self.api.append(float(mark["api"]) - start)
 
     @property
     def p50(self) -> float:
@@ -233,12 +249,10 @@ class Figures:
     graph_only: list[Transferred] = field(default_factory=list)
     samples: list[Samples] = field(default_factory=list)
     graph: str = ""  # what the provenance view drew
+    rates: dict[str, list[float]] = field(default_factory=dict)  # input events per second, per gesture
     facets: list[str] = field(default_factory=list)  # the facets whose values were ticked
     notes: list[str] = field(default_factory=list)
     chromium: str = ""
-
-    def find(self, label: str) -> Samples | None:
-        return next((s for s in self.samples if s.label == label and s.ms), None)
 
 
 # --- the browser ---------------------------------------------------------------------------------
@@ -350,6 +364,10 @@ class Facet:
     label: str  # the checkbox's accessible name, without a trailing count
     count: int | None  # the count its label shows
 
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return self.legend, self.value, self.label
+
     def box(self, page: Page) -> Locator:
         legend = page.locator("legend", has_text=re.compile(rf"^\s*{re.escape(self.legend)}"))
         fieldset = page.locator("main fieldset").filter(has=legend).first
@@ -398,7 +416,7 @@ def facet_clicks(page: Page, base_url: str, runs: int, figures: Figures) -> None
     tick = Samples("(2)", "facet click", "facet tick → results and count shown", target_ms=FACET_TARGET_MS)
     untick = Samples("(2)", "facet untick", "facet untick → the previous results (cached by the page) shown")
     figures.samples += [tick, untick]
-    warmed = False
+    warmed, failed = False, set()
     while len(tick.ms) < runs:
         if not open_search(page, base_url):
             figures.notes.append(
@@ -413,13 +431,17 @@ def facet_clicks(page: Page, base_url: str, runs: int, figures: Figures) -> None
             )
             return
         total = _number(results_count(page))
-        candidates = [f for f in facet_values(page) if f.count != 0 and (f.count is None or f.count != total)]
+        candidates = [
+            f
+            for f in facet_values(page)
+            if f.count != 0 and (f.count is None or f.count != total) and f.key not in failed
+        ]
         if not candidates:
             figures.notes.append(
                 "(2) no facet value to tick (a `<fieldset>` with a `<legend>` and checkboxes): not measured"
             )
             return
-        progress = len(tick.ms)
+        progress = (len(tick.ms), len(failed), warmed)
         for facet in candidates:
             if len(tick.ms) >= runs:
                 break
@@ -430,24 +452,25 @@ def facet_clicks(page: Page, base_url: str, runs: int, figures: Figures) -> None
                     f"(2) ticking {facet.legend} = {facet.label or facet.value} changed no count "
                     f"within {WAIT_MS / 1000:.0f} s: skipped"
                 )
-                break
+                failed.add(facet.key)
+                break  # the page's state is unknown: start again from a fresh one
             unticked = clicked(page, facet.box(page), "results", {"before": results_count(page)})
             if unticked is None or results_count(page) != before:
                 figures.notes.append(
                     f"(2) unticking {facet.legend} = {facet.label or facet.value} did not bring back "
                     f"the count {before}: skipped"
                 )
+                failed.add(facet.key)
                 break
             if not warmed:  # the page's first click runs its code paths for the first time
                 warmed = True
-                progress = -1
                 break
             tick.add(ticked)
             untick.add(unticked)
             if facet.legend not in figures.facets:
                 figures.facets.append(facet.legend)
-        if len(tick.ms) == progress:
-            return  # a whole page's values and nothing measured: the notes say why
+        if (len(tick.ms), len(failed), warmed) == progress:
+            return  # nothing measured, nothing new failed: the notes say why
 
 
 def asset_links(page: Page) -> list[tuple[str, str]]:
@@ -506,14 +529,16 @@ def asset_opens(page: Page, base_url: str, runs: int, figures: Figures) -> None:
 # --- (4) the provenance view ---------------------------------------------------------------------
 
 
-def frame_intervals(page: Page, gesture: Callable[[Page], bool]) -> list[float] | None:
+def frame_intervals(page: Page, gesture: Callable[[Page], bool]) -> tuple[list[float] | None, float]:
     """Intervals between frames during ``gesture`` and 300 ms after it (the full redraw once it
-    ends), or None if the gesture did not move the graph."""
+    ends), None if the gesture did not move the graph; and the gesture's seconds."""
     page.evaluate(FRAMES_JS)
+    started = time.perf_counter()
     moved = gesture(page)
+    seconds = time.perf_counter() - started
     page.wait_for_timeout(300)
     times = page.evaluate("() => window.__frames.stop()")
-    return [b - a for a, b in itertools.pairwise(times)] if moved else None
+    return ([b - a for a, b in itertools.pairwise(times)] if moved else None), seconds
 
 
 def graph_view(browser: Browser, base_url: str, catalog: api.Catalog, loads: int, figures: Figures) -> None:
@@ -556,10 +581,11 @@ def graph_view(browser: Browser, base_url: str, catalog: api.Catalog, loads: int
             )
             if measured:
                 layout.ms.append(float(measured[-1]))
-            for samples, gesture in ((wheel, zoom), (drag, pan)):
+            for samples, gesture, events in ((wheel, zoom, WHEEL_EVENTS), (drag, pan, 2 * DRAG_STEPS)):
                 # (fit returns the Core, which playwright would try to serialize whole: return nothing)
                 page.evaluate("() => { window.catalogGraph.fit(undefined, 24); }")
-                intervals = frame_intervals(page, gesture)
+                intervals, seconds = frame_intervals(page, gesture)
+                figures.rates.setdefault(samples.short, []).append(events / seconds)
                 if "/provenance" not in page.url:
                     raise RuntimeError(f"a gesture on the graph left the page: now at {page.url}")
                 if intervals is None:
@@ -570,7 +596,7 @@ def graph_view(browser: Browser, base_url: str, catalog: api.Catalog, loads: int
         context.close()
 
 
-def _centre(page: Page) -> tuple[float, float, float, float]:
+def _graph_box(page: Page) -> tuple[float, float, float, float]:
     box = page.locator(GRAPH).bounding_box()
     if box is None:
         raise RuntimeError("the graph has no box on the page")
@@ -582,7 +608,7 @@ VIEWPORT_JS = "() => JSON.stringify([window.catalogGraph.zoom(), window.catalogG
 
 def zoom(page: Page) -> bool:
     """Wheel events over the canvas's centre: in, out, in, out, ten each."""
-    x, y, width, height = _centre(page)
+    x, y, width, height = _graph_box(page)
     page.mouse.move(x + width / 2, y + height / 2)
     before = page.evaluate(VIEWPORT_JS)
     moved = False
@@ -596,7 +622,7 @@ def zoom(page: Page) -> bool:
 def pan(page: Page) -> bool:
     """Two drags: from the canvas's corner, inside the fitted graph's padding (on no node), and
     back from where the first ended, still over the same empty spot of the graph."""
-    x, y, width, height = _centre(page)
+    x, y, width, height = _graph_box(page)
     start, end = (x + 8, y + 8), (x + 8 + width / 3, y + 8 + height / 4)
     before = page.evaluate(VIEWPORT_JS)
     moved = False
@@ -720,16 +746,30 @@ class Report:
             "page load (no answer from the query cache)"
             + (f", values of {', '.join(self.figures.facets)}" if self.figures.facets else ""),
         ]
-        dom = [f"{s.short} {quantile(s.dom, 50):,.1f} ms" for s in self.figures.samples if s.dom]
-        if dom:
+        parts = [
+            f"{s.short}: the last GraphQL answer at "
+            + (f"{quantile(s.api, 50):,.1f} ms" if s.api else "— (none)")
+            + f", the DOM at {quantile(s.dom, 50):,.1f} ms, painted at {s.p50:,.1f} ms"
+            for s in self.figures.samples
+            if s.dom
+        ]
+        if parts:
             lines.append(
-                f"- until the DOM showed the result, before the frame painting it (p50): {'; '.join(dom)}"
+                "- where the time goes (p50 of each step, from the click or navigation; the GraphQL answer from "
+                f"Resource Timing, the last one before the DOM showed the result): {'; '.join(parts)}"
             )
         if self.figures.graph:
+            gestures = [s for s in self.figures.samples if s.short in self.figures.rates and s.ms]
             lines.append(
                 f"- (4): `/assets/<root>/provenance?depth=50&direction=both` ({self.figures.graph}) reloaded in a "
                 "tab that holds the app's files; frame intervals between requestAnimationFrame callbacks during "
-                "each gesture and 300 ms after it, every load's gestures pooled"
+                "each gesture and 300 ms after it, every load's gestures pooled; playwright sends each input "
+                "event once the page took the last: "
+                + "; ".join(
+                    f"{g.short} at {statistics.median(self.figures.rates[g.short]):,.0f}/s, longest frame "
+                    f"{max(g.ms):,.1f} ms"
+                    for g in gestures
+                )
             )
         lines += [
             *(f"- note: {note}" for note in self.figures.notes),
@@ -764,8 +804,6 @@ def describe_build() -> tuple[str, str]:
 
 
 def measure(base_url: str, catalog: api.Catalog, runs: int, figures: Figures) -> None:
-    from playwright.sync_api import sync_playwright
-
     loads = min(5, runs)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -18,7 +19,32 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, Locator, Page
 
 TIMEOUT_MS = 15_000
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root
+    "--disable-gpu",
+    "--disable-background-networking",  # the machines' closed network refuses Google's hosts
+    "--disable-component-update",
+    "--no-first-run",
+]
 YEAR_2023 = {"acquiredAfter": "2023-01-01T00:00:00Z", "acquiredBefore": "2024-01-01T00:00:00Z"}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's headless Chromium, driven by playwright (which never downloads a browser here).
+    Module-scoped: playwright's sync API runs an event loop of its own while it is open, which
+    must be closed before other modules' asyncio fixtures run."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.fail(
+            "chromium is not installed: .ci/run installs it (apt-get install chromium)", pytrace=False
+        )
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
 
 
 @pytest.fixture

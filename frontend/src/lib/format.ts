@@ -19,6 +19,11 @@ export function formatCount(count: number | null | undefined): string {
   return count == null ? "—" : count.toLocaleString("en-US");
 }
 
+/** A count with its noun: "1 asset", "1,234 assets". */
+export function plural(count: number, one: string, many: string): string {
+  return `${formatCount(count)} ${count === 1 ? one : many}`;
+}
+
 /** An instant as the lab wrote it, in UTC, to the minute: "2023-04-05 14:03 UTC". */
 export function formatInstant(iso: string | null | undefined): string {
   if (!iso) return "—";

@@ -1,9 +1,10 @@
 /** The top of the page: what the asset is at a glance, and what one can do with it. */
 import type { ReactNode } from "react";
 import { Link } from "react-router";
+import { KindBadge, LevelBadge, QcBadge } from "../../components/Badges";
 import { CopyButton } from "../../components/CopyButton";
 import { formatDuration, formatInstant } from "../../lib/format";
-import { KindBadge, LevelBadge, QcBadge } from "./Badges";
+import { levelNote } from "../../lib/kind";
 import { FactItem } from "./FactList";
 import { acquiredText, ageText, filesText, subjectText } from "./overview";
 import type { AssetDetail } from "./queries";
@@ -49,6 +50,7 @@ export function AssetHeader({ asset, actions }: { asset: AssetDetail; actions: R
     asset.processLabel && asset.processingDuration != null && asset.processingDuration > 0
       ? `${asset.processLabel} (${formatDuration(asset.processingDuration)})`
       : asset.processLabel;
+  const level = levelNote(asset.dataLevel, asset.kind);
   return (
     <header className="card asset-header">
       <nav aria-label="Breadcrumb" className="asset-breadcrumb">
@@ -62,9 +64,9 @@ export function AssetHeader({ asset, actions }: { asset: AssetDetail; actions: R
         <li>
           <KindBadge kind={asset.kind} />
         </li>
-        {asset.dataLevel && (
+        {level && (
           <li>
-            <LevelBadge level={asset.dataLevel} />
+            <LevelBadge level={level} />
           </li>
         )}
         {asset.qcStatus && (

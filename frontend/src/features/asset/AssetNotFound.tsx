@@ -1,8 +1,9 @@
 /** An asset name nothing is registered under: say so, and offer the nearest names. */
 import { Link } from "react-router";
 import { useGraphQL } from "../../api/useGraphQL";
+import { KindBadge } from "../../components/Badges";
 import { formatDate } from "../../lib/format";
-import { KindBadge } from "./Badges";
+import { assetPath, searchPathFor } from "../../lib/paths";
 import { AssetPageSuggestions } from "./queries";
 import { rankSuggestions, suggestionFilter } from "./suggestions";
 
@@ -28,7 +29,7 @@ function Suggestions({ name }: { name: string }) {
           const node = nodes.find((candidate) => candidate.name === suggestion);
           return (
             <li key={suggestion}>
-              <Link to={`/assets/${encodeURIComponent(suggestion)}`}>{suggestion}</Link>
+              <Link to={assetPath(suggestion)}>{suggestion}</Link>
               {node && (
                 <span className="asset-lineage-meta">
                   <KindBadge kind={node.kind} />
@@ -51,7 +52,7 @@ export function AssetNotFound({ name }: { name: string }) {
         No asset named <code className="asset-asked">{name}</code> is registered in this catalog. It may have been renamed, or the link may
         be mistyped.
       </p>
-      <Link className="button button-primary" to="/">
+      <Link className="button button-primary" to={searchPathFor(name)}>
         Search the catalog
       </Link>
       <Suggestions name={name} />

@@ -104,11 +104,19 @@ describe("AssetPage", () => {
     expect(await screen.findByRole("heading", { level: 1, name: NAME })).toBeTruthy();
     const badges = screen.getByRole("list", { name: "Classification" });
     expect(within(badges).getByText("Derived")).toBeTruthy();
-    expect(within(badges).getByText("QC Pass").className).toContain("badge-pass");
+    expect(within(badges).getByText("QC pass").className).toContain("badge-pass");
+    expect(within(badges).queryByText(/^Level/)).toBeNull();
     expect(screen.getByText("2023-04-25 09:35 – 10:16 UTC (41 min)")).toBeTruthy();
     expect(screen.getByText("sorted (1 h)")).toBeTruthy();
     expect(screen.getByRole("note", { name: "Registration warnings" }).textContent).toContain("read as UTC");
     expect(screen.getByRole("link", { name: "Provenance graph" }).getAttribute("href")).toBe(`/assets/${NAME}/provenance`);
+  });
+
+  it("shows the data level only when it says more than the kind", async () => {
+    responders.AssetPageAsset = () => ({ data: { asset: asset({ dataLevel: "raw" }) } });
+    renderPage(NAME);
+    const badges = await screen.findByRole("list", { name: "Classification" });
+    expect(within(badges).getByText("Level: raw")).toBeTruthy();
   });
 
   it("renders each metadata document as a section with a readable summary and its raw JSON", async () => {
@@ -181,7 +189,7 @@ describe("AssetPage", () => {
     renderPage(`${RAW}_typo`);
     expect(await screen.findByRole("heading", { level: 1, name: "Asset not found" })).toBeTruthy();
     expect(screen.getByText(`${RAW}_typo`)).toBeTruthy();
-    expect(screen.getByRole("link", { name: "Search the catalog" }).getAttribute("href")).toBe("/");
+    expect(screen.getByRole("link", { name: "Search the catalog" }).getAttribute("href")).toBe("/?q=664484");
     expect(await screen.findByRole("link", { name: RAW })).toBeTruthy();
     expect(requests.find((request) => request.operation === "AssetPageSuggestions")?.variables.filter).toEqual({
       or: [{ text: "664484" }, { text: "ecephys 664484" }],

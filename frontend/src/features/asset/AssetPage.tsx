@@ -6,6 +6,8 @@ import { requestBody } from "../../api/client";
 import { useGraphQL } from "../../api/useGraphQL";
 import { ErrorState, Loading } from "../../components/States";
 import { UsePython } from "../../components/UsePython";
+import { assetPath } from "../../lib/paths";
+import { useDebounced } from "../../lib/useDebounced";
 import "./asset.css";
 import { AssetHeader } from "./AssetHeader";
 import { AssetNotFound } from "./AssetNotFound";
@@ -16,7 +18,6 @@ import { LineagePanel } from "./LineagePanel";
 import { MetadataSection } from "./MetadataSection";
 import { type AssetDetail, AssetPageAsset } from "./queries";
 import { documentSections } from "./sections";
-import { useDebounced } from "./useDebounced";
 
 const GLOB_DELAY_MS = 300;
 
@@ -47,7 +48,7 @@ function AssetView({ asset }: { asset: AssetDetail }) {
   const actions = (
     <>
       <DownloadAllDialog asset={asset.name} glob={glob} fileCount={asset.fileCount} totalSize={asset.totalSize} />
-      <Link className="button" to={`/assets/${encodeURIComponent(asset.name)}/provenance`}>
+      <Link className="button" to={`${assetPath(asset.name)}/provenance`}>
         Provenance graph
       </Link>
       <UsePython request={requestBody(AssetPageAsset, { name: asset.name })} />

@@ -1,7 +1,8 @@
 /** Where the asset came from and what came of it: links along its lineage, one hop each way. */
 import { Link } from "react-router";
+import { KindBadge, QcBadge } from "../../components/Badges";
 import { formatDate } from "../../lib/format";
-import { KindBadge, QcBadge } from "./Badges";
+import { assetPath } from "../../lib/paths";
 import type { LineageItem } from "./lineage";
 
 const LINK_SOURCES: Record<string, string> = {
@@ -21,7 +22,7 @@ function Item({ item }: { item: LineageItem }) {
   return (
     <li className="asset-lineage-item">
       {item.registered ? (
-        <Link to={`/assets/${encodeURIComponent(item.name)}`} className="asset-lineage-name">
+        <Link to={assetPath(item.name)} className="asset-lineage-name">
           {item.name}
         </Link>
       ) : (
@@ -29,7 +30,7 @@ function Item({ item }: { item: LineageItem }) {
       )}
       <span className="asset-lineage-meta">
         {item.kind && <KindBadge kind={item.kind} />}
-        <QcBadge status={item.qcStatus} />
+        {item.qcStatus && <QcBadge status={item.qcStatus} />}
         {item.process && <span className="badge badge-neutral">{item.process}</span>}
         {item.acquiredAt && <span className="muted">acquired {formatDate(item.acquiredAt)}</span>}
       </span>

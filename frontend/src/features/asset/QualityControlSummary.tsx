@@ -1,4 +1,4 @@
-import { QcBadge } from "./Badges";
+import { QcBadge } from "../../components/Badges";
 import type { QualityControlView } from "./qualityControl";
 
 export function QualityControlSummary({ qc }: { qc: QualityControlView }) {

@@ -1,8 +1,7 @@
 /** The quality-control document: 1.x groups metrics into `evaluations`, each with a status;
  * 2.x lists `metrics` directly (each with its status history) and a `status` per tag. */
+import { type QcState, qcState } from "../../lib/qc";
 import { isRecord, type JsonRecord, label, records, text } from "./json";
-
-export type QcState = "pass" | "fail" | "pending" | "unknown";
 
 export interface QcCheck {
   name: string;
@@ -21,14 +20,6 @@ export interface QualityControlView {
   /** 2.x: the status of each tag or group ("Processing: Fail"). */
   groups: { name: string; status: string; state: QcState }[];
   notes: string | null;
-}
-
-export function qcState(status: unknown): QcState {
-  const value = (text(status) ?? "").toLowerCase();
-  if (value === "pass" || value === "passed") return "pass";
-  if (value === "fail" || value === "failed") return "fail";
-  if (value === "pending") return "pending";
-  return "unknown";
 }
 
 /** The newest status a metric's history records. */

@@ -1,7 +1,20 @@
 /** The asset page's requests. Files are asked for apart from the asset so that a bad glob, which
  * the server refuses, leaves the rest of the page standing. */
 import { graphql } from "../../gql";
-import type { AssetPageAssetQuery } from "../../gql/graphql";
+import type { AssetPageAssetQuery, AssetPageLinkedAssetFragment } from "../../gql/graphql";
+
+/** An asset one hop along the lineage, either way. Spread by name: codegen appends this
+ * definition to the operations that use it. */
+export const AssetPageLinkedAsset = graphql(`
+  fragment AssetPageLinkedAsset on Asset {
+    name
+    kind
+    qcStatus
+    dataLevel
+    acquiredAt
+    processLabel
+  }
+`);
 
 export const AssetPageAsset = graphql(`
   query AssetPageAsset($name: String!) {
@@ -44,20 +57,10 @@ export const AssetPageAsset = graphql(`
         source
       }
       derivedFrom {
-        name
-        kind
-        qcStatus
-        dataLevel
-        acquiredAt
-        processLabel
+        ...AssetPageLinkedAsset
       }
       derivatives {
-        name
-        kind
-        qcStatus
-        dataLevel
-        acquiredAt
-        processLabel
+        ...AssetPageLinkedAsset
       }
       metadata
     }
@@ -118,4 +121,4 @@ export const AssetPageSuggestions = graphql(`
 `);
 
 export type AssetDetail = NonNullable<AssetPageAssetQuery["asset"]>;
-export type LinkedAsset = AssetDetail["derivedFrom"][number];
+export type LinkedAsset = AssetPageLinkedAssetFragment;

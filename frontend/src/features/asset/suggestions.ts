@@ -1,21 +1,12 @@
 /** "Did you mean": names near one that is not registered, found by its subject id or its first
  * tokens (the free-text filter matches every word as part of a name, subject id or project). */
 import type { AssetFilter } from "../../gql/graphql";
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** The subject id: the token before the first date (names read `[<label>_]<subject>_<date>_...`). */
-export function subjectToken(name: string): string | null {
-  const tokens = name.split("_").filter(Boolean);
-  const date = tokens.findIndex((token) => DATE.test(token));
-  if (date > 0) return tokens[date - 1] ?? null;
-  return tokens.find((token) => /^\d{5,}$/.test(token)) ?? null;
-}
+import { DATE_TOKEN, subjectToken } from "../../lib/assetNames";
 
 /** Its first tokens before any date, as words: "SmartSPIM 620642". */
 export function leadingWords(name: string, count = 2): string | null {
   const tokens = name.split(/[_\s]+/).filter(Boolean);
-  const date = tokens.findIndex((token) => DATE.test(token));
+  const date = tokens.findIndex((token) => DATE_TOKEN.test(token));
   const lead = tokens.slice(0, Math.min(count, date >= 0 ? date : tokens.length));
   return lead.length > 0 ? lead.join(" ") : null;
 }

@@ -10,6 +10,8 @@
 import cytoscape, { type Core, type ElementDefinition, type EventObject } from "cytoscape";
 import dagre from "cytoscape-dagre";
 import { type RefObject, useEffect, useMemo, useRef, useState } from "react";
+import { KIND_WORDS } from "../../lib/kind";
+import { qcLabel } from "../../lib/qc";
 import { firstView, graphStyle, LARGE_GRAPH, layoutOptions, MAX_FIT_ZOOM, readPalette, viewportOptions } from "./graphConfig";
 import { describeGraph, type GraphModel, type GraphNode, toElements } from "./graphModel";
 
@@ -216,8 +218,8 @@ function NodeTip({ tip }: { tip: Tip }) {
     <div className="prov-tip" style={{ left: tip.x, top: tip.y }} aria-hidden="true">
       <div className="prov-tip-name">{node.name}</div>
       <div className="prov-tip-meta">
-        {node.kind === "primary" ? "Primary" : "Derived"}
-        {node.process ? ` · ${node.process}` : ""} · {node.qcStatus ? `QC ${node.qcStatus.toLowerCase()}` : "no QC"} · {node.focus ? "asked about" : `${node.hops} hop${node.hops === 1 ? "" : "s"}`}
+        {KIND_WORDS[node.kind]}
+        {node.process ? ` · ${node.process}` : ""} · {qcLabel(node.qcStatus)} · {node.focus ? "asked about" : `${node.hops} hop${node.hops === 1 ? "" : "s"}`}
       </div>
     </div>
   );

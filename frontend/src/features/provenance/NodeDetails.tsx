@@ -2,10 +2,11 @@
  * with its full name and a way to open it or walk the graph from it. It keeps the last one, so
  * the pointer can travel from the node to these links. */
 import { Link } from "react-router";
+import { KindBadge, QcBadge } from "../../components/Badges";
 import { formatInstant } from "../../lib/format";
+import { assetPath } from "../../lib/paths";
 import type { GraphNode } from "./graphModel";
-import { QcBadge, KindBadge } from "./badges";
-import { assetPath, provenancePath } from "./paths";
+import { provenancePath } from "./paths";
 import type { GraphParams } from "./params";
 
 export function NodeDetails({ node, params }: { node: GraphNode; params: GraphParams }) {
@@ -14,7 +15,7 @@ export function NodeDetails({ node, params }: { node: GraphNode; params: GraphPa
       <h2 id="prov-details-title">{node.focus ? "Asked about" : "Pointed at"}</h2>
       <p className="prov-details-name mono">{node.name}</p>
       <p className="prov-details-badges">
-        <KindBadge kind={node.kind} /> <QcBadge node={node} />
+        <KindBadge kind={node.kind} /> <QcBadge status={node.qcStatus} />
       </p>
       <dl className="prov-details-list">
         <dt>Distance</dt>

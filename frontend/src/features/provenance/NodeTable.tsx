@@ -1,9 +1,9 @@
 /** The graph as a table: what keyboard and screen-reader users (and tests) read instead of the
  * canvas, nearest assets first. */
 import { Link } from "react-router";
-import { KindBadge, QcBadge } from "./badges";
+import { KindBadge, QcBadge } from "../../components/Badges";
+import { assetPath } from "../../lib/paths";
 import { type GraphModel, linkCount } from "./graphModel";
-import { assetPath } from "./paths";
 
 export function NodeTable({ model }: { model: GraphModel }) {
   return (
@@ -40,7 +40,7 @@ export function NodeTable({ model }: { model: GraphModel }) {
                 </td>
                 <td className="number">{node.hops}</td>
                 <td>
-                  <QcBadge node={node} />
+                  <QcBadge status={node.qcStatus} />
                 </td>
                 <td>{node.process ?? "—"}</td>
               </tr>

@@ -99,11 +99,11 @@ describe("ProvenancePage", () => {
     expect(screen.getByTestId("provenance-counts").textContent).toBe("2 assets, 1 link.");
   });
 
-  it("shows a designed state with a way to search when there is no such asset", async () => {
+  it("shows a designed state that searches for the name's subject when there is no such asset", async () => {
     serve({ data: { asset: null } });
-    open("/assets/nothing-here/provenance");
+    open("/assets/ecephys_655568_2022-04-26_11-48-09_gone/provenance");
     expect(await screen.findByRole("heading", { name: "No such asset" })).toBeTruthy();
-    expect(screen.getByRole("link", { name: "Search the catalog" }).getAttribute("href")).toBe("/");
+    expect(screen.getByRole("link", { name: "Search the catalog" }).getAttribute("href")).toBe("/?q=655568");
     expect(screen.queryByRole("spinbutton", { name: "Depth" })).toBeNull();
   });
 

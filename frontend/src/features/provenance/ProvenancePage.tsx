@@ -6,6 +6,7 @@ import { requestBody } from "../../api/client";
 import { useGraphQL } from "../../api/useGraphQL";
 import { Empty, ErrorState, Loading } from "../../components/States";
 import { UsePython } from "../../components/UsePython";
+import { assetPath, searchPathFor } from "../../lib/paths";
 import { GraphCanvas } from "./GraphCanvas";
 import { GraphControls } from "./GraphControls";
 import { buildGraphModel, type GraphModel, type GraphNode } from "./graphModel";
@@ -13,7 +14,6 @@ import { Legend } from "./Legend";
 import { NodeDetails } from "./NodeDetails";
 import { NodeTable } from "./NodeTable";
 import { deeper, DEPTH_MAX, type GraphParams, graphSearchParams, parseGraphParams, toProvenanceDirection } from "./params";
-import { assetPath } from "./paths";
 import { type ProvenanceAsset, ProvenancePageGraph } from "./query";
 import "./provenance.css";
 
@@ -71,7 +71,7 @@ function AssetNotFound({ name }: { name: string }) {
       <p>
         The catalog has no asset named <code className="prov-missing">{name}</code>. It may have been renamed, or the link may be mistyped.
       </p>
-      <Link className="button button-primary" to="/">
+      <Link className="button button-primary" to={searchPathFor(name)}>
         Search the catalog
       </Link>
     </Empty>

@@ -1,4 +1,4 @@
-import { buildGraphModel, describeGraph, qcClass, toElements } from "./graphModel";
+import { buildGraphModel, describeGraph, toElements } from "./graphModel";
 import type { ProvenanceAsset } from "./query";
 
 const RAW = "ecephys_652918_2023-03-10_16-32-00";
@@ -105,18 +105,6 @@ describe("buildGraphModel", () => {
   it("gives each node its short label", () => {
     const labels = buildGraphModel(sortedGraph()).nodes.map((node) => node.label);
     expect(labels).toEqual(["sorted\n2023-03-13", "ecephys 652918\n2023-03-10", "curated\n2023-03-15"]);
-  });
-});
-
-describe("qcClass", () => {
-  it("reads every spelling of pass, fail and pending", () => {
-    expect(["PASS", "Passed", " pass "].map(qcClass)).toEqual(["pass", "pass", "pass"]);
-    expect(["FAIL", "failed"].map(qcClass)).toEqual(["fail", "fail"]);
-    expect(["PENDING", "in_progress", "In Progress"].map(qcClass)).toEqual(["pending", "pending", "pending"]);
-  });
-
-  it("calls anything else, or nothing, unknown", () => {
-    expect([null, undefined, "", "maybe"].map(qcClass)).toEqual(["unknown", "unknown", "unknown", "unknown"]);
   });
 });
 

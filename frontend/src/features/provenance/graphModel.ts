@@ -2,18 +2,18 @@
  * asset included, which the lineage does not list), one edge per derivation drawn from the
  * input to the derived asset so data flows left to right, and the classes the stylesheet reads. */
 import type { ElementDefinition } from "cytoscape";
+import type { AssetKind, ProvenanceNodeAssetFragment } from "../../gql/graphql";
+import { plural } from "../../lib/format";
+import { type QcState, qcState } from "../../lib/qc";
 import { shortLabels } from "./labels";
 import type { ProvenanceAsset } from "./query";
-
-export type KindClass = "primary" | "derived";
-export type QcClass = "pass" | "fail" | "pending" | "unknown";
 
 export interface GraphNode {
   name: string;
   /** The short label drawn on the node. */
   label: string;
-  kind: KindClass;
-  qc: QcClass;
+  kind: AssetKind;
+  qc: QcState;
   /** The QC status as registered (any spelling), null when there is none. */
   qcStatus: string | null;
   /** The fewest edges between it and the focus; 0 for the focus. */
@@ -41,32 +41,15 @@ export interface GraphModel {
   truncated: boolean;
 }
 
-type AssetFields = Omit<ProvenanceAsset, "provenance">;
-
-const QC_WORDS: Record<Exclude<QcClass, "unknown">, readonly string[]> = {
-  pass: ["pass", "passed", "passing", "ok", "good"],
-  fail: ["fail", "failed", "failing", "bad"],
-  pending: ["pending", "in progress", "awaiting", "todo", "to do"],
-};
-
-/** Records spell QC statuses several ways across schema versions ("Pass", "PASSED", "in_progress"). */
-export function qcClass(status: string | null | undefined): QcClass {
-  const word = (status ?? "").trim().toLowerCase().replace(/[\s_-]+/g, " ");
-  for (const [qc, words] of Object.entries(QC_WORDS) as [Exclude<QcClass, "unknown">, readonly string[]][]) {
-    if (words.includes(word)) return qc;
-  }
-  return "unknown";
-}
-
 function text(value: string | null | undefined): string | null {
   return typeof value === "string" && value.trim() !== "" ? value : null;
 }
 
-function node(asset: AssetFields, hops: number, focus: boolean): Omit<GraphNode, "label"> {
+function node(asset: ProvenanceNodeAssetFragment, hops: number, focus: boolean): Omit<GraphNode, "label"> {
   return {
     name: asset.name,
-    kind: asset.kind === "DERIVED" ? "derived" : "primary",
-    qc: qcClass(asset.qcStatus),
+    kind: asset.kind,
+    qc: qcState(asset.qcStatus),
     qcStatus: text(asset.qcStatus),
     hops: Number.isFinite(hops) ? hops : 0,
     process: text(asset.processLabel),
@@ -104,17 +87,13 @@ export function toElements(model: GraphModel): ElementDefinition[] {
   const nodes: ElementDefinition[] = model.nodes.map((found) => ({
     group: "nodes",
     data: { id: found.name, label: found.label },
-    classes: [found.kind, `qc-${found.qc}`, ...(found.focus ? ["focus"] : [])],
+    classes: [found.kind.toLowerCase(), `qc-${found.qc}`, ...(found.focus ? ["focus"] : [])],
   }));
   const edges: ElementDefinition[] = model.edges.map((edge) => ({
     group: "edges",
     data: { id: edge.id, source: edge.input, target: edge.derived, label: edge.process ?? "" },
   }));
   return [...nodes, ...edges];
-}
-
-function plural(count: number, one: string, many: string): string {
-  return `${count.toLocaleString("en-US")} ${count === 1 ? one : many}`;
 }
 
 /** What the canvas shows, in words: its accessible name. */

@@ -7,7 +7,7 @@ import {
   parseGraphParams,
   toProvenanceDirection,
 } from "./params";
-import { assetPath, provenancePath } from "./paths";
+import { provenancePath } from "./paths";
 
 describe("parseGraphParams", () => {
   it("defaults to both directions and 10 hops when the URL says nothing", () => {
@@ -78,11 +78,7 @@ describe("deeper", () => {
   });
 });
 
-describe("paths", () => {
-  it("encodes an asset's name as one path segment", () => {
-    expect(assetPath("a b/c?d")).toBe("/assets/a%20b%2Fc%3Fd");
-  });
-
+describe("provenancePath", () => {
   it("keeps the view settings when linking to another asset's provenance", () => {
     expect(provenancePath("raw_1", { direction: "upstream", depth: 4 })).toBe("/assets/raw_1/provenance?direction=upstream&depth=4");
   });

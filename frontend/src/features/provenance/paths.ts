@@ -1,9 +1,6 @@
-/** Where the page links: an asset's page and its provenance graph, names encoded as one segment. */
+/** Where the page links besides an asset's page: the provenance graph of another asset. */
+import { assetPath } from "../../lib/paths";
 import { type GraphParams, graphSearchParams } from "./params";
-
-export function assetPath(name: string): string {
-  return `/assets/${encodeURIComponent(name)}`;
-}
 
 /** The same view settings carry over, so walking from node to node keeps the graph's shape. */
 export function provenancePath(name: string, params: GraphParams): string {

@@ -3,31 +3,31 @@
 import { graphql } from "../../gql";
 import type { ProvenancePageGraphQuery } from "../../gql/graphql";
 
+/** What the graph, its table and its side panel show of each asset. Spread by name: codegen
+ * appends this definition to the operations that use it. */
+export const ProvenanceNodeAsset = graphql(`
+  fragment ProvenanceNodeAsset on Asset {
+    name
+    kind
+    qcStatus
+    dataLevel
+    processLabel
+    acquiredAt
+    modalities {
+      abbreviation
+    }
+  }
+`);
+
 export const ProvenancePageGraph = graphql(`
   query ProvenancePageGraph($name: String!, $direction: ProvenanceDirection!, $depth: Int!) {
     asset(name: $name) {
-      name
-      kind
-      qcStatus
-      dataLevel
-      processLabel
-      acquiredAt
-      modalities {
-        abbreviation
-      }
+      ...ProvenanceNodeAsset
       provenance(direction: $direction, depth: $depth) {
         nodes {
           hops
           asset {
-            name
-            kind
-            qcStatus
-            dataLevel
-            processLabel
-            acquiredAt
-            modalities {
-              abbreviation
-            }
+            ...ProvenanceNodeAsset
           }
         }
         edges {

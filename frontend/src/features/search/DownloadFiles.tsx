@@ -1,9 +1,10 @@
-import { useEffect, useRef, useState } from "react";
+import { useRef, useState } from "react";
 import { useGraphQL } from "../../api/useGraphQL";
 import { CopyButton } from "../../components/CopyButton";
 import { ErrorState } from "../../components/States";
 import type { AssetFilter } from "../../gql/graphql";
 import { formatBytes, formatCount } from "../../lib/format";
+import { useDebounced } from "../../lib/useDebounced";
 import { downloadCommand, formatNote, type ManifestFormat, MANIFEST_FORMATS, manifestFits, manifestPath } from "./download";
 import { SearchPageManifestSummary } from "./operations";
 import { MAX_FILTER_PARTS, withinLimit } from "./searchState";
@@ -11,15 +12,6 @@ import { MAX_FILTER_PARTS, withinLimit } from "./searchState";
 /** The files a manifest lists at most (the server's limit). */
 const MAX_MANIFEST_FILES = 100_000;
 const GLOB_DEBOUNCE_MS = 400;
-
-function useDebounced<T>(value: T, delay: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = window.setTimeout(() => setSettled(value), delay);
-    return () => window.clearTimeout(timer);
-  }, [value, delay]);
-  return settled;
-}
 
 /** "Download files": a manifest of every file of the matching assets, its size known first. */
 export function DownloadFiles({ filter }: { filter: AssetFilter | null }) {

@@ -3,7 +3,7 @@ import { type CatalogError, graphql, requestBody } from "../../api/client";
 import { Empty, ErrorState, Loading } from "../../components/States";
 import { UsePython } from "../../components/UsePython";
 import type { SearchPageAssetsQuery, SearchPageAssetsQueryVariables } from "../../gql/graphql";
-import { formatCount } from "../../lib/format";
+import { formatCount, plural } from "../../lib/format";
 import { DownloadFiles } from "./DownloadFiles";
 import { SearchPageAssets } from "./operations";
 import { countParts, hasChoices, MAX_FILTER_PARTS, type SearchState, toFilter } from "./searchState";
@@ -11,10 +11,6 @@ import { type Sort, toOrderBy } from "./sorting";
 import { ResultsTable } from "./ResultsTable";
 
 const PAGE_SIZE = 50;
-
-function plural(count: number, one: string, many: string): string {
-  return `${formatCount(count)} ${count === 1 ? one : many}`;
-}
 
 interface ResultsProps {
   state: SearchState;

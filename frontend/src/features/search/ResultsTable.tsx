@@ -1,7 +1,9 @@
 import { Fragment, type KeyboardEvent } from "react";
 import { Link } from "react-router";
+import { KindBadge, QcBadge } from "../../components/Badges";
 import type { SearchPageAssetsQuery } from "../../gql/graphql";
 import { formatBytes, formatCount, formatInstant } from "../../lib/format";
+import { assetPath } from "../../lib/paths";
 import { ariaSort, nextSort, type Sort, type SortKey } from "./sorting";
 
 export type ResultRow = SearchPageAssetsQuery["assets"]["edges"][number]["node"];
@@ -36,19 +38,6 @@ function breakable(name: string) {
       <span className="nowrap">{part}</span>
     </Fragment>
   ));
-}
-
-function KindBadge({ kind }: { kind: string }) {
-  if (kind === "PRIMARY") return <span className="badge badge-primary">primary</span>;
-  if (kind === "DERIVED") return <span className="badge badge-derived">derived</span>;
-  return <span className="badge badge-neutral">{kind}</span>;
-}
-
-const QC_BADGES: Record<string, string> = { PASS: "badge-pass", FAIL: "badge-fail", PENDING: "badge-pending" };
-
-function QcBadge({ status }: { status: string | null }) {
-  if (!status) return <span className="muted">—</span>;
-  return <span className={`badge ${QC_BADGES[status.toUpperCase()] ?? "badge-neutral"}`}>{status}</span>;
 }
 
 /** ArrowUp/ArrowDown move between the rows' links; Enter follows the focused one. */
@@ -100,7 +89,7 @@ export function ResultsTable({ rows, sort, onSort, stale }: { rows: readonly Res
           {rows.map((asset) => (
             <tr key={asset.name}>
               <td className="result-name">
-                <Link to={`/assets/${encodeURIComponent(asset.name)}`} data-row-link="">
+                <Link to={assetPath(asset.name)} data-row-link="">
                   {breakable(asset.name)}
                 </Link>
               </td>
