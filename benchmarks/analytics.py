@@ -36,8 +36,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import platform
 import random
 import re
 import shlex
@@ -59,7 +57,7 @@ REPO = BENCHMARKS.parent
 sys.path[:0] = [str(BENCHMARKS), str(REPO / "tests")]
 
 import api  # noqa: E402  (benchmarks/api.py: the generated catalog and its loader)
-from results import RESULTS, verdict, write_section  # noqa: E402
+from results import RESULTS, preamble, verdict, write_section  # noqa: E402
 from servers import PostgresServer  # noqa: E402
 
 from catalog.db.engine import Database  # noqa: E402
@@ -590,14 +588,13 @@ class Report:
 
     def section(self) -> str:
         lines = [
-            SECTION,
-            "",
-            f"- command: `{self.command}`",
-            f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-            f"- machine: {os.cpu_count()} cores, shared and noisy (figures vary run to run); Python "
-            f"{platform.python_version()}, PostgreSQL {self.postgres} (fsync off, default shared_buffers, "
-            "work_mem and parallel settings); `catalog serve` (uvicorn) in its own process, the httpx client in "
-            "this one, on loopback",
+            *preamble(
+                SECTION,
+                self.command,
+                f"PostgreSQL {self.postgres} (fsync off, default shared_buffers, "
+                "work_mem and parallel settings); `catalog serve` (uvicorn) in its own process, the httpx client in "
+                "this one, on loopback",
+            ),
             f"- code: {self.code}",
         ]
         if self.data is not None and self.data.loaded is not None:

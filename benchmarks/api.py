@@ -39,7 +39,6 @@ import argparse
 import asyncio
 import json
 import os
-import platform
 import random
 import re
 import shlex
@@ -59,7 +58,7 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from results import RESULTS, verdict, write_section  # noqa: E402
+from results import RESULTS, preamble, verdict, write_section  # noqa: E402
 from servers import PostgresServer, free_port  # noqa: E402
 
 from catalog.conventions.modalities import Vocabulary  # noqa: E402
@@ -1358,14 +1357,13 @@ class Report:
 
     def section(self) -> str:
         lines = [
-            SECTION,
-            "",
-            f"- command: `{self.command}`",
-            f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-            f"- machine: {os.cpu_count()} cores, shared and noisy (figures vary run to run); Python "
-            f"{platform.python_version()}, PostgreSQL {self.postgres} (fsync off, default shared_buffers); "
-            "`catalog serve` (uvicorn, asyncio + h11) and the baseline each in their own process, the httpx "
-            "client in a third, on loopback",
+            *preamble(
+                SECTION,
+                self.command,
+                f"PostgreSQL {self.postgres} (fsync off, default shared_buffers); "
+                "`catalog serve` (uvicorn, asyncio + h11) and the baseline each in their own process, the httpx "
+                "client in a third, on loopback",
+            ),
             f"- code: {self.code}",
         ]
         if self.loaded is not None and self.catalog is not None:

@@ -52,8 +52,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import os
-import platform
 import re
 import shlex
 import shutil
@@ -74,7 +72,7 @@ sys.path[:0] = [str(BENCHMARKS), str(REPO / "tests")]
 import api  # noqa: E402  (benchmarks/api.py: the generated catalog, its loader, its server)
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
-from results import RESULTS, verdict, write_section  # noqa: E402
+from results import RESULTS, preamble, verdict, write_section  # noqa: E402
 from servers import PostgresServer  # noqa: E402
 
 if TYPE_CHECKING:
@@ -720,15 +718,14 @@ class Report:
     def section(self) -> str:
         loaded, catalog = self.api_report.loaded, self.api_report.catalog
         lines = [
-            SECTION,
-            "",
-            f"- command: `{self.command}`",
-            f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-            f"- machine: {os.cpu_count()} cores, shared and noisy (figures vary run to run); Python "
-            f"{platform.python_version()}, PostgreSQL {self.api_report.postgres} (fsync off); `catalog serve` "
-            f"(uvicorn) in its own process; Debian Chromium {self.figures.chromium} headless, software rendering "
-            f"(`--disable-gpu`), viewport {VIEWPORT['width']}×{VIEWPORT['height']}, driven by playwright; "
-            "browser, server and database share the cores, on loopback",
+            *preamble(
+                SECTION,
+                self.command,
+                f"PostgreSQL {self.api_report.postgres} (fsync off); `catalog serve` "
+                f"(uvicorn) in its own process; Debian Chromium {self.figures.chromium} headless, software rendering "
+                f"(`--disable-gpu`), viewport {VIEWPORT['width']}×{VIEWPORT['height']}, driven by playwright; "
+                "browser, server and database share the cores, on loopback",
+            ),
             f"- code: {self.api_report.code}; web catalog build: {self.build}",
         ]
         if loaded is not None and catalog is not None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import platform
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
@@ -23,3 +26,15 @@ def write_section(heading: str, section: str, path: Path = RESULTS) -> None:
 def verdict(ok: bool) -> str:
     """A target's cell: met, or not (in bold)."""
     return "yes" if ok else "**no**"
+
+
+def preamble(heading: str, command: str, setup: str) -> list[str]:
+    """The lines a section opens with: its heading, the exact command, when, and on what."""
+    return [
+        heading,
+        "",
+        f"- command: `{command}`",
+        f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        f"- machine: {os.cpu_count()} cores, shared and noisy (figures vary run to run); Python "
+        f"{platform.python_version()}, {setup}",
+    ]

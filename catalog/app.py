@@ -1,6 +1,6 @@
-"""The web application: every route of ``catalog.web`` (the API, downloads and the web catalog), its errors mapped once, bodies read
-within a limit, database reads within a time budget, and the lifespan that owns the engine and
-the stores."""
+"""The web application: every route of ``catalog.web`` (the API, downloads and the web catalog),
+its errors mapped once, bodies read within a limit, abandoned requests cancelled, database reads
+within a time budget, and the lifespan that owns the engine and the stores."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from catalog.db.engine import Database
 from catalog.db.migrate import ensure_schema
 from catalog.storage.registry import StoreRegistry
 from catalog.web.bodies import BodyLimit
+from catalog.web.disconnects import CancelOnDisconnect
 from catalog.web.downloads import download_endpoint
 from catalog.web.errors import HANDLERS
 from catalog.web.files import local_file_endpoint
@@ -60,7 +61,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=routes,
         lifespan=lifespan,
         exception_handlers=dict(HANDLERS),
-        middleware=[Middleware(BodyLimit, max_bytes=settings.max_body_bytes)],
+        middleware=[Middleware(BodyLimit, max_bytes=settings.max_body_bytes), Middleware(CancelOnDisconnect)],
     )
     app.router.default = web_catalog.fallback  # client routes of the web catalog
     app.state.settings, app.state.db, app.state.stores = settings, db, stores

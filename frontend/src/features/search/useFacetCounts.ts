@@ -1,11 +1,13 @@
 /** The counts of every facet and of the timeline, from the calls planFacetRequests plans. While
- * a facet is recounted its previous counts stay shown, marked as waiting. */
-import { useQueries, useQueryClient } from "@tanstack/react-query";
+ * a facet is recounted its previous counts stay shown, marked as waiting. Counting waits for the
+ * results of the same search: on a busy server the facet statements would otherwise compete
+ * with the page the user is waiting for. */
+import { useIsFetching, useQueries, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { graphql } from "../../api/client";
 import type { FacetField, SearchPageFacetsQuery } from "../../gql/graphql";
 import { FACET_LIMIT, type FacetCount, facetCounts, type FacetRequest, planFacetRequests } from "./facets";
-import { SearchPageFacets } from "./operations";
+import { SearchPageAssets, SearchPageFacets } from "./operations";
 import { type SearchState, withinLimit } from "./searchState";
 
 export type CountsByField = Partial<Record<FacetField, FacetCount[]>>;
@@ -31,6 +33,7 @@ interface Combined {
 }
 
 const FACET_QUERY = SearchPageFacets.toString();
+const RESULTS_QUERY = SearchPageAssets.toString();
 
 function isFacetField(field: string, request: FacetRequest): field is FacetField {
   return request.fields.some((asked) => asked === field);
@@ -60,12 +63,13 @@ function combine(requests: readonly FacetRequest[], results: readonly Answer[]):
 export function useFacetCounts(state: SearchState): FacetCountsView {
   const requests = useMemo(() => planFacetRequests(state), [state]);
   const client = useQueryClient();
+  const resultsPending = useIsFetching({ queryKey: [RESULTS_QUERY] }) > 0;
   const current = useQueries({
     queries: requests.map((request) => ({
       queryKey: [FACET_QUERY, request],
       queryFn: ({ signal }: { signal: AbortSignal }) =>
         graphql(SearchPageFacets, { filter: request.filter, fields: request.fields, limit: FACET_LIMIT }, signal),
-      enabled: withinLimit(request.filter),
+      enabled: withinLimit(request.filter) && !resultsPending,
     })),
     combine: (results) => combine(requests, results),
   });
