@@ -177,6 +177,8 @@ def test_user_mistakes_in_queries_get_their_code_never_internal(catalog: Catalog
 WELL_FORMED = {
     "totalSizeMin beyond any size": "{ assets(filter: {totalSizeMin: 1e300}) { totalCount } }",
     "a date without a time zone (UTC)": '{ assets(filter: {acquiredAfter: "2000-01-01"}) { totalCount } }',
+    "a date-time without an offset in facets": '{ facets(filter: {acquiredAfter: "2000-01-01T00:00:00"}, fields: [YEAR]) { values { count } } }',
+    "a date without a time zone in aggregate": '{ aggregate(filter: {acquiredBefore: "2100-01-01"}, measures: [{op: COUNT, field: ASSET}]) { rows { values } } }',
     "having with NE": "{ aggregate(measures: [{op: COUNT, field: ASSET}], having: [{measure: 0, op: NE, value: 1}]) { rows { values } } }",
     "a path measure without groupBy": '{ aggregate(measures: [{op: COUNT_DISTINCT, path: {document: "subject", path: "genotype"}}]) { rows { keys values } } }',
 }
