@@ -1,4 +1,4 @@
-import { firstView, graphStyle, LARGE_GRAPH, layoutOptions, MAX_FIT_ZOOM, READABLE_ZOOM, readPalette, viewportOptions } from "./graphConfig";
+import { firstView, graphStyle, LARGE_GRAPH, layeredOptions, MAX_FIT_ZOOM, nodeBox, READABLE_ZOOM, readPalette, viewportOptions } from "./graphConfig";
 
 describe("viewportOptions", () => {
   it("draws every element while panning a small graph, at the screen's density", () => {
@@ -18,14 +18,25 @@ describe("viewportOptions", () => {
   });
 });
 
-describe("layoutOptions", () => {
-  it("lays the graph out in layers from left to right without animation", () => {
-    expect(layoutOptions(10)).toMatchObject({ name: "dagre", rankDir: "LR", animate: false, fit: true });
+describe("layeredOptions", () => {
+  it("lays the graph out in layers from left to right", () => {
+    expect(layeredOptions(10)).toMatchObject({ rankdir: "LR", nodesep: 16, ranksep: 72, edgesep: 8 });
   });
 
   it("ranks a large graph with the linear-time ranker", () => {
-    expect(layoutOptions(10).ranker).toBe("network-simplex");
-    expect(layoutOptions(LARGE_GRAPH + 1).ranker).toBe("longest-path");
+    expect(layeredOptions(10).ranker).toBe("network-simplex");
+    expect(layeredOptions(LARGE_GRAPH + 1).ranker).toBe("longest-path");
+  });
+});
+
+describe("nodeBox", () => {
+  it("gives a node the room of its box and its border", () => {
+    expect(nodeBox({ focus: false, qc: "pass" })).toEqual({ width: 164, height: 46 });
+  });
+
+  it("gives the focus and a failed node's thicker border more room", () => {
+    expect(nodeBox({ focus: true, qc: "unknown" })).toEqual({ width: 188, height: 58 });
+    expect(nodeBox({ focus: false, qc: "fail" })).toEqual({ width: 166, height: 48 });
   });
 });
 

@@ -1,7 +1,8 @@
 /** How cytoscape draws and lays out the graph, tuned by size: a lineage of a thousand assets
  * must still pan and zoom without stutter (GraphCanvas records the layout's duration). */
+import type { GraphLabel } from "@dagrejs/dagre";
 import type { CytoscapeOptions, StylesheetJson } from "cytoscape";
-import type { DagreLayoutOptions } from "cytoscape-dagre";
+import type { QcState } from "../../lib/qc";
 
 /** Above this many elements (nodes + edges) a graph is large: edges are hidden while the
  * viewport moves and the ranker is the linear-time one. */
@@ -29,22 +30,50 @@ export function viewportOptions(elementCount: number): Partial<CytoscapeOptions>
   };
 }
 
+/** Above this many elements the layout runs in a Web Worker, leaving the page free: in-thread,
+ * dagre held it for 40 ms at 153 elements and 100 ms at 297 (network-simplex, synthetic
+ * lineages), and 1.9 s for the benchmark's lineage of 1,000 assets. */
+export const OFF_THREAD = 150;
+
+/** The dagre settings the layout runs with (they travel to the worker as they are). */
+export type LayeredOptions = Required<Pick<GraphLabel, "rankdir" | "ranker" | "nodesep" | "ranksep" | "edgesep">>;
+
 /** Layered, left to right. network-simplex gives the tidiest ranks but grows fast with size
- * (4.4 s against 0.6 s for longest-path on 1,000 synthetic nodes), so a large graph is ranked
- * by longest path. */
-export function layoutOptions(elementCount: number): DagreLayoutOptions {
+ * (4.4 s against 0.6 s for longest-path on 1,000 synthetic nodes; 52 s against 2.0 s on the
+ * benchmark's lineage of 1,000 assets 37 layers deep), so a large graph is ranked by longest
+ * path. On that lineage no dagre setting gave the same picture faster: most of the time goes to
+ * ordering (0.8 s) and placing (0.5 s) nodes and the dummy nodes of long edges. */
+export function layeredOptions(elementCount: number): LayeredOptions {
   return {
-    name: "dagre",
-    rankDir: "LR",
+    rankdir: "LR",
     ranker: elementCount > LARGE_GRAPH ? "longest-path" : "network-simplex",
-    nodeSep: 16,
-    rankSep: 72,
-    edgeSep: 8,
-    fit: true,
-    padding: 24,
-    animate: false,
-    nodeDimensionsIncludeLabels: false,
+    nodesep: 16,
+    ranksep: 72,
+    edgesep: 8,
   };
+}
+
+/** Room around the graph when it is fitted into the canvas, in pixels. */
+export const FIT_PADDING = 24;
+
+/** A node's box as drawn; the focus is larger, a failed QC has a thicker (double) border. */
+const NODE_BOX = { width: 160, height: 42 };
+const FOCUS_BOX = { width: 184, height: 54 };
+const BORDER = 4;
+const FAIL_BORDER = 6;
+
+export interface Box {
+  width: number;
+  height: number;
+}
+
+/** The space a node takes in the layout: its box plus its border (cytoscape centres a border on
+ * the outline, so half of it on each side), which is what the layout used to read from
+ * cytoscape's outerWidth/outerHeight. */
+export function nodeBox({ focus, qc }: { focus: boolean; qc: QcState }): Box {
+  const box = focus ? FOCUS_BOX : NODE_BOX;
+  const border = qc === "fail" ? FAIL_BORDER : BORDER;
+  return { width: box.width + border, height: box.height + border };
 }
 
 /** Node labels are drawn from this zoom up (11 px × 0.8 ≈ 9 px, above min-zoomed-font-size 7). */
@@ -107,8 +136,8 @@ export function graphStyle(palette: Palette): StylesheetJson {
       selector: "node",
       style: {
         shape: "round-rectangle",
-        width: 160,
-        height: 42,
+        width: NODE_BOX.width,
+        height: NODE_BOX.height,
         label: "data(label)",
         color: "#ffffff",
         "font-size": 11,
@@ -117,7 +146,7 @@ export function graphStyle(palette: Palette): StylesheetJson {
         "text-valign": "center",
         "text-halign": "center",
         "min-zoomed-font-size": 7,
-        "border-width": 4,
+        "border-width": BORDER,
         "border-color": palette.unknown,
         "border-style": "dotted",
       },
@@ -125,13 +154,13 @@ export function graphStyle(palette: Palette): StylesheetJson {
     { selector: "node.primary", style: { "background-color": palette.primary } },
     { selector: "node.derived", style: { "background-color": palette.derived } },
     { selector: "node.qc-pass", style: { "border-color": palette.pass, "border-style": "solid" } },
-    { selector: "node.qc-fail", style: { "border-color": palette.fail, "border-style": "double", "border-width": 6 } },
+    { selector: "node.qc-fail", style: { "border-color": palette.fail, "border-style": "double", "border-width": FAIL_BORDER } },
     { selector: "node.qc-pending", style: { "border-color": palette.pending, "border-style": "dashed" } },
     {
       selector: "node.focus",
       style: {
-        width: 184,
-        height: 54,
+        width: FOCUS_BOX.width,
+        height: FOCUS_BOX.height,
         "font-size": 13,
         "font-weight": "bold",
         "text-max-width": "170px",
