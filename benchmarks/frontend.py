@@ -70,6 +70,8 @@ REPO = BENCHMARKS.parent
 sys.path[:0] = [str(BENCHMARKS), str(REPO / "tests")]
 
 import api  # noqa: E402  (benchmarks/api.py: the generated catalog, its loader, its server)
+import httpx  # noqa: E402
+from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 from results import RESULTS, preamble, verdict, write_section  # noqa: E402
@@ -303,7 +305,10 @@ def static_files(requests: list[Request]) -> list[Transferred]:
         response = request.response()
         if response is None or not path.endswith((".js", ".css")):
             continue
-        body = response.body()
+        try:
+            body = response.body()
+        except PlaywrightError:  # a worker's script: its body is the worker's, not the page's
+            body = httpx.get(request.url, headers={"Accept-Encoding": "identity"}).content
         files.append(
             Transferred(
                 path.rsplit("/", 1)[-1],
