@@ -3,17 +3,15 @@
 Records spell modalities many ways (``"ecephys"``, ``"ECEPHYS"``, ``{"name", "abbreviation"}``,
 the repr of a pydantic model, the full name). :class:`Vocabulary` maps each onto the vocabulary's
 own spelling so queries compare equal, and keeps any other term as the record wrote it with
-``known=False`` so the caller can warn. Terms of the vocabulary's history are known too: a 0.x
-platform written where the modality belongs (``"modality": "SmartSPIM"``) and a renamed
-abbreviation read as today's term, with the term as written kept beside it (``written``), and a
-retired term whose successor differs (``slap``) kept as itself.
+``known=False`` so the caller can warn. Platforms are not modalities: the legacy
+``"modality": "SmartSPIM"`` stays ``SmartSPIM`` (unknown), it is not guessed to be ``SPIM``.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from aind_data_schema_models.modalities import Modality
 
@@ -21,31 +19,13 @@ from aind_data_schema_models.modalities import Modality
 _REPR_FIELD = re.compile(r"""\b(name|abbreviation)\s*=\s*(?:'([^']*)'|"([^"]*)")""")
 
 
-LEGACY_TERMS: Mapping[str, str] = {
-    # aind-data-schema 0.x platforms, written as the modality by early records: what they acquire
-    "SmartSPIM": "SPIM",
-    "exaSPIM": "SPIM",
-    "mesoSPIM": "SPIM",
-    "diSPIM": "SPIM",
-    # abbreviations the vocabulary renamed
-    "ophys": "pophys",
-    "ephys": "ecephys",
-    "FIP": "fib",
-}
-"""Older terms (any case) and the vocabulary term each is read as today."""
-RETIRED_TERMS: Mapping[str, str] = {"slap": "Scanned line projection imaging"}
-"""Terms the vocabulary dropped whose successor is another technique: known, kept as they are."""
-
-
 @dataclass(frozen=True, slots=True)
 class ModalityTerm:
-    """One modality as the catalog stores it; ``known`` is False outside vocabulary and extras;
-    ``written`` is the record's own term when it was read as another (a legacy term)."""
+    """One modality as the catalog stores it; ``known`` is False outside vocabulary and extras."""
 
     abbreviation: str
     name: str
     known: bool
-    written: str | None = None
 
 
 class Vocabulary:
@@ -60,17 +40,10 @@ class Vocabulary:
             term = ModalityTerm(abbreviation=abbreviation, name=model.name, known=True)
             terms[abbreviation.casefold()] = term
             names[model.name.casefold()] = term
-        for abbreviation, name in RETIRED_TERMS.items():
-            terms[abbreviation.casefold()] = names[name.casefold()] = ModalityTerm(abbreviation, name, True)
-        for legacy, current in LEGACY_TERMS.items():
-            term = terms[current.casefold()]
-            terms[legacy.casefold()] = ModalityTerm(term.abbreviation, term.name, True, written=legacy)
         for extra in extra_terms:
             extra = extra.strip()
-            # The package's own spelling wins over a lab term that differs only in case; a lab's
-            # own term wins over a legacy reading of it.
-            known = terms.get(extra.casefold())
-            if extra and (known is None or known.written is not None):
+            # The package's own spelling wins over a lab term that differs only in case.
+            if extra and extra.casefold() not in terms:
                 terms[extra.casefold()] = ModalityTerm(abbreviation=extra, name=extra, known=True)
         self._by_abbreviation: Mapping[str, ModalityTerm] = terms
         self._by_name: Mapping[str, ModalityTerm] = names
@@ -109,9 +82,7 @@ class Vocabulary:
             return None
         key = text.casefold()
         term = self._by_abbreviation.get(key) or self._by_name.get(key)
-        if term is None:
-            return ModalityTerm(abbreviation=text, name=text, known=False)
-        return replace(term, written=text) if term.written is not None else term
+        return term if term is not None else ModalityTerm(abbreviation=text, name=text, known=False)
 
 
 def _repr_fields(text: str) -> tuple[str | None, str | None] | None:

@@ -93,11 +93,6 @@ def _modalities(facts: Extracted, vocabulary: Vocabulary, warnings: list[str]) -
         for term in facts.modalities
         if not term.known
     )
-    warnings.extend(
-        f"data_description.modalities: {term.written!r} is an older term, read as {term.abbreviation!r}"
-        for term in facts.modalities
-        if term.written is not None
-    )
     return list(dict.fromkeys(term.abbreviation for term in facts.modalities))
 
 

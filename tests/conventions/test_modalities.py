@@ -71,27 +71,18 @@ def test_case_is_normalised_to_the_vocabularys_own_spelling(
     assert term.known
 
 
-def test_a_legacy_platform_term_is_read_as_its_modality_and_kept_as_written(vocabulary: Vocabulary) -> None:
-    spim = "Selective plane illumination microscopy"
-    assert vocabulary.resolve("SmartSPIM") == ModalityTerm("SPIM", spim, True, written="SmartSPIM")
-    assert vocabulary.resolve({"abbreviation": "exaspim"}) == ModalityTerm(
-        "SPIM", spim, True, written="exaspim"
-    )
-    assert vocabulary.resolve("ophys") == ModalityTerm(
-        "pophys", "Planar optical physiology", True, written="ophys"
-    )
-    assert vocabulary.resolve("SPIM") == ModalityTerm("SPIM", spim, True), "today's term is not marked"
+def test_a_platform_is_not_mapped_to_a_modality(vocabulary: Vocabulary) -> None:
+    assert vocabulary.resolve("SmartSPIM") == ModalityTerm("SmartSPIM", "SmartSPIM", known=False)
 
 
 def test_an_unknown_term_keeps_the_records_spelling(vocabulary: Vocabulary) -> None:
     assert vocabulary.resolve("Patch-Seq") == ModalityTerm("Patch-Seq", "Patch-Seq", known=False)
 
 
-def test_a_retired_abbreviation_is_known_and_kept_as_itself(vocabulary: Vocabulary) -> None:
-    """0.x had ``slap``; 6.x has ``slap2``, another technique. The record's term is kept, not renamed."""
+def test_a_retired_abbreviation_is_kept_even_if_its_name_was_reused(vocabulary: Vocabulary) -> None:
+    """0.x had ``slap``; 6.x has ``slap2``. The record's term is kept, not renamed."""
     term = vocabulary.resolve({"name": "Scanned line projection imaging", "abbreviation": "slap"})
-    assert term == ModalityTerm("slap", "Scanned line projection imaging", known=True)
-    assert vocabulary.resolve("Scanned line projection imaging") == term
+    assert term == ModalityTerm("slap", "Scanned line projection imaging", known=False)
 
 
 @pytest.mark.parametrize("raw", [None, "", "   ", 42, 3.5, True, [], ["ecephys"], {}, {"name": None}])
@@ -104,7 +95,7 @@ def test_extra_terms_are_known_and_case_insensitive() -> None:
     assert vocabulary.resolve("hcr") == ModalityTerm("HCR", "HCR", known=True)
     assert vocabulary.resolve({"abbreviation": "MESOSPIM"}) == ModalityTerm(
         "mesoSPIM", "mesoSPIM", known=True
-    ), "a lab's own term wins over the legacy reading of it"
+    )
     assert vocabulary.resolve("") is None
 
 
@@ -117,15 +108,14 @@ def test_an_extra_term_cannot_respell_a_vocabulary_term() -> None:
 def test_name_of_gives_the_full_name(vocabulary: Vocabulary) -> None:
     assert vocabulary.name_of("ecephys") == "Extracellular electrophysiology"
     assert vocabulary.name_of("spim") == "Selective plane illumination microscopy"
-    assert vocabulary.name_of("SmartSPIM") == "Selective plane illumination microscopy"
-    assert vocabulary.name_of("Patch-Seq") == "Patch-Seq"
+    assert vocabulary.name_of("SmartSPIM") == "SmartSPIM"
     assert Vocabulary(["HCR"]).name_of("hcr") == "HCR"
 
 
-def test_every_term_of_the_real_records_is_known_and_the_legacy_ones_say_so(
+def test_only_the_legacy_platform_and_the_retired_slap_are_unknown_in_real_records(
     vocabulary: Vocabulary,
 ) -> None:
-    unknown, legacy = set(), set()
+    unknown = set()
     for path in RECORDS:
         description = json.loads(path.read_bytes()).get("data_description") or {}
         raw = description.get("modalities") or description.get("modality") or []
@@ -134,7 +124,4 @@ def test_every_term_of_the_real_records_is_known_and_the_legacy_ones_say_so(
             assert term is not None, f"{path.name}: {item!r}"
             if not term.known:
                 unknown.add(term.abbreviation)
-            if term.written is not None:
-                legacy.add((term.written, term.abbreviation))
-    assert unknown == set()
-    assert legacy == {("SmartSPIM", "SPIM")}
+    assert unknown == {"SmartSPIM", "slap"}

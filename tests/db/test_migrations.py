@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from alembic import command
 from factories import load_record, record_names
-from sqlalchemy import delete, inspect, select
+from sqlalchemy import inspect, select
 
 from catalog.db import migrate
 from catalog.db.engine import Database
-from catalog.db.models import Asset, AssetModality, AssetTerm, Base
+from catalog.db.models import Asset, AssetTerm, Base
 from catalog.services.imports import Record, RecordImport
 
 if TYPE_CHECKING:
@@ -134,29 +134,3 @@ async def test_upgrading_to_0003_backfills_what_registration_derives(
         again = backfilled[name]
         assert (again[0], again[1], again[3]) == (prefix, acquisition, processing), name
         assert age is None or abs(again[2] - age) <= 1, "the local day of acquisition was not kept"
-
-
-async def test_upgrading_to_0006_reads_legacy_modality_rows_as_todays_terms(
-    database_url: str, fixtures_dir: Path, vocabulary: Vocabulary
-) -> None:
-    """Rows registered before legacy terms were read (``SmartSPIM`` kept as written) become
-    today's term; an asset holding both keeps one row."""
-    db = Database(database_url)
-    try:
-        await migrate.upgrade(db)
-        names = [n for n in record_names(fixtures_dir) if n.startswith("SmartSPIM")][:3]
-        await RecordImport(db, vocabulary)(Record(n, load_record(fixtures_dir, n)) for n in names)
-        async with db.transaction() as session:
-            ids = [row[0] for row in await session.execute(select(Asset.id).where(Asset.name.in_(names)))]
-            await session.execute(delete(AssetModality).where(AssetModality.asset_id.in_(ids)))
-            session.add_all(AssetModality(asset_id=i, abbreviation="SmartSPIM") for i in ids)
-            session.add(AssetModality(asset_id=ids[0], abbreviation="SPIM"))
-        await migrate.downgrade(db, "0005")
-        await migrate.upgrade(db)
-        async with db.reader() as session:
-            rows = set(await session.execute(select(AssetModality.asset_id, AssetModality.abbreviation)))
-    finally:
-        await db.dispose()
-
-    assert len(ids) == 3
-    assert {tuple(row) for row in rows if row[0] in ids} == {(i, "SPIM") for i in ids}

@@ -132,11 +132,7 @@ def modalities_of(record: dict[str, Any]) -> list[str]:
         raw = description.get("modality")
     items = raw if isinstance(raw, list) else [] if raw is None else [raw]
     found = [item.get("abbreviation") if isinstance(item, dict) else item for item in items]
-    return list(dict.fromkeys(LEGACY.get(m, m) for m in found if isinstance(m, str)))
-
-
-LEGACY = {"SmartSPIM": "SPIM"}
-"""The older modality terms of the records, as the README says they are read."""
+    return list(dict.fromkeys(m for m in found if isinstance(m, str)))
 
 
 def project_of(record: dict[str, Any]) -> str | None:

@@ -4,16 +4,14 @@ same records again change nothing; broken input names the file and line."""
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 from factories import load_record, record_names
 
 from catalog.errors import InvalidMetadata
 from catalog.repo import assets
-from catalog.schemas.filters import AssetFilter
-from catalog.schemas.orders import DEFAULT_ORDER
-from catalog.services.imports import Record, RecordImport, read_records
+from catalog.services.imports import RecordImport, read_records
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -57,31 +55,6 @@ async def test_every_record_of_the_other_sources_imports_too(
         )
     assert dotted is not None
     assert dotted.process_label == "sorted-ads2.0"
-
-
-async def test_legacy_modality_terms_are_found_by_todays_term_and_said_in_warnings(
-    db: Database, vocabulary: Vocabulary, fixtures_dir: Path
-) -> None:
-    records = {n: load_record(fixtures_dir, n) for n in record_names(fixtures_dir)}
-
-    def written(record: dict[str, Any]) -> set[str]:
-        description = record.get("data_description") or {}
-        raw = description.get("modalities") or description.get("modality") or []
-        items = raw if isinstance(raw, list) else [raw]
-        return {(i.get("abbreviation") if isinstance(i, dict) else i) or "" for i in items}
-
-    spim = {n for n, r in records.items() if {"SPIM", "SmartSPIM"} & written(r)}
-    legacy = {n for n, r in records.items() if "SmartSPIM" in written(r)}
-    assert legacy, "the fixtures hold records written with the SmartSPIM platform"
-
-    await RecordImport(db, vocabulary)(Record(n, r) for n, r in records.items())
-
-    async with db.reader() as session:
-        found = await assets.page(session, db.dialect, AssetFilter(modality=["SPIM"]), DEFAULT_ORDER, 500)
-        example = await assets.by_name(session, sorted(legacy)[0])
-    assert {a.name for a in found} == spim
-    assert example is not None
-    assert any("'SmartSPIM' is an older term, read as 'SPIM'" in w for w in example.warnings)
 
 
 async def test_importing_the_same_records_again_changes_nothing(
