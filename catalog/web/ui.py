@@ -2,10 +2,10 @@
 the package, as Phoenix and Prefect ship theirs), served at ``/``.
 
 Its files under ``/static`` carry a content hash in their names, so caches keep them for a year
-(and they go out gzipped);
-``index.html`` is revalidated on every visit so a new release is picked up at once. Every other
-path a browser navigates to answers ``index.html`` too, so a client route (``/assets/NAME``)
-pasted from a chat message opens the same view. API clients keep the JSON 404 of unknown paths."""
+(and they go out gzipped); ``index.html`` is revalidated on every visit so a new release is picked
+up at once. Every other path a browser navigates to answers ``index.html`` too, so a client route
+(``/assets/NAME``) pasted from a chat message opens the same view. API clients keep the JSON 404
+of unknown paths."""
 
 from __future__ import annotations
 
