@@ -349,6 +349,15 @@ INJECTIONS_QUERY = """query Injections($filter: AssetFilter!) { assets(filter: $
 INJECTIONS_AGGREGATE = """query InjectionsPerProject($filter: AssetFilter!) { aggregate(filter: $filter,
   groupBy: [{field: PROJECT}], measures: [{op: COUNT, unit: ELEMENTS,
   path: {document: "procedures", path: "subject_procedures.procedures"}}]) { rows { keys values } truncated } }"""
+VIRUS_QUERY = """query InjectionsPerVirus { aggregate(
+  unwind: {document: "procedures", path: "subject_procedures.procedures",
+           where: [{path: "procedure_type", op: EQ, value: "Nanoject injection"}]},
+  groupBy: [{element: "injection_materials.name"}],
+  measures: [{op: COUNT, unit: ELEMENTS}, {op: AVG, element: "injection_volume"}]) { rows { keys values } truncated } }"""
+WEIGHT_QUERY = """query WeightChangePerProject { aggregate(
+  unwind: {document: "procedures", path: "subject_procedures"}, groupBy: [{field: PROJECT}],
+  measures: [{op: COUNT, unit: ELEMENTS}, {op: AVG, expression: "animal_weight_post - animal_weight_prior"}],
+  formulas: ["100 * m0 / total(m0)"]) { rows { keys values } truncated } }"""
 
 
 def _month(moment: datetime) -> str:
@@ -435,6 +444,55 @@ def check_injections_aggregate(data: Data) -> Any:
     return check
 
 
+def check_viruses(data: Data) -> Any:
+    """(5) in Python: per virus name, the Nanoject injections of every asset and their mean volume."""
+    counts: Counter[str] = Counter()
+    volumes: defaultdict[str, list[float]] = defaultdict(list)
+    for plan in data.catalog.plans:
+        for procedure in procedure_elements(data.procedures[plan.subject.subject_id]):
+            if procedure.get("procedure_type") == INJECTION:
+                for material in procedure["injection_materials"]:
+                    counts[material["name"]] += 1
+                    volumes[material["name"]] += [float(v) for v in procedure["injection_volume"]]
+
+    def check(answer: Any) -> str:
+        got = dict(_rows(answer))
+        want = {(name,): [count, statistics.fmean(volumes[name])] for name, count in counts.items()}
+        if got.keys() != want.keys() or any(
+            abs(got[k][0] - v[0]) > 0 or abs(got[k][1] - v[1]) > 1e-6 * v[1] for k, v in want.items()
+        ):
+            raise RuntimeError(f"(5): {len(got)} viruses, expected {len(want)}")
+        return f"{len(got)} viruses, {sum(counts.values()):,} injections"
+
+    return check
+
+
+def check_weights(data: Data) -> Any:
+    """(6) in Python: per project, the surgeries of every asset and their mean weight change."""
+    changes: defaultdict[str, list[float]] = defaultdict(list)
+    for plan in data.catalog.plans:
+        for surgery in data.procedures[plan.subject.subject_id]["subject_procedures"]:
+            change = float(surgery["animal_weight_post"]) - float(surgery["animal_weight_prior"])
+            changes[plan.subject.project].append(change)
+    total = sum(len(v) for v in changes.values())
+
+    def check(answer: Any) -> str:
+        got = dict(_rows(answer))
+        for (project,), (count, change, share) in got.items():
+            want = changes.get(project, [])
+            if (
+                count != len(want)
+                or abs(change - statistics.fmean(want)) > 1e-6
+                or abs(share - 100 * len(want) / total) > 1e-6
+            ):
+                raise RuntimeError(f"(6): {project}: {count, change, share}, expected {len(want)} surgeries")
+        if {k for (k,) in got} != set(changes):
+            raise RuntimeError("(6): the projects differ")
+        return f"{len(got)} projects, {total:,} surgeries"
+
+    return check
+
+
 def requests(base_url: str, data: Data) -> list[api.Request]:
     graphql = api.graphql
     return [
@@ -447,6 +505,10 @@ def requests(base_url: str, data: Data) -> list[api.Request]:
         api.Request("(4)", "injections per project: aggregate, same filter, COUNT procedures unit ELEMENTS",
                     graphql(base_url, INJECTIONS_AGGREGATE, {"filter": INJECTION_FILTER}),
                     check_injections_aggregate(data), TARGET_MS),
+        api.Request("(5)", "injections per virus: unwind Nanoject procedures, group by element name, COUNT, AVG element volume",
+                    graphql(base_url, VIRUS_QUERY, {}), check_viruses(data), TARGET_MS),
+        api.Request("(6)", "weight change per project: unwind surgeries, AVG expression post - prior, share formula",
+                    graphql(base_url, WEIGHT_QUERY, {}), check_weights(data), TARGET_MS),
     ]  # fmt: skip
 
 

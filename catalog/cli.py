@@ -159,7 +159,8 @@ def import_records(
                 complain("error", message)
             errors += len(result.errors)
             say(
-                f"{path}: {result.registered} registered, {result.unchanged} unchanged, "
+                f"{path}: {result.registered} registered, {result.updated} updated, "
+                f"{result.unchanged} unchanged, "
                 f"{len(result.errors)} refused"
             )
         return errors
@@ -191,7 +192,7 @@ def index(
         for message in result.errors:
             complain("error", message)
         say(
-            f"{url}: {result.registered} registered, {result.unchanged} unchanged, "
+            f"{url}: {result.registered} registered, {result.updated} updated, {result.unchanged} unchanged, "
             f"{len(result.errors)} refused"
         )
         return len(result.errors)

@@ -31,6 +31,10 @@ MAX_GROUPS = 4
 """Group keys of one aggregate."""
 MAX_MEASURES = 8
 """Measures of one aggregate."""
+MAX_FORMULAS = 8
+"""Formulas of one aggregate."""
+MAX_EXPRESSION_CHARS = 256
+"""Characters of one formula or element expression."""
 MAX_AGGREGATE_ROWS = 10_000
 """Groups one aggregate returns (``first``)."""
 MAX_PROVENANCE_DEPTH = 50
@@ -46,7 +50,11 @@ MAX_LIST_ITEMS = 1_000
 MAX_STRING_CHARS = 16 * 1024
 """Characters of one string a client sends (a real quality-control value holds 6 KB)."""
 MAX_IN_VALUES = 256
-"""Values of one ``IN`` predicate."""
+"""Values of one ``IN`` predicate, and of one list of a filter (``projects``, ``modality``...)."""
+MAX_NAMES = 10_000
+"""Asset names of one filter's ``names`` list."""
+MAX_CASELESS_CHARS = 16 * 1024
+"""Characters of the values one case-insensitive filter field compares (they become one pattern)."""
 MAX_QUERY_CHARS = 64 * 1024
 """Characters of one GraphQL document."""
 MAX_FACETS = 32

@@ -148,7 +148,7 @@ def test_import_registers_records_without_copying_data(
     assert not (tmp_path / "store").exists() or not any((tmp_path / "store").iterdir())
 
 
-def test_import_refuses_a_changed_record_and_a_nameless_one(
+def test_import_updates_a_changed_record_and_refuses_a_nameless_one(
     env: dict[str, str | None], tmp_path: Path, fixtures_dir: Path
 ) -> None:
     name = record_names(fixtures_dir)[0]
@@ -161,7 +161,7 @@ def test_import_refuses_a_changed_record_and_a_nameless_one(
     result = catalog("import", str(tmp_path / "b.json"), env=env)
 
     assert result.exit_code == 1
-    assert f"{name}: already registered with different metadata" in result.stderr
+    assert result.stdout.strip() == f"{tmp_path / 'b.json'}: 0 registered, 1 updated, 0 unchanged, 1 refused"
     assert "no name" in result.stderr
 
 
@@ -176,7 +176,7 @@ def test_index_registers_the_asset_folders_of_a_store_in_place(
     result = catalog("index", bucket.as_uri(), env=env)
 
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.strip() == f"{bucket.as_uri()}: 2 registered, 0 unchanged, 0 refused"
+    assert result.stdout.strip() == f"{bucket.as_uri()}: 2 registered, 0 updated, 0 unchanged, 0 refused"
 
 
 def test_verify_exits_0_when_the_store_agrees_and_1_naming_each_difference(

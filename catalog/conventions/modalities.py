@@ -4,7 +4,11 @@ Records spell modalities many ways (``"ecephys"``, ``"ECEPHYS"``, ``{"name", "ab
 the repr of a pydantic model, the full name). :class:`Vocabulary` maps each onto the vocabulary's
 own spelling so queries compare equal, and keeps any other term as the record wrote it with
 ``known=False`` so the caller can warn. Platforms are not modalities: the legacy
-``"modality": "SmartSPIM"`` stays ``SmartSPIM`` (unknown), it is not guessed to be ``SPIM``.
+``"modality": "SmartSPIM"`` is stored as ``SmartSPIM`` (unknown), as the record spells it.
+
+Queries know the history instead (:data:`ALIASES`): asking for a vocabulary term also finds the
+legacy spellings of it (:func:`spellings`), and the MODALITY_FAMILY facet counts them under it,
+while asking for a legacy spelling finds only the assets written so.
 """
 
 from __future__ import annotations
@@ -14,6 +18,25 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from aind_data_schema_models.modalities import Modality
+
+ALIASES: Mapping[str, str] = {
+    # aind-data-schema 0.x ``data_description.Modality`` (ExASPIM, SmartSPIM, mesoSPIM), its
+    # ``ImagingInstrumentType`` and the modalities of early 2023 (diSPIM, exaSPIM, smartSPIM), and
+    # the ``Platform`` abbreviations of aind-data-schema-models 0.8.0 (exaSPIM, mesoSPIM,
+    # SmartSPIM): light-sheet microscopes written where the modality goes, all SPIM since.
+    "smartspim": "SPIM",
+    "exaspim": "SPIM",
+    "mesospim": "SPIM",
+    "dispim": "SPIM",
+    # The fiber photometry modalities of early 2023 (FIP, HSFP), platforms in 0.8.0, fib since.
+    "fip": "fib",
+    "hsfp": "fib",
+    # aind-data-schema-models 0.8.0 ``SLAP`` ("Scanned line projection imaging", added for the
+    # SLAP2 microscope), ``slap2`` ("Random access projection microscopy") since 6.x.
+    "slap": "slap2",
+}
+"""A legacy or alias spelling (case-folded) → the vocabulary abbreviation that succeeded it.
+Not mapped, being ambiguous: ``ophys`` (pophys or fib) and ``ephys`` (ecephys or icephys)."""
 
 # The str() of a pydantic modality model, as some writers stored it: name='...' abbreviation='...'
 _REPR_FIELD = re.compile(r"""\b(name|abbreviation)\s*=\s*(?:'([^']*)'|"([^"]*)")""")
@@ -101,3 +124,10 @@ def _text(value: object) -> str | None:
         value = value.strip()
         return value or None
     return None
+
+
+def spellings(term: str) -> frozenset[str]:
+    """The stored terms, lower-cased, that asking for ``term`` finds: a vocabulary term finds its
+    legacy spellings too, a legacy spelling or any other term only itself."""
+    asked = term.strip().lower()
+    return frozenset({asked, *(alias for alias, successor in ALIASES.items() if successor.lower() == asked)})

@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import enum
 import re
+import string
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,9 +22,13 @@ from catalog.errors import InvalidName
 
 MAX_NAME_LENGTH = 255
 
+TOKEN_CHARACTERS = string.ascii_letters + string.digits + ".-"
+"""Every character a token may hold: a valid name is these joined by ``_``. SQL strips a name's
+last token with ``rtrim(name, TOKEN_CHARACTERS)`` (see ``catalog.repo.provenance``)."""
+
 # Character classes are spelled [0-9] / [A-Za-z]: Python's \d and \w also match non-ASCII digits
 # and letters (full-width digits would otherwise pass as a date).
-_NAME_CHARACTERS = re.compile(r"[A-Za-z0-9._-]+")
+_NAME_CHARACTERS = re.compile(f"[{re.escape(TOKEN_CHARACTERS)}_]+")
 _DATE_OR_TIME = re.compile(r"[0-9]+-[0-9]+-[0-9]+")
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _TIME = re.compile(r"([0-9]{2})-([0-9]{2})-([0-9]{2})")
@@ -171,6 +176,14 @@ def is_valid_name(name: str) -> bool:
     except InvalidName:
         return False
     return True
+
+
+def parse_name_or_none(name: str) -> AssetName | None:
+    """The parts of ``name``, or None: for what a name says of an asset never registered."""
+    try:
+        return parse_name(name)
+    except InvalidName:
+        return None
 
 
 def _invalid(name: str, reason: str) -> InvalidName:

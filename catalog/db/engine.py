@@ -14,8 +14,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from catalog.db.dialects import Dialect, dialect_for
-from catalog.db.dialects.sqlite import regexp
+from catalog.db.dialects.sqlite import local_time, regexp
 from catalog.db.failures import FAILURES, domain_error
+from catalog.db.jsonvalues import read_number
 from catalog.db.types import serialize_json
 
 if TYPE_CHECKING:
@@ -38,7 +39,8 @@ class Budget:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """WAL lets readers run beside one writer; busy_timeout makes a second writer wait, not fail;
-    REGEXP serves metadata path predicates."""
+    REGEXP serves metadata path predicates, read_number numbers written as strings (as Python
+    reads them), local_time calendars in a time zone."""
     cursor = dbapi_connection.cursor()
     for pragma in (
         "journal_mode=WAL",
@@ -50,6 +52,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
     dbapi_connection.create_function("regexp", 2, regexp, deterministic=True)
+    dbapi_connection.create_function("read_number", 1, read_number, deterministic=True)
+    dbapi_connection.create_function("local_time", 2, local_time, deterministic=True)
 
 
 def create_engine(url: str, *, statement_timeout: float | None = None) -> AsyncEngine:
@@ -120,6 +124,13 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+    async def refresh_statistics(self) -> None:
+        """ANALYZE: after a bulk registration, so the planner does not take a table it has never
+        measured for a few rows (a nested-loop aggregate over 10,000 fresh assets ran 30 s on
+        PostgreSQL before its autovacuum came round, 60 ms after)."""
+        async with self.transaction() as session:
+            await session.execute(text("ANALYZE"))
 
     async def ping(self) -> None:
         """Raises ``Unavailable`` unless the database answers."""

@@ -21,12 +21,24 @@ from catalog.limits import MAX_IN_VALUES
 
 LENGTHS = {"LENGTH_EQ": "EQ", "LENGTH_GT": "GT", "LENGTH_LT": "LT"}
 """The ops on an array's length, each with the comparison it makes."""
-OPS = ("EQ", "NE", "LT", "LTE", "GT", "GTE", "IN", "CONTAINS", "ICONTAINS", "MATCHES", "EXISTS", *LENGTHS)
+JSON_TYPES = ("string", "number", "boolean", "null", "array", "object")
+"""What TYPE tests: an array is the array at the path itself (as the length ops read it), any
+other type a value the path reaches, arrays crossed (``null``: a JSON null is reached)."""
+OPS = (
+    *("EQ", "NE", "LT", "LTE", "GT", "GTE", "IN", "CONTAINS", "ICONTAINS", "MATCHES", "EXISTS", "TYPE"),
+    *LENGTHS,
+)
 
-NUMBER = r"[+-]?(?=(\.?[0-9]){1,15}\.?([eE]|$))([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,2})?"
-"""A string written as a number: at most 15 digits (so that PostgreSQL's ``.double()``, SQLite's
-CAST and Python read the same value), an optional point and an exponent of one or two digits;
-no spaces, signs only in front, no NaN or infinity."""
+NUMBER = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
+"""A string written as a number: digits with an optional point, then an optional exponent; no
+spaces, signs only in front, no NaN or infinity. It counts as a number if it is finite as a
+double (``"1e400"`` is not, nor ``"1e-400"``, which only a zero may write), and reads as its
+nearest double rounded to 15 significant digits (``"462.00000000000057"`` is 462.000000000001):
+PostgreSQL's ``.double()`` reads it so (it turns the double into a numeric of 15 digits), and
+refuses the others; SQLite and Python call ``read_number``. Both dialects then compare it with a
+number alike (SQLite's CAST would not: it misses the nearest double by one unit for some strings
+of 16 digits or more)."""
+SIGNIFICANT = 15
 
 MAX_EXACT = 2**53
 """The largest whole number a JSON number holds exactly as a double, as both dialects compare them."""
@@ -37,6 +49,19 @@ OFFSET = r"[+-](0[0-9]|1[0-4]):[0-5][0-9]"
 INSTANT = f"{DAY}({TIME}(Z|{OFFSET})?)?"
 """An ISO 8601 date or date-time: years 1000-2999, ``T`` or a space, seconds required, up to
 six decimals, then ``Z``, ``±HH:MM`` or nothing (UTC). The day must also exist."""
+
+
+FIELD_COMPARISONS = ("EQ", "NE", "LT", "LTE", "GT", "GTE")
+"""The ops comparing two fields: numbers (strings written as numbers too) as numbers, ISO dates
+and date-times as UTC instants, other strings as strings (by code point)."""
+
+
+def check_comparison(op: str, value: Any) -> None:
+    """Refuse a comparison of two fields that is not one."""
+    if op not in FIELD_COMPARISONS:
+        raise Invalid(f"two fields compare with {', '.join(FIELD_COMPARISONS)}, not {op}")
+    if value is not None:
+        raise Invalid("compare with either a value or another field's path, not both")
 
 
 def check_value(op: str, value: Any) -> None:
@@ -66,6 +91,8 @@ def check_value(op: str, value: Any) -> None:
         raise Invalid(f"{op} takes a whole number of elements, not {json.dumps(value)[:60]}")
     elif op == "EXISTS" and not isinstance(value, bool) and value is not None:
         raise Invalid("EXISTS takes true, false or nothing")
+    elif op == "TYPE" and value not in JSON_TYPES:
+        raise Invalid(f"TYPE takes one of {', '.join(JSON_TYPES)}, not {json.dumps(value)[:60]}")
 
 
 def _check_scalar(value: Any) -> None:
@@ -82,9 +109,20 @@ def is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def read_number(text: str) -> float | None:
-    """The number a string is written as (the strings predicates compare as numbers); else None."""
-    return float(text) if re.fullmatch(NUMBER, text) else None
+def read_number(text: object) -> float | None:
+    """The number a string is written as (the strings predicates compare as numbers); else None.
+    SQLite calls it as ``read_number(text)`` (every connection registers it), with any value."""
+    written = _NUMBER.fullmatch(text) if isinstance(text, str) else None
+    if written is None:
+        return None
+    number = float(written[0])
+    if math.isinf(number) or (number == 0 and _NONZERO.search(written[1])):
+        return None
+    return float(f"{number:.{SIGNIFICANT}g}")
+
+
+_NUMBER = re.compile(NUMBER)
+_NONZERO = re.compile("[1-9]")
 
 
 def is_negation(op: str, value: Any) -> bool:

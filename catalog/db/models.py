@@ -83,10 +83,16 @@ class Asset(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(512))  # "pid@machine", see services/claims.py
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # The metadata record's own times (a DocDB record's ``created`` / ``last_modified``)
+    record_created: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    record_modified: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # Measures derived at registration (see catalog.services.describe.measures)
     acquisition_duration: Mapped[float | None] = mapped_column(Double, index=True)  # seconds
     subject_age_at_acquisition: Mapped[int | None] = mapped_column(Integer, index=True)  # days
     processing_duration: Mapped[float | None] = mapped_column(Double, index=True)  # seconds
+    # What its metadata lacks (see catalog.conventions.metadata.completeness), and the share it has
+    missing: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
+    completeness: Mapped[float | None] = mapped_column(Double, index=True)
 
     __table_args__ = (Index(None, "state", "registered_at"),)
 
@@ -106,6 +112,7 @@ class TermKind:
     INVESTIGATOR = "investigator"
     EXPERIMENTER = "experimenter"
     FUNDING = "funding"
+    MISSING = "missing"  # a required document or field the metadata lacks
 
 
 class AssetTerm(Base):

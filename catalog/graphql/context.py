@@ -9,8 +9,11 @@ from strawberry.types import Info as StrawberryInfo
 
 from catalog.graphql.loaders import Loaders, create_loaders
 from catalog.schemas.filters import AssetFilter, prepared
+from catalog.schemas.zones import UTC_ZONE
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from catalog.config import Settings
     from catalog.conventions.modalities import Vocabulary
     from catalog.db.engine import Database
@@ -32,9 +35,10 @@ class Context:
         mine = db.for_request(settings.sessions_per_request)
         return cls(settings, mine, stores, vocabulary, create_loaders(mine))
 
-    def filter(self, spec: AssetFilter | None) -> AssetFilter | None:
-        """A filter argument as the data layer takes it (checked, terms spelled as this catalog does)."""
-        return prepared(spec, self.vocabulary)
+    def filter(self, spec: AssetFilter | None, zone: ZoneInfo = UTC_ZONE) -> AssetFilter | None:
+        """A filter argument as the data layer takes it (checked, terms spelled as this catalog does,
+        times without an offset read in the request's time zone)."""
+        return prepared(spec, self.vocabulary, zone)
 
 
 Info = StrawberryInfo[Context, None]

@@ -16,6 +16,7 @@ from catalog.repo import facets
 from catalog.schemas.enums import CountUnit, FacetField
 from catalog.schemas.filters import AssetFilter
 from catalog.schemas.paths import MetadataPath
+from catalog.schemas.zones import time_zone
 
 
 @strawberry.type
@@ -57,10 +58,12 @@ async def resolve_facets(
     limit: int,
     unit: CountUnit,
     disjunctive: bool,
+    zone_name: str | None = None,
 ) -> list[Facet]:
     if not 0 < limit <= MAX_FACET_VALUES:
         raise Invalid(f"limit must be between 1 and {MAX_FACET_VALUES}")
-    db, where = info.context.db, info.context.filter(spec)
+    zone = time_zone(zone_name)
+    db, where = info.context.db, info.context.filter(spec, zone)
     if fields is None and metadata_fields is None:
         fields = list(FacetField)
     if len(fields or ()) + len(metadata_fields or ()) > MAX_FACETS:
@@ -69,15 +72,13 @@ async def resolve_facets(
     async def count_field(field: FacetField) -> Facet:
         async with db.reader() as session:
             counts = await facets.counts(
-                session, db.dialect, field, where, limit, unit, disjunctive=disjunctive
+                session, db.dialect, field, where, limit, unit, disjunctive=disjunctive, zone=zone
             )
         return _facet(field.value, counts, facets.ignored(field, where) if disjunctive else ())
 
     async def count_path(item: MetadataPath) -> Facet:
         async with db.reader() as session:
-            counts = await facets.metadata_counts(
-                session, db.dialect, item.document, item.path, where, limit, unit
-            )
+            counts = await facets.metadata_counts(session, db.dialect, item, where, limit, unit)
         return _facet(f"{item.document}:{item.path}", counts)
 
     # A session per facet, as many at once as the request may hold: PostgreSQL counts them on

@@ -4,7 +4,7 @@ statements, however large N is. Named ``<thing>_by_<key>``."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from strawberry.dataloader import DataLoader
 
@@ -14,6 +14,7 @@ from catalog.repo import documents, files, provenance
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Sequence
 
+    from catalog.db.dialects.base import ConditionSpec
     from catalog.db.engine import Database
     from catalog.db.models import Asset, File
 
@@ -22,8 +23,9 @@ V = TypeVar("V")
 
 FilesKey = tuple[int, int, str | None, str | None]  # asset id, first, after path, path regex
 DocumentsKey = tuple[int, str | None]  # asset id, one document's name or all
-Conditions = tuple[tuple[str, str, Any], ...]  # (path, op, value) read from each element
-ElementsKey = tuple[int, str, str, Conditions]  # asset id, document, path, conditions
+Conditions: TypeAlias = "tuple[ConditionSpec, ...]"  # (path, op, value, other path) read from each element
+ElementsKey = tuple[int, str, str, Conditions, int | None]  # asset id, document, path, conditions, version
+VersionKey = tuple[int, str, int]  # asset id, document, version
 
 
 def _grouped(
@@ -45,6 +47,8 @@ class Loaders:
     derivatives_of_asset: DataLoader[int, list[Asset]]
     documents_of_asset: DataLoader[DocumentsKey, dict[str, Any]]
     elements_of_asset: DataLoader[ElementsKey, list[Any]]
+    versions_of_document: DataLoader[tuple[int, str], list[documents.Version]]
+    content_of_version: DataLoader[VersionKey, Any]
 
 
 def create_loaders(db: Database) -> Loaders:
@@ -72,21 +76,33 @@ def create_loaders(db: Database) -> Loaders:
         return [found.get(asset_id, {}) for asset_id, _ in keys]
 
     async def element_lists(keys: list[ElementsKey]) -> list[list[Any]]:
-        """Keys asking the same (document, path, conditions) are answered by one statement.
-        Grouped by ``repr``: a condition's value may be a list, which does not hash."""
-        shapes: dict[str, tuple[str, str, Conditions, list[int]]] = {}
-        for asset_id, document, path, conditions in keys:
-            shape = shapes.setdefault(repr((document, path, conditions)), (document, path, conditions, []))
-            shape[3].append(asset_id)
+        """Keys asking the same (document, path, conditions, version) are answered by one
+        statement. Grouped by ``repr``: a condition's value may be a list, which does not hash."""
+        shapes: dict[str, tuple[str, str, Conditions, int | None, list[int]]] = {}
+        for asset_id, document, path, conditions, version in keys:
+            shape = shapes.setdefault(
+                repr((document, path, conditions, version)), (document, path, conditions, version, [])
+            )
+            shape[4].append(asset_id)
         found: dict[str, list[Any]] = {}
         async with db.reader() as session:
-            for document, path, conditions, ids in shapes.values():
+            for document, path, conditions, version, ids in shapes.values():
                 elements = await documents.matching_elements(
-                    session, db.dialect, ids, document, path, conditions
+                    session, db.dialect, ids, document, path, conditions, version
                 )
                 for asset_id in ids:
-                    found[repr((asset_id, document, path, conditions))] = elements.get(asset_id, [])
+                    found[repr((asset_id, document, path, conditions, version))] = elements.get(asset_id, [])
         return [found[repr(key)] for key in keys]
+
+    async def version_lists(keys: list[tuple[int, str]]) -> list[list[documents.Version]]:
+        async with db.reader() as session:
+            found = await documents.versions_of(session, keys)
+        return [found.get(key, []) for key in keys]
+
+    async def version_contents(keys: list[VersionKey]) -> list[Any]:
+        async with db.reader() as session:
+            found = await documents.contents_of_versions(session, keys)
+        return [found.get(key) for key in keys]
 
     async def file_pages(keys: list[FilesKey]) -> list[list[File]]:
         """Keys sharing (first, after, regex) are answered by one statement."""
@@ -109,4 +125,6 @@ def create_loaders(db: Database) -> Loaders:
         derivatives_of_asset=DataLoader(_grouped(derivative_assets, list)),
         documents_of_asset=DataLoader(document_sets),
         elements_of_asset=DataLoader(element_lists, cache_key_fn=repr),
+        versions_of_document=DataLoader(version_lists),
+        content_of_version=DataLoader(version_contents),
     )

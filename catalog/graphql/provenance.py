@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from catalog.conventions.names import parse_name_or_none
 from catalog.errors import Invalid
 from catalog.graphql.context import Info
 from catalog.limits import MAX_PROVENANCE_DEPTH
@@ -17,10 +19,51 @@ if TYPE_CHECKING:
     from catalog.graphql.types import Asset
 
 
-@strawberry.type
+@strawberry.type(
+    description="An asset of the lineage, or a name that no asset has (an intermediate that was never "
+    "registered): its name, and the process and time its name gives."
+)
 class ProvenanceNode:
+    name: str
     hops: int = strawberry.field(description="The fewest edges between it and the asset asked about.")
-    asset: Annotated["Asset", strawberry.lazy("catalog.graphql.types")]
+    registered: bool = strawberry.field(
+        description="Whether an asset has this name; if not, the walk went on through it."
+    )
+    process_label: str | None = strawberry.field(
+        description="Its process label: the asset's, or the one its name gives."
+    )
+    processed_at: datetime | None = strawberry.field(
+        description="When it was processed: the asset's time, or the one its name gives, in the "
+        "name's unknown local zone read as UTC (as registration reads a name without metadata)."
+    )
+    asset: Annotated["Asset", strawberry.lazy("catalog.graphql.types")] | None = strawberry.field(
+        description="Null when no asset has this name."
+    )
+
+
+def _node(node: provenance.Node) -> ProvenanceNode:
+    from catalog.graphql.types import Asset  # types.py imports this module for its field
+
+    if node.asset is not None:
+        row = node.asset
+        return ProvenanceNode(
+            name=node.name,
+            hops=node.hops,
+            registered=True,
+            process_label=row.process_label,
+            processed_at=row.processed_at,
+            asset=Asset(row=row),
+        )
+    parsed = parse_name_or_none(node.name)
+    processed = parsed.processed if parsed else None
+    return ProvenanceNode(
+        name=node.name,
+        hops=node.hops,
+        registered=False,
+        process_label=parsed.process_label if parsed else None,
+        processed_at=processed.replace(tzinfo=UTC) if processed else None,
+        asset=None,
+    )
 
 
 @strawberry.type
@@ -45,8 +88,6 @@ async def resolve_provenance(
     node_filter: AssetFilter | None,
 ) -> ProvenanceGraph:
     """The lineage of one asset; ``node_filter`` narrows the nodes returned, not the walk."""
-    from catalog.graphql.types import Asset  # types.py imports this module for its field
-
     if not 1 <= depth <= MAX_PROVENANCE_DEPTH:
         raise Invalid(f"depth must be between 1 and {MAX_PROVENANCE_DEPTH}, not {depth}")
     db = info.context.db
@@ -60,7 +101,7 @@ async def resolve_provenance(
             node_filter=info.context.filter(node_filter),
         )
     return ProvenanceGraph(
-        nodes=[ProvenanceNode(hops=hops, asset=Asset(row=row)) for row, hops in found.nodes],
+        nodes=[_node(node) for node in found.nodes],
         edges=[ProvenanceEdge(source=s, target=t, process=p) for s, t, p in found.edges],
         truncated=found.truncated,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -19,6 +19,12 @@ from catalog.schemas.enums import CountUnit, FacetField
 from catalog.schemas.filters import AssetFilter
 from catalog.schemas.orders import DEFAULT_ORDER, AssetOrder
 from catalog.schemas.paths import MetadataPath
+from catalog.schemas.zones import time_zone as zone_named
+
+TIME_ZONE = strawberry.argument(
+    description="An IANA time zone (e.g. America/Los_Angeles; default UTC): the filter's dates "
+    "without an offset are read in it, and day, month and year buckets follow its calendar."
+)
 
 
 @strawberry.type
@@ -52,10 +58,11 @@ class Query:
         order_by: list[AssetOrder] | None = None,
         first: int | None = 50,
         after: str | None = None,
+        time_zone: Annotated[str | None, TIME_ZONE] = None,
     ) -> AssetConnection:
         size = page_size(first)
         orders = order_by or DEFAULT_ORDER
-        spec = info.context.filter(filter)
+        spec = info.context.filter(filter, zone_named(time_zone))
         key: list[Any] | None = decode_cursor(after) if after else None
         db = info.context.db
         async with db.reader() as session:
@@ -94,8 +101,11 @@ class Query:
         limit: int = 100,
         unit: CountUnit = CountUnit.ASSETS,
         disjunctive: bool = False,
+        time_zone: Annotated[str | None, TIME_ZONE] = None,
     ) -> list[Facet]:
-        return await resolve_facets(info, filter, fields, metadata_fields, limit, unit, disjunctive)
+        return await resolve_facets(
+            info, filter, fields, metadata_fields, limit, unit, disjunctive, time_zone
+        )
 
     @strawberry.field(description="Group the matching assets and measure each group, in the database.")
     async def aggregate(
@@ -107,5 +117,29 @@ class Query:
         having: list[HavingPredicate] | None = None,
         order_by: list[AggregateOrder] | None = None,
         first: int = 100,
+        unwind: Annotated[
+            MetadataPath | None,
+            strawberry.argument(
+                description="Group and count the elements this path reaches (that satisfy its where), not the assets."
+            ),
+        ] = None,
+        formulas: Annotated[
+            list[str] | None,
+            strawberry.argument(
+                description="Values computed per group from the measures, e.g. 100 * m1 / total(m1); after them in values."
+            ),
+        ] = None,
+        time_zone: Annotated[str | None, TIME_ZONE] = None,
     ) -> AggregateResult:
-        return await resolve_aggregate(info, filter, group_by, measures, having, order_by, first)
+        return await resolve_aggregate(
+            info,
+            filter,
+            group_by,
+            measures,
+            having,
+            order_by,
+            first,
+            unwind=unwind,
+            formulas=formulas or [],
+            zone_name=time_zone,
+        )

@@ -90,6 +90,21 @@ class FileConnection:
     page_info: PageInfo
 
 
+@strawberry.type(description="One recorded version of a metadata document of an asset.")
+class MetadataVersion:
+    version: int = strawberry.field(
+        description="1 for the document as first registered, then one more each change."
+    )
+    created_at: datetime = strawberry.field(description="When this version was recorded.")
+    schema_version: str | None
+    current: bool = strawberry.field(
+        description="Whether queries read this version (a removed document has no current version)."
+    )
+    removed: bool = strawberry.field(
+        description="Whether this version records that the document was removed from the asset's metadata."
+    )
+
+
 @strawberry.type
 class Asset:
     row: strawberry.Private[models.Asset]
@@ -189,6 +204,14 @@ class Asset:
     def registered_at(self) -> datetime | None:
         return self.row.registered_at
 
+    @strawberry.field(description="When the metadata record was created (DocDB's created), UTC.")
+    def record_created(self) -> datetime | None:
+        return self.row.record_created
+
+    @strawberry.field(description="When the metadata record was last modified (DocDB's last_modified), UTC.")
+    def record_modified(self) -> datetime | None:
+        return self.row.record_modified
+
     @strawberry.field(description="Where the asset's data lives (a store prefix or an external URI).")
     def location(self) -> str | None:
         return self.row.location
@@ -212,15 +235,27 @@ class Asset:
     def warnings(self) -> list[str]:
         return list(self.row.warnings or [])
 
+    @strawberry.field(
+        description="The required documents (procedures) and fields (subject.genotype) its metadata "
+        "lacks, by each document's schema version; fields named as schema 2.x names them."
+    )
+    def missing(self) -> list[str]:
+        return list(self.row.missing or [])
+
+    @strawberry.field(description="The share of required documents and fields present, 0 to 1.")
+    def completeness(self) -> float | None:
+        return self.row.completeness
+
     @strawberry.field(description="Names of the assets it was derived from, with where each edge came from.")
     async def inputs(self, info: Info) -> list[ProvenanceInput]:
         edges = await info.context.loaders.inputs_by_asset.load(self.row.id)
         return [ProvenanceInput(name=name, source=source) for name, source in edges]
 
     @strawberry.field(
-        description="Metadata as registered: every document, one document, or the values at a dot path "
-        "in it (arrays crossed: a list of every value reached); with where, only the elements the path "
-        "reaches that satisfy every condition (read from each element)."
+        description="Metadata, its current version: every document, one document, or the values at a "
+        "dot path in it (arrays crossed: a list of every value reached); with where, only the elements "
+        "the path reaches that satisfy every condition (read from each element). With version, that "
+        "version of the document instead (see metadataVersions; null for a version saying it was removed)."
     )
     async def metadata(
         self,
@@ -228,34 +263,65 @@ class Asset:
         document: str | None = None,
         path: str | None = None,
         where: list[ElementPredicate] | None = None,
+        version: int | None = None,
     ) -> JSON | None:
-        if (path is not None or where) and document is None:
-            raise Invalid("a path needs a document")
+        if (path is not None or where or version is not None) and document is None:
+            raise Invalid("a path or a version needs a document")
         if where:
             if path is None:
                 raise Invalid("where needs a path: the conditions are read from the elements it reaches")
-            conditions = tuple((c.path, c.op, c.value) for c in where)
-            key = (self.row.id, document or "", path, conditions)
+            conditions = tuple(c.as_condition() for c in where)
+            key = (self.row.id, document or "", path, conditions, version)
             return cast("JSON", await info.context.loaders.elements_of_asset.load(key))
-        documents = await info.context.loaders.documents_of_asset.load((self.row.id, document))
-        if document is None:
-            return cast("JSON", documents)
-        content = documents.get(document)
+        if version is not None:
+            content = await info.context.loaders.content_of_version.load(
+                (self.row.id, document or "", version)
+            )
+        else:
+            documents = await info.context.loaders.documents_of_asset.load((self.row.id, document))
+            if document is None:
+                return cast("JSON", documents)
+            content = documents.get(document)
         if content is None or path is None:
             return cast("JSON | None", content)
         return cast("JSON", values_at(content, parse_path(path)))
 
-    @strawberry.field(description="The registered assets it was derived from.")
+    @strawberry.field(
+        description="Every recorded version of one metadata document, oldest first: a changed record of "
+        "the asset adds a version of each document that changed; the current one is what queries read."
+    )
+    async def metadata_versions(self, info: Info, document: str) -> list[MetadataVersion]:
+        versions = await info.context.loaders.versions_of_document.load((self.row.id, document))
+        return [
+            MetadataVersion(
+                version=v.version,
+                created_at=v.recorded_at,
+                schema_version=v.schema_version,
+                current=v.is_current,
+                removed=v.removed,
+            )
+            for v in versions
+        ]
+
+    @strawberry.field(
+        description="The registered assets it was derived from: its registered inputs and, past an "
+        "input never registered, the nearest registered assets that input's name encodes."
+    )
     async def derived_from(self, info: Info) -> list[Asset]:
         return [Asset(row=row) for row in await info.context.loaders.inputs_of_asset.load(self.row.id)]
 
-    @strawberry.field(description="The registered assets derived directly from it.")
+    @strawberry.field(
+        description="The registered assets derived directly from it, or through names never "
+        "registered that encode it (an intermediate that was not kept)."
+    )
     async def derivatives(self, info: Info) -> list[Asset]:
         return [Asset(row=row) for row in await info.context.loaders.derivatives_of_asset.load(self.row.id)]
 
     @strawberry.field(
         description="Its lineage to any depth in one query: upstream (what it came from), downstream "
-        "(what came from it) or both; the filter narrows the nodes returned, not the walk."
+        "(what came from it) or both; the filter narrows the nodes returned, not the walk. A name no "
+        "asset has is a node (registered: false) that the walk goes through, to the names it "
+        "encodes and that encode it."
     )
     async def provenance(
         self,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
-from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy import Select, delete, func, insert, select, update
 
 from catalog.db.models import Asset, AssetModality, AssetState, AssetTerm
 from catalog.repo.filters import condition
@@ -36,12 +36,50 @@ async def any_state_by_name(session: AsyncSession, name: str) -> Asset | None:
     return (await session.scalars(select(Asset).where(Asset.name == name))).one_or_none()
 
 
-async def digests_by_name(session: AsyncSession, names: Iterable[str]) -> dict[str, tuple[str, str | None]]:
-    """name → (state, metadata digest), for names already taken in any state."""
+class Taken(NamedTuple):
+    """What a name registration finds already registered: enough to tell unchanged from updated."""
+
+    id: int
+    state: str
+    digest: str | None
+    location: str | None
+
+
+async def taken_by_name(session: AsyncSession, names: Iterable[str]) -> dict[str, Taken]:
+    """name → what holds it, for names already taken in any state."""
     rows = await session.execute(
-        select(Asset.name, Asset.state, Asset.metadata_digest).where(Asset.name.in_(list(names)))
+        select(Asset.name, Asset.id, Asset.state, Asset.metadata_digest, Asset.location).where(
+            Asset.name.in_(list(names))
+        )
     )
-    return {name: (state, digest) for name, state, digest in rows}
+    return {
+        name: Taken(asset_id, state, digest, location) for name, asset_id, state, digest, location in rows
+    }
+
+
+async def replace_metadata(
+    session: AsyncSession, asset_id: int, *, expected_digest: str | None, fields: dict[str, Any]
+) -> bool:
+    """Rewrite a registered asset's query columns from a new metadata version, only if its metadata
+    is still the one the caller read (``expected_digest``): False when a concurrent update came
+    first. Its first statement takes the row's write lock, so the rest of the transaction is safe."""
+    result = await session.execute(
+        update(Asset)
+        .where(
+            Asset.id == asset_id,
+            Asset.state == AssetState.READY,
+            Asset.metadata_digest == expected_digest,  # None compiles to IS NULL
+        )
+        .values(**fields)
+    )
+    return _changed_one(result)
+
+
+async def clear_dimensions(session: AsyncSession, asset_ids: Sequence[int]) -> None:
+    """Drop the modality and term rows of assets whose metadata is replaced (rewritten after)."""
+    if asset_ids:
+        await session.execute(delete(AssetModality).where(AssetModality.asset_id.in_(asset_ids)))
+        await session.execute(delete(AssetTerm).where(AssetTerm.asset_id.in_(asset_ids)))
 
 
 async def claim(

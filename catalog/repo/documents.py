@@ -1,12 +1,15 @@
-"""Metadata documents, whole and versioned."""
+"""Metadata documents, whole and versioned: one row per version of each document of an asset,
+exactly one of them current (what every query reads) unless the document was removed."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select, true
+from sqlalchemy import insert, select, true, update
 
 from catalog.db.models import MetadataDocument
+from catalog.db.types import JSONText
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -15,6 +18,7 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from catalog.db.dialects import Dialect
+    from catalog.db.dialects.base import ConditionSpec
 
 
 async def add_first_versions(
@@ -40,6 +44,133 @@ async def add_first_versions(
         await session.execute(insert(MetadataDocument).execution_options(render_nulls=True), rows)
 
 
+REMOVED = JSONText("null")
+"""The content of the version saying that its document was removed (JSON null: no document is)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """One recorded version of a document; a removed document's last version says so (``removed``,
+    its content JSON null) and is never current. ``content`` is read only when asked for."""
+
+    id: int
+    document: str
+    version: int
+    is_current: bool
+    schema_version: str | None
+    recorded_at: datetime
+    removed: bool
+    content: Any = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewVersion:
+    asset_id: int
+    document: str
+    version: int
+    is_current: bool
+    schema_version: str | None
+    content: JSONText  # canonical JSON; ``REMOVED`` for a removal
+
+
+async def history(session: AsyncSession, asset_ids: Sequence[int]) -> dict[int, list[Version]]:
+    """asset id → every version of every document with its content, oldest first."""
+    if not asset_ids:
+        return {}
+    table = MetadataDocument.__table__.c
+    rows = await session.execute(
+        select(
+            table.asset_id,
+            table.id,
+            table.document,
+            table.version,
+            table.is_current,
+            table.schema_version,
+            table.recorded_at,
+            table.content,
+        )
+        .where(table.asset_id.in_(asset_ids))
+        .order_by(table.asset_id, table.recorded_at, table.document, table.version)
+    )
+    found: dict[int, list[Version]] = {}
+    for asset_id, id_, document, version, is_current, schema_version, recorded_at, content in rows:
+        found.setdefault(asset_id, []).append(
+            Version(id_, document, version, is_current, schema_version, recorded_at, content is None, content)
+        )
+    return found
+
+
+async def versions_of(
+    session: AsyncSession, keys: Sequence[tuple[int, str]]
+) -> dict[tuple[int, str], list[Version]]:
+    """(asset id, document) → its versions without content, oldest first (one statement)."""
+    table = MetadataDocument.__table__.c
+    rows = await session.execute(
+        select(
+            table.asset_id,
+            table.id,
+            table.document,
+            table.version,
+            table.is_current,
+            table.schema_version,
+            table.recorded_at,
+            # whether the version says the document was removed, without reading the content
+            (table.content == REMOVED).label("removed"),
+        )
+        .where(table.asset_id.in_({a for a, _ in keys}), table.document.in_({d for _, d in keys}))
+        .order_by(table.asset_id, table.document, table.version)
+    )
+    found: dict[tuple[int, str], list[Version]] = {}
+    for asset_id, *fields in rows:
+        version = Version(*fields)
+        found.setdefault((asset_id, version.document), []).append(version)
+    return found
+
+
+async def contents_of_versions(
+    session: AsyncSession, keys: Sequence[tuple[int, str, int]]
+) -> dict[tuple[int, str, int], Any]:
+    """(asset id, document, version) → that version's content (None for a removal)."""
+    table = MetadataDocument.__table__.c
+    rows = await session.execute(
+        select(table.asset_id, table.document, table.version, table.content).where(
+            table.asset_id.in_({a for a, _, _ in keys}),
+            table.document.in_({d for _, d, _ in keys}),
+            table.version.in_({v for _, _, v in keys}),
+        )
+    )
+    return {(asset_id, document, version): content for asset_id, document, version, content in rows}
+
+
+async def supersede(session: AsyncSession, version_ids: Sequence[int]) -> None:
+    """Versions no longer current: a newer one replaced them, or their document was removed."""
+    if version_ids:
+        await session.execute(
+            update(MetadataDocument).where(MetadataDocument.id.in_(version_ids)).values(is_current=False)
+        )
+
+
+async def add_versions(session: AsyncSession, versions: Sequence[NewVersion], now: datetime) -> None:
+    """New versions, numbered by the caller; the unique (asset, document, version) refuses a number
+    a concurrent writer took first."""
+    if versions:
+        await session.execute(
+            insert(MetadataDocument).execution_options(render_nulls=True),
+            [
+                {
+                    "asset_id": v.asset_id,
+                    "document": v.document,
+                    "version": v.version,
+                    "is_current": v.is_current,
+                    "schema_version": v.schema_version,
+                    "content": v.content,
+                    "recorded_at": now,
+                }
+                for v in versions
+            ],
+        )
+
+
 async def current(
     session: AsyncSession, asset_ids: Sequence[int], documents: Sequence[str] | None = None
 ) -> dict[int, dict[str, Any]]:
@@ -62,17 +193,19 @@ async def matching_elements(
     asset_ids: Sequence[int],
     document: str,
     path: str,
-    conditions: Sequence[tuple[str, str, Any]],
+    conditions: Sequence[ConditionSpec],
+    version: int | None = None,
 ) -> dict[int, list[Any]]:
-    """asset id → the elements of its current document that ``path`` reaches and that satisfy
-    every condition, in document order (one statement for many assets)."""
+    """asset id → the elements of its current document (or of one version of it) that ``path``
+    reaches and that satisfy every condition, in document order (one statement for many assets)."""
     table = MetadataDocument.__table__
     found = dialect.matching_elements(table.c.content, path, conditions)
+    which = table.c.is_current.is_(True) if version is None else table.c.version == version
     query = (
         select(table.c.asset_id, found.value)
         .select_from(table)
         .join(found.source, true())
-        .where(table.c.asset_id.in_(asset_ids), table.c.document == document, table.c.is_current.is_(True))
+        .where(table.c.asset_id.in_(asset_ids), table.c.document == document, which)
         .where(found.condition)
         .order_by(table.c.asset_id, found.position if found.position is not None else true())
     )

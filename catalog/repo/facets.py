@@ -7,21 +7,28 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Integer, Select, and_, cast, func, select, true
+from sqlalchemy import Integer, Select, and_, case, cast, func, select
 
+from catalog.conventions.modalities import ALIASES
 from catalog.db.jsonvalues import MAX_EXACT, is_number, read_number
-from catalog.db.models import Asset, AssetModality, AssetState, AssetTerm, MetadataDocument, TermKind
+from catalog.db.models import Asset, AssetModality, AssetState, AssetTerm, TermKind
+from catalog.db.types import UTCDateTime
 from catalog.errors import Invalid
+from catalog.repo import paths
 from catalog.repo.filters import condition
-from catalog.schemas.enums import CountUnit, FacetField
+from catalog.schemas.enums import CountUnit, DateBucket, FacetField
+from catalog.schemas.zones import UTC_ZONE
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from zoneinfo import ZoneInfo
 
+    from sqlalchemy import Subquery
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from catalog.db.dialects import Dialect
     from catalog.schemas.filters import AssetFilter
+    from catalog.schemas.paths import MetadataPath
 
 COLUMNS: dict[FacetField, Any] = {
     FacetField.SPECIES: Asset.species,
@@ -34,16 +41,36 @@ COLUMNS: dict[FacetField, Any] = {
     FacetField.QC_STATUS: Asset.qc_status,
     FacetField.INSTRUMENT: Asset.instrument_id,
     FacetField.LOCATION: Asset.location_prefix,
+    FacetField.SESSION_TYPE: Asset.session_type,
+    FacetField.GENOTYPE: Asset.genotype,
 }
+CALENDARS: dict[FacetField, tuple[Any, DateBucket]] = {
+    FacetField.YEAR: (Asset.acquired_at, DateBucket.YEAR),
+    FacetField.MONTH: (Asset.acquired_at, DateBucket.MONTH),
+    FacetField.DAY: (Asset.acquired_at, DateBucket.DAY),
+    FacetField.DATE_OF_BIRTH: (Asset.date_of_birth, DateBucket.DAY),
+    FacetField.DATE_OF_BIRTH_MONTH: (Asset.date_of_birth, DateBucket.MONTH),
+    FacetField.DATE_OF_BIRTH_YEAR: (Asset.date_of_birth, DateBucket.YEAR),
+    FacetField.RECORD_CREATED_DAY: (Asset.record_created, DateBucket.DAY),
+    FacetField.RECORD_CREATED_MONTH: (Asset.record_created, DateBucket.MONTH),
+    FacetField.RECORD_CREATED_YEAR: (Asset.record_created, DateBucket.YEAR),
+    FacetField.RECORD_MODIFIED_DAY: (Asset.record_modified, DateBucket.DAY),
+    FacetField.RECORD_MODIFIED_MONTH: (Asset.record_modified, DateBucket.MONTH),
+    FacetField.RECORD_MODIFIED_YEAR: (Asset.record_modified, DateBucket.YEAR),
+}
+"""Dimensions that are the calendar day (``YYYY-MM-DD``), month (``YYYY-MM``) or year (a number)
+of a time, in the request's time zone, or of a date."""
 TERMS = {
     FacetField.INVESTIGATOR: TermKind.INVESTIGATOR,
     FacetField.EXPERIMENTER: TermKind.EXPERIMENTER,
     FacetField.FUNDING: TermKind.FUNDING,
+    FacetField.MISSING: TermKind.MISSING,
 }
 COUNTED = {CountUnit.ASSETS: Asset.id, CountUnit.SUBJECTS: Asset.subject_id}
 """What a facet counts per value: assets, or distinct subjects (assets without one not counted)."""
 FILTER_FIELDS: dict[FacetField, tuple[str, ...]] = {
     FacetField.MODALITY: ("modality", "modalities_all"),
+    FacetField.MODALITY_FAMILY: ("modality", "modalities_all"),
     FacetField.SPECIES: ("species",),
     FacetField.SEX: ("sex",),
     FacetField.PROJECT: ("project",),
@@ -59,6 +86,21 @@ FILTER_FIELDS: dict[FacetField, tuple[str, ...]] = {
     FacetField.FUNDING: ("funding",),
     FacetField.INSTRUMENT: ("instrument_id",),
     FacetField.LOCATION: ("location",),
+    FacetField.SESSION_TYPE: ("session_type",),
+    FacetField.GENOTYPE: ("genotype",),
+    FacetField.DAY: ("acquired_after", "acquired_before"),
+    FacetField.DATE_OF_BIRTH: (),
+    FacetField.DATE_OF_BIRTH_MONTH: (),
+    FacetField.DATE_OF_BIRTH_YEAR: (),
+    FacetField.MISSING: ("missing",),
+    **dict.fromkeys(
+        (FacetField.RECORD_CREATED_DAY, FacetField.RECORD_CREATED_MONTH, FacetField.RECORD_CREATED_YEAR),
+        ("record_created_after", "record_created_before"),
+    ),
+    **dict.fromkeys(
+        (FacetField.RECORD_MODIFIED_DAY, FacetField.RECORD_MODIFIED_MONTH, FacetField.RECORD_MODIFIED_YEAR),
+        ("record_modified_after", "record_modified_before"),
+    ),
 }
 """The filter fields a facet ignores when counted disjunctively."""
 
@@ -93,6 +135,7 @@ async def counts(
     unit: CountUnit = CountUnit.ASSETS,
     *,
     disjunctive: bool = False,
+    zone: ZoneInfo = UTC_ZONE,
 ) -> Counts:
     """Values of a dimension with the number of assets or subjects holding each, counted under
     the filter (``disjunctive``: less the facet's own top-level fields, so ticking one value
@@ -100,7 +143,7 @@ async def counts(
     # An asset holds a value once (one row per asset, or a key unique per asset and value), so
     # assets are counted without DISTINCT and its sort; subjects repeat across assets.
     number = (func.count() if unit is CountUnit.ASSETS else func.count(_counted(unit).distinct())).label("n")
-    value, joined = dimension(dialect, facet, keep_missing=True)
+    value, joined = dimension(dialect, facet, keep_missing=True, zone=zone)
     applied = spec.without(*ignored(facet, spec)) if spec is not None and disjunctive else spec
     query = (
         joined(select(value, number, func.count().over().label("distinct")).select_from(Asset))
@@ -119,47 +162,65 @@ def _counted(unit: CountUnit) -> Any:
     return COUNTED[unit]
 
 
+def multi_valued(facet: FacetField) -> bool:
+    """Whether an asset may hold several values of the dimension (its join gives one row each)."""
+    return facet in TERMS or facet in (FacetField.MODALITY, FacetField.MODALITY_FAMILY)
+
+
 def dimension(
-    dialect: Dialect, facet: FacetField, *, keep_missing: bool = False
+    dialect: Dialect, facet: FacetField, *, keep_missing: bool = False, zone: ZoneInfo = UTC_ZONE
 ) -> tuple[Any, Callable[[Select[Any]], Select[Any]]]:
     """A facet's value per asset and what a query over assets must join to read it (a
     multi-valued dimension gives an asset one row per value; with ``keep_missing``, an asset
-    without any gives one row with NULL)."""
+    without any gives one row with NULL); calendars of times are drawn in ``zone``."""
     if facet is FacetField.MODALITY:
         on: Any = AssetModality.asset_id == Asset.id
         return AssetModality.abbreviation, lambda q: q.join(AssetModality, on, isouter=keep_missing)
+    if facet is FacetField.MODALITY_FAMILY:
+        families = _modality_families()
+        on = families.c.asset_id == Asset.id
+        return families.c.family, lambda q: q.join(families, on, isouter=keep_missing)
     if facet in TERMS:
         on = and_(AssetTerm.asset_id == Asset.id, AssetTerm.kind == TERMS[facet])
         return AssetTerm.value, lambda q: q.join(AssetTerm, on, isouter=keep_missing)
-    if facet is FacetField.YEAR:
-        return cast(dialect.year_of(Asset.acquired_at), Integer), lambda q: q
-    if facet is FacetField.MONTH:
-        return dialect.month_of(Asset.acquired_at), lambda q: q
+    if facet in CALENDARS:
+        column, bucket = CALENDARS[facet]
+        day = dialect.calendar(column, bucket, zone.key if isinstance(column.type, UTCDateTime) else None)
+        return (cast(day, Integer) if bucket is DateBucket.YEAR else day), lambda q: q
     return COLUMNS[facet], lambda q: q
+
+
+def _modality_families() -> Subquery:
+    """Each asset's modality families, once each (``SmartSPIM`` and ``SPIM`` are one ``SPIM``)."""
+    stored = func.lower(AssetModality.abbreviation)
+    family = case(dict(ALIASES), value=stored, else_=AssetModality.abbreviation)
+    return select(AssetModality.asset_id, family.label("family")).distinct().subquery("modality_families")
 
 
 async def metadata_counts(
     session: AsyncSession,
     dialect: Dialect,
-    document: str,
-    path: str,
+    path: MetadataPath,
     spec: AssetFilter | None,
     limit: int,
     unit: CountUnit = CountUnit.ASSETS,
 ) -> Counts:
-    """Distinct values of any metadata field with the number of assets (or subjects) holding
-    each; a number and a string reading as the same number are one value (as predicates read
-    them), and the assets with no value at the path count under NULL."""
-    found = dialect.reached(MetadataDocument.__table__.c.content, path)
+    """Distinct values of any metadata field (or of the matching elements' ``elementPath``) with
+    the number of assets (or subjects) holding each; a number and a string reading as the same
+    number are one value (as predicates read them), and the assets with no value count under NULL."""
+    if path.where is not None and path.element_path is None:
+        raise Invalid("a facet over matching elements reads a value from each: give elementPath")
+    selection = paths.selection(dialect, path, Asset.id)  # each generation's spelling, when unified
+    found = selection.found
     number = func.count(_counted(unit).distinct()).label("n")
     matching = (Asset.state == AssetState.READY, condition(dialect, spec))
-    holds = and_(MetadataDocument.document == document, MetadataDocument.is_current.is_(True))
     query = (
-        select(found.value, found.json_type, number, func.count().over().label("distinct"))
-        .select_from(MetadataDocument)
-        .join(Asset, Asset.id == MetadataDocument.asset_id)
-        .join(found.source, true())  # the path's values of each document (an implicitly lateral function)
-        .where(holds, found.condition, *matching)
+        selection.join(
+            select(found.value, found.json_type, number, func.count().over().label("distinct")).select_from(
+                Asset
+            )
+        )
+        .where(*matching)
         .group_by(found.value, found.json_type)
         .order_by(number.desc())
         .limit(limit)
@@ -170,12 +231,7 @@ async def metadata_counts(
         value = _as_number(dialect.reached_value(found_value, kind))
         key = json.dumps(value, sort_keys=True)
         merged[key] = (value, merged.get(key, (value, 0))[1] + n)
-    reached = (
-        select(MetadataDocument.asset_id)
-        .select_from(MetadataDocument)
-        .join(found.source, true())
-        .where(holds, found.condition, MetadataDocument.asset_id == Asset.id)
-    )
+    reached = select(found.source.c.asset_id).where(found.condition)
     counted = func.count() if unit is CountUnit.ASSETS else func.count(_counted(unit).distinct())
     missing = await session.scalar(select(counted).where(*matching, ~reached.exists()))
     values = sorted(merged.values(), key=lambda item: -item[1])

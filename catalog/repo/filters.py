@@ -6,18 +6,25 @@ provenance all call ``condition``."""
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, and_, false, func, not_, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, false, func, literal, not_, or_, select, true
 
+from catalog.conventions.modalities import spellings
 from catalog.db.models import Asset, AssetModality, AssetTerm, MetadataDocument, ProvenanceEdge, TermKind
+from catalog.db.patterns import caseless_pattern, literal_pattern
 from catalog.db.types import MAX_BIGINT
 from catalog.errors import Invalid
+from catalog.limits import MAX_CASELESS_CHARS, MAX_GLOB_CHARS
+from catalog.repo import paths
 from catalog.schemas.enums import PredicateOp
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
+
+    from sqlalchemy import Select
 
     from catalog.db.dialects import Dialect
     from catalog.schemas.filters import AssetFilter, MetadataPredicate
@@ -50,19 +57,48 @@ RANGES = {
     "processing_duration": Asset.processing_duration,
     "file_count": Asset.file_count,
     "total_size": Asset.total_size,
+    "completeness": Asset.completeness,
 }
-"""Measures filtered by ``<name>_min`` and ``<name>_max``, both inclusive."""
+"""Measures filtered by ``<name>_min`` and ``<name>_max`` (inclusive), ``<name>_above`` and
+``<name>_below`` (exclusive)."""
+BOUNDS = (
+    ("min", operator.ge, math.ceil),
+    ("max", operator.le, math.floor),
+    ("above", operator.gt, math.floor),
+    ("below", operator.lt, math.ceil),
+)
+"""Each bound of a range: its suffix, its comparison, and how a size bound rounds to whole bytes."""
+TIMES = {
+    "acquired_strictly_after": (Asset.acquired_at, operator.gt),
+    "acquired_on_or_before": (Asset.acquired_at, operator.le),
+    "registered_strictly_after": (Asset.registered_at, operator.gt),
+    "registered_on_or_before": (Asset.registered_at, operator.le),
+}
+"""The time bounds besides ``<time>_after`` (inclusive) and ``<time>_before`` (exclusive)."""
+LISTS = {
+    "names": "name",
+    "subject_ids": "subject_id",
+    "genotypes": "genotype",
+    "projects": "project",
+    "institutions": "institution",
+    "data_levels": "data_level",
+    "qc_statuses": "qc_status",
+    "process_labels": "process_label",
+    "session_types": "session_type",
+    "instrument_ids": "instrument_id",
+    "investigators": "investigator",
+    "experimenters": "experimenter",
+}
+"""The list form of a field of ``EQUALS`` or ``TERMS``: any of its values (none: no asset)."""
 
 
-def condition(dialect: Dialect, spec: AssetFilter | None) -> ColumnElement[bool]:
-    """One boolean over ``Asset`` columns (subqueries for modalities, lineage and metadata)."""
+def condition(dialect: Dialect, spec: AssetFilter | None, *, caseless: bool = False) -> ColumnElement[bool]:
+    """One boolean over ``Asset`` columns (subqueries for modalities, lineage and metadata);
+    ``caseless``: an enclosing filter compares text ignoring case."""
     if spec is None:
         return true()
-    parts: list[ColumnElement[bool]] = [
-        _known(column, column == getattr(spec, name))
-        for name, column in EQUALS.items()
-        if getattr(spec, name) is not None
-    ]
+    caseless = caseless or spec.case_insensitive
+    parts = _texts(dialect, spec, caseless)
     if spec.name_contains:
         parts.append(func.lower(Asset.name).contains(spec.name_contains.lower(), autoescape=True))
     if spec.text:
@@ -75,28 +111,30 @@ def condition(dialect: Dialect, spec: AssetFilter | None) -> ColumnElement[bool]
         parts.append(_known(Asset.registered_at, Asset.registered_at >= spec.registered_after))
     if spec.registered_before is not None:
         parts.append(_known(Asset.registered_at, Asset.registered_at < spec.registered_before))
-    parts += _ranges(spec)
+    if spec.record_created_after is not None:
+        parts.append(_known(Asset.record_created, Asset.record_created >= spec.record_created_after))
+    if spec.record_created_before is not None:
+        parts.append(_known(Asset.record_created, Asset.record_created < spec.record_created_before))
+    if spec.record_modified_after is not None:
+        parts.append(_known(Asset.record_modified, Asset.record_modified >= spec.record_modified_after))
+    if spec.record_modified_before is not None:
+        parts.append(_known(Asset.record_modified, Asset.record_modified < spec.record_modified_before))
     parts += [
-        Asset.id.in_(select(AssetTerm.asset_id).where(AssetTerm.kind == kind, AssetTerm.value == value))
-        for name, kind in TERMS.items()
+        _known(column, compare(column, value))
+        for name, (column, compare) in TIMES.items()
         if (value := getattr(spec, name)) is not None
     ]
+    parts += _ranges(spec)
+    parts += _lacking(spec)
     if spec.location is not None:
         parts.append(_known(Asset.location, _under(Asset.location, spec.location)))
+    if spec.location_matches is not None:
+        parts.append(
+            _known(Asset.location, dialect.matches(Asset.location, _location_regex(spec.location_matches)))
+        )
     if spec.modality is not None:
-        parts.append(
-            Asset.id.in_(select(AssetModality.asset_id).where(AssetModality.abbreviation.in_(spec.modality)))
-        )
-    if spec.modalities_all:
-        wanted = set(spec.modalities_all)
-        parts.append(
-            Asset.id.in_(
-                select(AssetModality.asset_id)
-                .where(AssetModality.abbreviation.in_(wanted))
-                .group_by(AssetModality.asset_id)
-                .having(func.count() == len(wanted))
-            )
-        )
+        parts.append(Asset.id.in_(_holding_modality(spec.modality)))
+    parts += [Asset.id.in_(_holding_modality([term])) for term in dict.fromkeys(spec.modalities_all or ())]
     if spec.derived_from is not None:
         parts.append(
             Asset.id.in_(
@@ -104,25 +142,86 @@ def condition(dialect: Dialect, spec: AssetFilter | None) -> ColumnElement[bool]
             )
         )
     parts += [metadata_condition(dialect, p) for p in spec.metadata or ()]
-    parts += [condition(dialect, sub) for sub in spec.and_ or ()]
+    parts += [condition(dialect, sub, caseless=caseless) for sub in spec.and_ or ()]
     if spec.or_ is not None:  # an empty "or" holds for no asset, as an empty "and" holds for all
-        parts.append(or_(false(), *(condition(dialect, sub) for sub in spec.or_)))
+        parts.append(or_(false(), *(condition(dialect, sub, caseless=caseless) for sub in spec.or_)))
     if spec.not_ is not None:
-        parts.append(not_(condition(dialect, spec.not_)))
+        parts.append(not_(condition(dialect, spec.not_, caseless=caseless)))
     return and_(true(), *parts)
+
+
+def _texts(dialect: Dialect, spec: AssetFilter, caseless: bool) -> list[ColumnElement[bool]]:
+    """The exact text fields, single-valued and listed: the asset's column, or one of its term
+    rows, holds one of the values."""
+    asked = [(name, [value]) for name in (*EQUALS, *TERMS) if (value := getattr(spec, name)) is not None]
+    asked += [
+        (name, values) for plural, name in LISTS.items() if (values := getattr(spec, plural)) is not None
+    ]
+    parts: list[ColumnElement[bool]] = []
+    for name, values in asked:
+        if name in TERMS:
+            holds = _one_of(dialect, AssetTerm.value, values, caseless=caseless)
+            parts.append(Asset.id.in_(select(AssetTerm.asset_id).where(AssetTerm.kind == TERMS[name], holds)))
+        else:
+            column = EQUALS[name]
+            parts.append(
+                _known(column, _one_of(dialect, column, values, caseless=caseless and name != "kind"))
+            )
+    return parts
+
+
+def _one_of(dialect: Dialect, column: Any, values: Sequence[str], *, caseless: bool) -> ColumnElement[bool]:
+    """``column`` equals one of ``values``; ``caseless``, with ASCII letters in either case, by a
+    pattern both engines read alike (their ``lower()`` differ beyond ASCII)."""
+    if not caseless:
+        equal: ColumnElement[bool] = column == values[0] if len(values) == 1 else column.in_(values)
+        return equal
+    if not values:
+        return false()
+    if sum(map(len, values)) > MAX_CASELESS_CHARS:
+        raise Invalid(f"a case-insensitive field compares at most {MAX_CASELESS_CHARS} characters in all")
+    return dialect.matches(column, rf"(?s)\A(?:{'|'.join(map(caseless_pattern, values))})\Z")
+
+
+def _holding_modality(terms: Sequence[str]) -> Select[Any]:
+    """The assets holding one of the modality terms, case-insensitively, a vocabulary term in any
+    of its spellings (``SPIM`` as ``SmartSPIM``...): records keep the term as written."""
+    wanted = sorted(set().union(*map(spellings, terms)))
+    return select(AssetModality.asset_id).where(func.lower(AssetModality.abbreviation).in_(wanted))
+
+
+def _location_regex(glob: str) -> str:
+    """The whole location matching ``glob``: ``*`` any run of characters, ``?`` any one, every
+    other character itself."""
+    if not glob or len(glob) > MAX_GLOB_CHARS:
+        raise Invalid(f"a location pattern has 1 to {MAX_GLOB_CHARS} characters")
+    pieces = {"*": ".*", "?": "."}
+    return rf"(?s)\A{''.join(pieces.get(c) or literal_pattern(c) for c in glob)}\Z"
 
 
 def _ranges(spec: AssetFilter) -> list[ColumnElement[bool]]:
     parts = []
     for name, column in RANGES.items():
-        low, high = getattr(spec, f"{name}_min"), getattr(spec, f"{name}_max")
-        if name == "total_size":  # given as Floats (sizes exceed 2^31), compared as whole bytes
-            low = _whole_bytes(math.ceil, low)
-            high = _whole_bytes(math.floor, high)
-        if low is not None:
-            parts.append(_known(column, column >= low))
-        if high is not None:
-            parts.append(_known(column, column <= high))
+        for suffix, compare, rounding in BOUNDS:
+            bound = getattr(spec, f"{name}_{suffix}")
+            if name == "total_size":  # given as Floats (sizes exceed 2^31), compared as whole bytes
+                bound = _whole_bytes(rounding, bound)
+            if bound is not None:
+                parts.append(_known(column, compare(column, bound)))
+    return parts
+
+
+def _lacking(spec: AssetFilter) -> list[ColumnElement[bool]]:
+    """``missing`` (any of these items, a row each in ``asset_terms``) and ``complete``."""
+    parts: list[ColumnElement[bool]] = []
+    if spec.missing is not None:
+        lacking = select(AssetTerm.asset_id).where(
+            AssetTerm.kind == TermKind.MISSING, AssetTerm.value.in_(spec.missing)
+        )
+        parts.append(Asset.id.in_(lacking))
+    if spec.complete is not None:
+        whole = Asset.completeness >= 1
+        parts.append(_known(Asset.completeness, whole if spec.complete else not_(whole)))
     return parts
 
 
@@ -158,21 +257,37 @@ def _known(column: Any, comparison: ColumnElement[bool]) -> ColumnElement[bool]:
 
 def metadata_condition(dialect: Dialect, spec: MetadataPredicate) -> ColumnElement[bool]:
     """Some current version of the named document of the asset satisfies the predicate."""
+    if paths.is_unified(spec):  # every schema generation's spelling of the path, each read below
+        return paths.expanded(spec, lambda one: metadata_condition(dialect, one))
     content = MetadataDocument.__table__.c.content
     if bool(spec.element_match) == (spec.op is not None) or (spec.element_match and spec.value is not None):
         raise Invalid("a metadata predicate takes either op (and value) or elementMatch")
+    if spec.other_document is not None and spec.other_path is None:
+        raise Invalid("otherDocument names where otherPath is read: give otherPath")
+    if spec.other_path is not None and (spec.element_match or spec.value is not None):
+        raise Invalid("otherPath compares with another field instead of a value or elementMatch")
     if spec.op == PredicateOp.NE:
         return not_(metadata_condition(dialect, replace(spec, op=PredicateOp.EQ)))
     # JSON is NewType("JSON", object) to mypy, so a bool looks impossible; any JSON value comes here.
     if spec.op == PredicateOp.EXISTS and spec.value is False:  # type: ignore[comparison-overlap]
         return not_(metadata_condition(dialect, replace(spec, value=True)))
+    current = (MetadataDocument.document == spec.document, MetadataDocument.is_current.is_(True))
     if spec.op is None:
-        conditions = [(e.path, e.op, e.value) for e in spec.element_match or ()]
+        conditions = [e.as_condition() for e in spec.element_match or ()]
         holds = dialect.element_match(content, spec.path, conditions)
-    else:
+    elif spec.other_path is None:
         holds = dialect.predicate(content, spec.path, spec.op, spec.value)
-    return Asset.id.in_(
-        select(MetadataDocument.asset_id).where(
-            MetadataDocument.document == spec.document, MetadataDocument.is_current.is_(True), holds
+    elif spec.other_document in (None, spec.document):
+        holds = dialect.compare_fields(content, spec.path, spec.op, content, spec.other_path)
+    else:  # a field of another current document of the same asset
+        other = MetadataDocument.__table__.alias("other_document")
+        compared = dialect.compare_fields(content, spec.path, spec.op, other.c.content, spec.other_path)
+        holds = exists(
+            select(literal(1)).where(
+                other.c.asset_id == MetadataDocument.asset_id,
+                other.c.document == spec.other_document,
+                other.c.is_current.is_(True),
+                compared,
+            )
         )
-    )
+    return Asset.id.in_(select(MetadataDocument.asset_id).where(*current, holds))

@@ -37,6 +37,12 @@ ORDERABLE: dict[AssetOrderField, InstrumentedAttribute[Any]] = {
     AssetOrderField.ACQUISITION_DURATION: Asset.acquisition_duration,
     AssetOrderField.SUBJECT_AGE_AT_ACQUISITION: Asset.subject_age_at_acquisition,
     AssetOrderField.PROCESSING_DURATION: Asset.processing_duration,
+    AssetOrderField.SESSION_TYPE: Asset.session_type,
+    AssetOrderField.GENOTYPE: Asset.genotype,
+    AssetOrderField.DATE_OF_BIRTH: Asset.date_of_birth,
+    AssetOrderField.RECORD_CREATED: Asset.record_created,
+    AssetOrderField.RECORD_MODIFIED: Asset.record_modified,
+    AssetOrderField.COMPLETENESS: Asset.completeness,
 }
 """The column each ordering sorts by."""
 
@@ -97,6 +103,11 @@ def _typed(order: AssetOrder, value: Any) -> Any:
             raise _foreign()
         return moment
     expected = column_type.python_type
+    if expected is date:
+        try:
+            return date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise _foreign() from None
     fits = {
         str: isinstance(value, str),
         int: _an_int(value),

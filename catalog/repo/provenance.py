@@ -1,9 +1,14 @@
-"""Provenance edges: derived asset → the names of its inputs, with where each edge came from."""
+"""Provenance edges: derived asset → the names of its inputs, with where each edge came from.
+
+An input is named, not referenced: it may never be registered (intermediates are often not
+kept). Such a name still links what it names to the input its own name encodes (a derived name
+is ``<input name>_<process>_<date>_<time>``), computed in SQL, never stored."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
@@ -13,17 +18,26 @@ from sqlalchemy import (
     Integer,
     Result,
     Select,
+    SQLColumnExpression,
+    String,
     Subquery,
+    and_,
+    case,
+    cast,
+    delete,
     exists,
     func,
     insert,
     literal,
+    null,
     or_,
     select,
+    union,
     union_all,
 )
 from sqlalchemy.orm import aliased
 
+from catalog.conventions.names import TOKEN_CHARACTERS, parse_name_or_none
 from catalog.db.models import Asset, ProvenanceEdge
 from catalog.repo.assets import visible
 from catalog.repo.filters import condition
@@ -48,6 +62,12 @@ async def add(session: AsyncSession, edges: Sequence[tuple[int, str, str, str | 
         )
 
 
+async def remove_inputs(session: AsyncSession, derived_ids: Sequence[int]) -> None:
+    """Drop the edges of assets whose metadata is replaced (rewritten from the new version)."""
+    if derived_ids:
+        await session.execute(delete(ProvenanceEdge).where(ProvenanceEdge.derived_id.in_(derived_ids)))
+
+
 async def inputs_of(session: AsyncSession, asset_ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
     rows = await session.execute(
         select(ProvenanceEdge.derived_id, ProvenanceEdge.input_name, ProvenanceEdge.source)
@@ -61,14 +81,24 @@ async def inputs_of(session: AsyncSession, asset_ids: Sequence[int]) -> dict[int
 
 
 async def inputs_by_derived(session: AsyncSession, ids: Sequence[int]) -> dict[int, list[Asset]]:
-    """The registered, visible inputs of each derived asset (one statement for many)."""
+    """The registered, visible inputs of each derived asset (one statement for many). Past an input
+    no asset has, the input its name encodes stands in, and so on up to a registered name."""
+    recorded = select(ProvenanceEdge.derived_id, _as_name(ProvenanceEdge.input_name).label("name")).where(
+        ProvenanceEdge.derived_id.in_(ids)
+    )
+    start = recorded.cte("up", recursive=True)
+    implied = _implied_input(start.c.name)
+    up = start.union(
+        select(start.c.derived_id, implied)
+        .outerjoin(Asset, Asset.name == start.c.name)
+        .where(Asset.id.is_(None), implied.is_not(None))
+    )
     inputs = visible().subquery()
     query = (
-        select(ProvenanceEdge.derived_id, aliased(Asset, inputs))
-        .join(inputs, inputs.c.name == ProvenanceEdge.input_name)
-        .where(ProvenanceEdge.derived_id.in_(ids))
+        select(up.c.derived_id, aliased(Asset, inputs))
+        .join(inputs, inputs.c.name == up.c.name)
         .distinct()
-        .order_by(ProvenanceEdge.derived_id, inputs.c.name)
+        .order_by(up.c.derived_id, inputs.c.name)
     )
     found: dict[int, list[Asset]] = {}
     for derived_id, asset in await session.execute(query):
@@ -77,16 +107,19 @@ async def inputs_by_derived(session: AsyncSession, ids: Sequence[int]) -> dict[i
 
 
 async def derivatives_by_input(session: AsyncSession, ids: Sequence[int]) -> dict[int, list[Asset]]:
-    """The visible assets derived directly from each asset (one statement for many)."""
-    sources = aliased(Asset)
+    """The visible assets derived directly from each asset (one statement for many), and those
+    derived from a name no asset has whose name encodes it (at any remove)."""
+    sources = select(Asset.id.label("source_id"), _as_name(Asset.name).label("name")).where(Asset.id.in_(ids))
+    start = sources.cte("down", recursive=True)
+    gaps = _gaps()
+    down = start.union(select(start.c.source_id, gaps.c.name).join(gaps, gaps.c.input_name == start.c.name))
     derived = visible().subquery()
     query = (
-        select(sources.id, aliased(Asset, derived))
-        .join(ProvenanceEdge, ProvenanceEdge.input_name == sources.name)
+        select(down.c.source_id, aliased(Asset, derived))
+        .join(ProvenanceEdge, ProvenanceEdge.input_name == down.c.name)
         .join(derived, derived.c.id == ProvenanceEdge.derived_id)
-        .where(sources.id.in_(ids))
         .distinct()
-        .order_by(sources.id, derived.c.name)
+        .order_by(down.c.source_id, derived.c.name)
     )
     found: dict[int, list[Asset]] = {}
     for source_id, asset in await session.execute(query):
@@ -94,44 +127,125 @@ async def derivatives_by_input(session: AsyncSession, ids: Sequence[int]) -> dic
     return found
 
 
+_NAME = String(255)
+"""The one type of every name a walk carries: PostgreSQL wants a recursive term's columns typed as
+its start's, and a name computed by ``rtrim`` is text."""
+
+_STAMP = "!_____-__-__!___-__-__"
+"""LIKE (escape ``!``) for ``_<yyyy-mm-dd>_<HH-MM-SS>``, the end of every name."""
+_STAMP_LENGTH = 20
+_DERIVED = f"%{_STAMP}!_%{_STAMP}"
+"""LIKE for a name with two stamps: a derived name."""
+
+
+def _as_name(name: SQLColumnExpression[str]) -> ColumnElement[str]:
+    return cast(name, _NAME)
+
+
+def _implied_input(name: ColumnElement[str]) -> ColumnElement[str]:
+    """The input a derived name encodes: it without its last ``_<process>_<date>_<time>``; NULL
+    for a primary name. Portable SQL: drop the stamp, then ``rtrim`` with the characters a token
+    may hold strips the process label, for a token never holds ``_``. A cheap LIKE (two stamps)
+    guards the string work, which costs microseconds a name."""
+    head = func.substr(name, 1, func.length(name) - _STAMP_LENGTH, type_=_NAME)
+    stripped = func.rtrim(func.rtrim(head, TOKEN_CHARACTERS, type_=_NAME), "_", type_=_NAME)
+    input_name = case((stripped.like(f"%{_STAMP}", escape="!"), stripped), else_=null())
+    return _as_name(case((name.like(_DERIVED, escape="!"), input_name), else_=null()))
+
+
+def _gaps() -> CTE:
+    """(name, input_name) of every derived name that no asset has in any state, that a visible
+    asset gives as an input or that such a name encodes, with the input its own name encodes.
+    Walking downstream needs them listed: nothing stored leads from a name to the unregistered
+    names that extend it. One pass over the edges, whose inputs are mostly registered."""
+    derived = _visible_names()
+    named = (
+        select(_as_name(ProvenanceEdge.input_name).label("name"))
+        .join(derived, derived.c.id == ProvenanceEdge.derived_id)
+        .outerjoin(Asset, Asset.name == ProvenanceEdge.input_name)
+        .where(ProvenanceEdge.input_name.like(_DERIVED, escape="!"), Asset.id.is_(None))
+        .distinct()
+        .subquery()
+    )
+    implied = _implied_input(named.c.name)
+    gaps = (
+        select(named.c.name, implied.label("input_name"))
+        .where(implied.is_not(None))
+        .cte("gaps", recursive=True)
+    )
+    encoded = _implied_input(gaps.c.input_name)
+    return gaps.union(
+        select(gaps.c.input_name, encoded)
+        .outerjoin(Asset, Asset.name == gaps.c.input_name)
+        .where(Asset.id.is_(None), encoded.is_not(None))
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A name the walk reached: a visible asset, or (``asset`` None) a name that no asset has, given
+    as an input by a visible asset or encoded in such a name (an intermediate never registered)."""
+
+    name: str
+    hops: int  # the fewest edges between it and the root
+    asset: Asset | None
+
+
 @dataclass(frozen=True, slots=True)
 class Lineage:
     """The part of the provenance graph around one asset that a depth-limited walk reached."""
 
-    nodes: list[tuple[Asset, int]]  # (asset, fewest hops from the root), root excluded, by hops then name
+    nodes: list[Node]  # root excluded, by hops then name
     edges: list[tuple[str, str, str | None]]  # (derived name, input name, the derived's process label)
     truncated: bool  # the depth limit left a neighbour of the outermost nodes unreached
 
 
 def _visible_names() -> Subquery:
-    """Every hop lands on a visible asset: a pending one is neither returned nor walked through."""
+    """Every hop lands on a visible asset or on a name no asset has: a pending asset is neither
+    returned nor walked through."""
     return visible().with_only_columns(Asset.id, Asset.name).subquery()
 
 
-Step = Callable[[CTE], Select[int, str, int]]
+Step = Callable[[CTE], Select[int | None, str, int]]
 
 
-def _inputs_of(walk: CTE) -> Select[int, str, int]:
-    """One hop upstream: the visible inputs, by name, of the assets in ``walk``."""
-    inputs = _visible_names()
+def _inputs_of(walk: CTE) -> Select[int | None, str, int]:
+    """One hop upstream: the inputs that a registered asset's edges name, or the input that the
+    name of an unregistered one encodes."""
+    encoded = case((walk.c.id.is_(None), _implied_input(walk.c.name)))
+    name = _as_name(func.coalesce(ProvenanceEdge.input_name, encoded))
+    seen = _visible_names()
     return (
-        select(inputs.c.id, inputs.c.name, (walk.c.hops + 1).label("hops"))
-        .join_from(walk, ProvenanceEdge, ProvenanceEdge.derived_id == walk.c.id)
-        .join(inputs, inputs.c.name == ProvenanceEdge.input_name)
+        select(seen.c.id, name.label("name"), (walk.c.hops + 1).label("hops"))
+        .select_from(walk)
+        .outerjoin(ProvenanceEdge, ProvenanceEdge.derived_id == walk.c.id)
+        .outerjoin(Asset, Asset.name == name)
+        .outerjoin(seen, seen.c.id == Asset.id)
+        .where(name.is_not(None), or_(Asset.id.is_(None), seen.c.id.is_not(None)))
     )
 
 
-def _derivatives_of(walk: CTE) -> Select[int, str, int]:
-    """One hop downstream: the visible assets that name an asset of ``walk`` as their input."""
+def _derivatives_of(walk: CTE, gaps: CTE) -> Select[int | None, str, int]:
+    """One hop downstream: the visible assets whose edges name a node of ``walk``, and the
+    unregistered names that encode it (``gaps``).
+
+    PostgreSQL lets a recursive term read the walk only once, and a union of both kinds joined to
+    it would be read whole at every step: each node is read twice instead (``recorded`` true,
+    then false), once looking up edges by their indexed input name, once the gaps."""
+    way = union_all(select(literal(True).label("recorded")), select(literal(False))).subquery("way")
     derived = _visible_names()
+    name = _as_name(func.coalesce(derived.c.name, gaps.c.name))
     return (
-        select(derived.c.id, derived.c.name, (walk.c.hops + 1).label("hops"))
-        .join_from(walk, ProvenanceEdge, ProvenanceEdge.input_name == walk.c.name)
-        .join(derived, derived.c.id == ProvenanceEdge.derived_id)
+        select(derived.c.id, name.label("name"), (walk.c.hops + 1).label("hops"))
+        .select_from(walk)
+        .join(way, literal(True))
+        .outerjoin(ProvenanceEdge, and_(way.c.recorded, ProvenanceEdge.input_name == walk.c.name))
+        .outerjoin(derived, derived.c.id == ProvenanceEdge.derived_id)
+        .outerjoin(gaps, and_(~way.c.recorded, gaps.c.input_name == walk.c.name))
+        .where(name.is_not(None))
     )
 
 
-STEPS: dict[str, Step] = {"upstream": _inputs_of, "downstream": _derivatives_of}
 DIRECTIONS: dict[ProvenanceDirection, tuple[str, ...]] = {
     ProvenanceDirection.UPSTREAM: ("upstream",),
     ProvenanceDirection.DOWNSTREAM: ("downstream",),
@@ -139,20 +253,25 @@ DIRECTIONS: dict[ProvenanceDirection, tuple[str, ...]] = {
 }
 
 
-def _walk(root_id: int, name: str, depth: int) -> CTE:
-    """(id, name, hops) of the visible assets within ``depth`` steps of the root, recursively.
+def _walk(root_id: int, name: str, step: Step, depth: int) -> CTE:
+    """(id, name, hops) of the nodes within ``depth`` steps of the root, recursively; the id is
+    NULL for a name no asset has.
 
-    UNION (not UNION ALL) keeps each (asset, hops) pair once and ``depth`` bounds hops, so a
-    cycle ends and a diamond does not multiply paths: at most one row per asset and distance."""
-    root = visible().with_only_columns(Asset.id, Asset.name, literal(0, Integer).label("hops"))
+    UNION (not UNION ALL) keeps each (name, hops) pair once and ``depth`` bounds hops, so a
+    cycle ends and a diamond does not multiply paths: at most one row per name and distance."""
+    root = visible().with_only_columns(
+        Asset.id, _as_name(Asset.name).label("name"), literal(0, Integer).label("hops")
+    )
     walk = root.where(Asset.id == root_id).cte(name, recursive=True)
-    return walk.union(STEPS[name](walk).where(walk.c.hops < depth))
+    return walk.union(step(walk).where(walk.c.hops < depth))
 
 
-def _cut(walk: CTE, depth: int, reached: CTE) -> Exists:
-    """Whether an asset at the depth limit has a neighbour that no walk reached."""
-    beyond = STEPS[walk.name](walk)
-    return exists(beyond.where(walk.c.hops == depth, beyond.selected_columns.id.not_in(select(reached.c.id))))
+def _cut(walk: CTE, step: Step, depth: int, reached: CTE) -> Exists:
+    """Whether a node at the depth limit has a neighbour that no walk reached."""
+    beyond = step(walk)
+    return exists(
+        beyond.where(walk.c.hops == depth, beyond.selected_columns.name.not_in(select(reached.c.name)))
+    )
 
 
 async def lineage(
@@ -164,56 +283,81 @@ async def lineage(
     depth: int,
     node_filter: AssetFilter | None = None,
 ) -> Lineage:
-    """The assets within ``depth`` hops of a visible root and the edges among them, in one statement.
+    """The nodes within ``depth`` hops of a visible root and the edges among them, in one statement.
 
     ``direction`` is UPSTREAM (inputs), DOWNSTREAM (derivatives) or BOTH (each walk from the
-    root in its own direction). ``node_filter`` chooses the assets returned, not the ones walked
-    through: an input two hops away is found behind a filtered-out one."""
-    walks = [_walk(root_id, name, depth) for name in DIRECTIONS[direction]]
-    every = union_all(*(select(walk.c.id, walk.c.hops) for walk in walks)).subquery()
-    reached = select(every.c.id, func.min(every.c.hops).label("hops")).group_by(every.c.id).cte("reached")
-    kept = visible().add_columns(reached.c.hops).join(reached, reached.c.id == Asset.id)
+    root in its own direction). A name no asset has is a node too, and the walk goes on through
+    it to the names it encodes (upstream) or that encode it (downstream), as if it were
+    registered. ``node_filter`` chooses the assets returned, not the ones walked through: an
+    input two hops away is found behind a filtered-out one; it matches registered assets only."""
+    steps: dict[str, Step] = {"upstream": _inputs_of, "downstream": partial(_derivatives_of, gaps=_gaps())}
+    walks = [(_walk(root_id, name, steps[name], depth), steps[name]) for name in DIRECTIONS[direction]]
+    every = union_all(*(select(walk.c.name, walk.c.hops) for walk, _ in walks)).subquery()
+    reached = select(every.c.name, func.min(every.c.hops).label("hops")).group_by(every.c.name).cte("reached")
+    # The walk lands only on visible assets and on names no asset has: the join needs no other test.
+    kept = (
+        select(Asset, reached.c.name.label("node_name"), reached.c.hops)
+        .select_from(reached)
+        .outerjoin(Asset, Asset.name == reached.c.name)
+    )
     if node_filter is not None:
-        kept = kept.where(or_(Asset.id == root_id, condition(dialect, node_filter)))
-    truncated = or_(*(_cut(walk, depth, reached) for walk in walks))
+        kept = kept.where(
+            or_(Asset.id == root_id, and_(Asset.id.is_not(None), condition(dialect, node_filter)))
+        )
+    truncated = or_(*(_cut(walk, step, depth, reached) for walk, step in walks))
     rows = await session.execute(_nodes_with_inputs(kept.cte("kept"), truncated))
-    return _assemble(root_id, rows)
+    return _assemble(rows)
 
 
 NAME_SEPARATOR = " "
 """Joins the input names of one asset in a row: a name never holds a space (conventions/names)."""
 
 
-def _nodes_with_inputs(kept: CTE, truncated: ColumnElement[bool]) -> Select[Asset, int, str | None, bool]:
-    """A row per kept asset with its kept inputs' names joined in one string: nodes and edges at
-    once, without repeating an asset's columns for each of its inputs."""
+def _nodes_with_inputs(
+    kept: CTE, truncated: ColumnElement[bool]
+) -> Select[Asset | None, str, int, str | None, bool]:
+    """A row per kept node with its kept inputs' names joined in one string: nodes and edges at
+    once, without repeating an asset's columns for each of its inputs. A registered node's inputs
+    are its edges'; an unregistered one's, the input its name encodes."""
     kept_inputs = kept.alias("kept_inputs")
-    links = (
-        select(ProvenanceEdge.derived_id, ProvenanceEdge.input_name)
-        .join(kept_inputs, kept_inputs.c.name == ProvenanceEdge.input_name)
-        .distinct()  # one edge per input, whichever sources recorded it
-        .subquery()
+    recorded = (
+        select(kept.c.node_name.label("derived_name"), ProvenanceEdge.input_name)
+        .join(ProvenanceEdge, ProvenanceEdge.derived_id == kept.c.id)
+        .join(kept_inputs, kept_inputs.c.node_name == ProvenanceEdge.input_name)
     )
+    encoded = _implied_input(kept.c.node_name)
+    implied = (
+        select(kept.c.node_name, encoded)
+        .join(kept_inputs, kept_inputs.c.node_name == encoded)
+        .where(kept.c.id.is_(None))
+    )
+    links = union(recorded, implied).subquery()  # one edge per input, whichever sources recorded it
     inputs = (
-        select(links.c.derived_id, func.aggregate_strings(links.c.input_name, NAME_SEPARATOR).label("names"))
-        .group_by(links.c.derived_id)
+        select(
+            links.c.derived_name, func.aggregate_strings(links.c.input_name, NAME_SEPARATOR).label("names")
+        )
+        .group_by(links.c.derived_name)
         .subquery()
     )
     return (
-        select(aliased(Asset, kept), kept.c.hops, inputs.c.names, truncated.label("truncated"))
-        .outerjoin(inputs, inputs.c.derived_id == kept.c.id)
-        .order_by(kept.c.hops, kept.c.name)
+        select(
+            aliased(Asset, kept), kept.c.node_name, kept.c.hops, inputs.c.names, truncated.label("truncated")
+        )
+        .outerjoin(inputs, inputs.c.derived_name == kept.c.node_name)
+        .order_by(kept.c.hops, kept.c.node_name)
     )
 
 
-def _assemble(root_id: int, rows: Result[Asset, int, str | None, bool]) -> Lineage:
-    nodes: list[tuple[Asset, int]] = []
+def _assemble(rows: Result[Asset | None, str, int, str | None, bool]) -> Lineage:
+    nodes: list[Node] = []
     edges: list[tuple[str, str, str | None]] = []
     truncated = False  # the same on every row; no row at all when the root is not visible
-    for asset, hops, names, cut in rows:
+    for asset, name, hops, names, cut in rows:
         truncated = bool(cut)
-        if asset.id != root_id:
-            nodes.append((asset, hops))
+        if hops:
+            nodes.append(Node(name, hops, asset))
+        parsed = parse_name_or_none(name) if asset is None else None
+        process = asset.process_label if asset is not None else (parsed.process_label if parsed else None)
         inputs = sorted(names.split(NAME_SEPARATOR)) if names else []
-        edges.extend((asset.name, name, asset.process_label) for name in inputs)
+        edges.extend((name, input_name, process) for input_name in inputs)
     return Lineage(nodes, edges, truncated)

@@ -21,6 +21,7 @@ class PredicateOp(StrEnum):
     ICONTAINS = "ICONTAINS"
     MATCHES = "MATCHES"
     EXISTS = "EXISTS"
+    TYPE = "TYPE"
     LENGTH_EQ = "LENGTH_EQ"
     LENGTH_GT = "LENGTH_GT"
     LENGTH_LT = "LENGTH_LT"
@@ -41,6 +42,12 @@ class AssetOrderField(StrEnum):
     ACQUISITION_DURATION = "ACQUISITION_DURATION"
     SUBJECT_AGE_AT_ACQUISITION = "SUBJECT_AGE_AT_ACQUISITION"
     PROCESSING_DURATION = "PROCESSING_DURATION"
+    SESSION_TYPE = "SESSION_TYPE"
+    GENOTYPE = "GENOTYPE"
+    DATE_OF_BIRTH = "DATE_OF_BIRTH"
+    RECORD_CREATED = "RECORD_CREATED"
+    RECORD_MODIFIED = "RECORD_MODIFIED"
+    COMPLETENESS = "COMPLETENESS"
 
 
 class SortDirection(StrEnum):
@@ -49,7 +56,13 @@ class SortDirection(StrEnum):
 
 
 class FacetField(StrEnum):
+    """A dimension of assets. MODALITY is the term as the record writes it (SmartSPIM),
+    MODALITY_FAMILY the vocabulary term a legacy spelling belongs to (SPIM). YEAR, MONTH and DAY
+    bucket the acquisition time, the RECORD_* fields
+    the metadata record's times, in the request's time zone; DATE_OF_BIRTH is a day."""
+
     MODALITY = "MODALITY"
+    MODALITY_FAMILY = "MODALITY_FAMILY"
     SPECIES = "SPECIES"
     SEX = "SEX"
     PROJECT = "PROJECT"
@@ -65,6 +78,19 @@ class FacetField(StrEnum):
     FUNDING = "FUNDING"
     INSTRUMENT = "INSTRUMENT"
     LOCATION = "LOCATION"
+    SESSION_TYPE = "SESSION_TYPE"
+    GENOTYPE = "GENOTYPE"
+    DAY = "DAY"
+    DATE_OF_BIRTH = "DATE_OF_BIRTH"
+    DATE_OF_BIRTH_MONTH = "DATE_OF_BIRTH_MONTH"
+    DATE_OF_BIRTH_YEAR = "DATE_OF_BIRTH_YEAR"
+    RECORD_CREATED_DAY = "RECORD_CREATED_DAY"
+    RECORD_CREATED_MONTH = "RECORD_CREATED_MONTH"
+    RECORD_CREATED_YEAR = "RECORD_CREATED_YEAR"
+    RECORD_MODIFIED_DAY = "RECORD_MODIFIED_DAY"
+    RECORD_MODIFIED_MONTH = "RECORD_MODIFIED_MONTH"
+    RECORD_MODIFIED_YEAR = "RECORD_MODIFIED_YEAR"
+    MISSING = "MISSING"
 
 
 class CountUnit(StrEnum):
@@ -86,7 +112,10 @@ class AggregateOp(StrEnum):
 
 
 class MeasureField(StrEnum):
-    """A typed field to measure: durations in seconds, the subject's age in days, sizes in bytes."""
+    """A typed field to measure: durations in seconds, the subject's age in days, sizes in bytes,
+    completeness as a share (0 to 1);
+    a time or date (MIN, MAX, COUNT) as epoch seconds in ``values`` and ISO 8601 in ``record``;
+    a dimension (MODALITY ... DAY) by COUNT_DISTINCT of its values."""
 
     ASSET = "ASSET"
     SUBJECT = "SUBJECT"
@@ -95,6 +124,25 @@ class MeasureField(StrEnum):
     PROCESSING_DURATION = "PROCESSING_DURATION"
     FILE_COUNT = "FILE_COUNT"
     TOTAL_SIZE = "TOTAL_SIZE"
+    COMPLETENESS = "COMPLETENESS"
+    ACQUIRED_AT = "ACQUIRED_AT"
+    ACQUIRED_END = "ACQUIRED_END"
+    REGISTERED_AT = "REGISTERED_AT"
+    RECORD_CREATED = "RECORD_CREATED"
+    RECORD_MODIFIED = "RECORD_MODIFIED"
+    DATE_OF_BIRTH = "DATE_OF_BIRTH"
+    MODALITY = "MODALITY"
+    SPECIES = "SPECIES"
+    SEX = "SEX"
+    PROJECT = "PROJECT"
+    INSTITUTION = "INSTITUTION"
+    INVESTIGATOR = "INVESTIGATOR"
+    EXPERIMENTER = "EXPERIMENTER"
+    FUNDING = "FUNDING"
+    INSTRUMENT = "INSTRUMENT"
+    SESSION_TYPE = "SESSION_TYPE"
+    GENOTYPE = "GENOTYPE"
+    DAY = "DAY"
 
 
 class DateBucket(StrEnum):

@@ -98,12 +98,12 @@ def write_demo_folders(root: Path) -> list[Path]:
 
 
 async def build_demo(db: Database, store: ObjectStore, vocabulary: Vocabulary) -> int:
-    """Ingest the demo folders; returns how many assets are registered (new or unchanged)."""
+    """Ingest the demo folders; returns how many assets are registered (new, updated or unchanged)."""
     ingest = FolderIngest(db, store, vocabulary)
     with tempfile.TemporaryDirectory(prefix="catalog-demo-") as root:
         folders = await asyncio.to_thread(write_demo_folders, Path(root))
         results = [await ingest(folder) for folder in folders]
-    return sum(result.outcome in ("registered", "unchanged") for result in results)
+    return sum(result.outcome in ("registered", "updated", "unchanged") for result in results)
 
 
 # --- sessions -----------------------------------------------------------------------------------

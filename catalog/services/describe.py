@@ -12,7 +12,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from catalog.conventions.metadata import Extracted, extract
+from catalog.conventions.metadata import Extracted, assess_completeness, extract
+from catalog.conventions.metadata.reader import Reader
 from catalog.conventions.names import AssetKind, AssetName, is_valid_name, parse_name
 from catalog.db.types import JSONText
 
@@ -59,8 +60,15 @@ def metadata_digest(encoded: Mapping[str, str]) -> str:
     return hashlib.sha256(f"{{{members}}}".encode()).hexdigest()
 
 
-def describe(name: str, documents: Mapping[str, Any], vocabulary: Vocabulary) -> Description:
-    """Raises InvalidName for a bad name; anything unreadable in metadata becomes a warning."""
+def describe(
+    name: str,
+    documents: Mapping[str, Any],
+    vocabulary: Vocabulary,
+    *,
+    record: Mapping[str, Any] | None = None,
+) -> Description:
+    """Raises InvalidName for a bad name; anything unreadable in metadata becomes a warning.
+    ``record``: the whole record an import reads the documents from (for its own times)."""
     parsed = parse_name(name)
     facts = extract(documents, vocabulary)
     warnings = list(facts.warnings)
@@ -72,6 +80,10 @@ def describe(name: str, documents: Mapping[str, Any], vocabulary: Vocabulary) ->
         warnings.append(f"data_description.name: {facts.name!r} differs from the asset name")
     fields = _fields(parsed, facts, warnings)
     fields.update(measures(fields, warnings))
+    fields.update(_record_times(record, warnings))
+    derived = parsed.kind is AssetKind.DERIVED or fields["data_level"] == "derived"
+    lacking = assess_completeness(documents, derived=derived)
+    fields.update(missing=lacking.missing, completeness=lacking.score)
     encoded = encode(documents)
     return Description(
         name=parsed,
@@ -84,6 +96,22 @@ def describe(name: str, documents: Mapping[str, Any], vocabulary: Vocabulary) ->
         digest=metadata_digest(encoded),
         warnings=warnings,
     )
+
+
+RECORD_TIMES = {"record_created": "created", "record_modified": "last_modified"}
+"""The asset columns holding a DocDB record's own times, and the record's keys."""
+
+
+def _record_times(record: Mapping[str, Any] | None, warnings: list[str]) -> dict[str, datetime | None]:
+    """When the record was created and last modified: DocDB writes UTC, with or without the
+    offset. None outside an imported record, or where the record has no such time."""
+    reader = Reader({})
+    times = {
+        column: reader.time_of(f"record.{key}", (record or {}).get(key), UTC)
+        for column, key in RECORD_TIMES.items()
+    }
+    warnings += reader.warnings
+    return times
 
 
 def _modalities(facts: Extracted, vocabulary: Vocabulary, warnings: list[str]) -> list[str]:

@@ -10,14 +10,26 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.exc import IntegrityError
 
 from catalog.conventions.metadata import CORE_DOCUMENTS
-from catalog.db.models import AssetState
+from catalog.db.models import Asset, AssetState
 from catalog.errors import CatalogError, Conflict, InvalidMetadata
-from catalog.repo import assets, files
+from catalog.repo import assets, documents, files
 from catalog.services.describe import Description, describe
-from catalog.services.register import RegistrationReport, now, published_fields, write_related
+from catalog.services.register import (
+    IMMUTABLE,
+    METADATA_FILES,
+    MetadataMoved,
+    RegistrationReport,
+    apply_updates,
+    now,
+    plan_update,
+    published_fields,
+    write_related,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from sqlalchemy.ext.asyncio import AsyncSession
 
     from catalog.conventions.modalities import Vocabulary
     from catalog.db.engine import Database
@@ -45,12 +57,15 @@ class StoreIndex:
             except CatalogError as error:
                 result.errors.append(error.message)
                 continue
+            if outcome == "unchanged":
+                result.unchanged += 1
+                continue
             if outcome == "registered":
                 result.registered += 1
-                if description.warnings:
-                    result.warnings[name] = description.warnings
             else:
-                result.unchanged += 1
+                result.updated += 1
+            if description.warnings:
+                result.warnings[name] = description.warnings
         return result
 
     async def _group(self, store: ObjectStore) -> dict[str, list[ObjectInfo]]:
@@ -93,12 +108,25 @@ class StoreIndex:
             {"path": info.key.partition("/")[2], "size": info.size, "sha256": sha, "key": info.key}
             for info, sha in zip(objects, hashes, strict=True)
         ]
+        retries = 2
+        while True:
+            try:
+                return await self._write(store, name, description, rows), description
+            except MetadataMoved:  # updated by another process meanwhile: plan again on top of that
+                if not retries:
+                    raise
+                retries -= 1
+
+    async def _write(
+        self, store: ObjectStore, name: str, description: Description, rows: list[dict[str, Any]]
+    ) -> str:
+        """Registers the asset, or writes a new metadata version of it: "registered", "updated"
+        or "unchanged"."""
         try:
             async with self.db.transaction() as session:
                 existing = await assets.any_state_by_name(session, name)
                 if existing is not None:
-                    await self._same_as_registered(session, existing, description, rows)
-                    return "unchanged", description
+                    return await self._again(session, existing, description, rows)
                 fields = published_fields(
                     description, location=f"{store.url}/{name}", store_url=store.url, files=rows
                 )
@@ -107,24 +135,38 @@ class StoreIndex:
                 await write_related(session, [(ids[name], description)], now())
         except IntegrityError:
             raise Conflict(f"{name}: registered by another process at the same time") from None
-        return "registered", description
+        return "registered"
 
-    async def _same_as_registered(
-        self, session: Any, existing: Any, description: Description, rows: list[dict[str, Any]]
-    ) -> None:
+    async def _again(
+        self, session: AsyncSession, existing: Asset, description: Description, rows: list[dict[str, Any]]
+    ) -> str:
+        """The same name again: its data objects must be the registered ones (immutable); changed
+        metadata objects make a new version of each document that changed."""
         name = existing.name
         if existing.state != AssetState.READY:
             raise Conflict(f"{name}: being registered by another ingest right now")
-        if existing.metadata_digest != description.digest:
-            raise Conflict(
-                f"{name}: already registered with different metadata; registered assets are immutable"
-            )
-        recorded = {
-            path: (row.size, row.sha256) for path, row in (await files.of_asset(session, existing.id)).items()
-        }
-        for row in rows:
-            size, sha = recorded.get(row["path"], (None, None))
-            if size != row["size"] or (sha and row["sha256"] and sha != row["sha256"]):
-                raise Conflict(f"{name}: {row['path']} differs from the registered file")
-        if len(recorded) != len(rows):
-            raise Conflict(f"{name}: the registered files differ from the store's")
+        recorded = await files.of_asset(session, existing.id)
+        registered = {path: row for path, row in recorded.items() if path not in METADATA_FILES}
+        data = [row for row in rows if row["path"] not in METADATA_FILES]
+        for row in data:
+            known = registered.get(row["path"])
+            if (
+                known is None
+                or known.size != row["size"]
+                or (known.sha256 and row["sha256"] and known.sha256 != row["sha256"])
+            ):
+                raise Conflict(f"{name}: {row['path']} differs from the registered file; {IMMUTABLE}")
+        if len(registered) != len(data):
+            raise Conflict(f"{name}: the registered files differ from the store's; {IMMUTABLE}")
+        if existing.metadata_digest == description.digest:
+            return "unchanged"
+        taken = assets.Taken(existing.id, existing.state, existing.metadata_digest, existing.location)
+        history = (await documents.history(session, [existing.id])).get(existing.id, [])
+        update = plan_update(name, taken, history, description)
+        if update is None:
+            return "unchanged"
+        update.fields.update(file_count=len(rows), total_size=sum(row["size"] for row in rows))
+        await apply_updates(session, [update], now())
+        await files.replace(session, existing.id, [row for row in rows if row["path"] in METADATA_FILES])
+        await files.remove_except(session, existing.id, {row["path"] for row in rows})
+        return "updated"

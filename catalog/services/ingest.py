@@ -19,12 +19,21 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.exc import IntegrityError
 
 from catalog.conventions.metadata import CORE_DOCUMENTS, read_document_file
-from catalog.db.models import Asset, AssetState
+from catalog.db.models import Asset, AssetState, File
 from catalog.errors import Conflict, Invalid
 from catalog.repo import assets, documents, files
 from catalog.services import claims
 from catalog.services.describe import Description, describe
-from catalog.services.register import now, published_fields, write_related
+from catalog.services.register import (
+    IMMUTABLE,
+    METADATA_FILES,
+    MetadataMoved,
+    apply_updates,
+    now,
+    plan_update,
+    published_fields,
+    write_related,
+)
 from catalog.storage.base import sha256_file
 
 if TYPE_CHECKING:
@@ -47,7 +56,7 @@ class LocalFile:
 @dataclass(slots=True)
 class IngestResult:
     name: str
-    outcome: str  # "registered" or "unchanged"
+    outcome: str  # "registered", "updated" (a new metadata version) or "unchanged"
     files: int = 0
     bytes: int = 0
     uploaded: int = 0
@@ -108,7 +117,7 @@ class FolderIngest:
         token = uuid.uuid4().hex
         existing, asset_id = await self._claim(name, description, token)
         if existing is not None and existing.state == AssetState.READY:
-            return await self._compare(existing, description, local)
+            return await self._again(existing, description, local)
         heartbeat = asyncio.create_task(self._keep_claim(asset_id, token))
         try:
             await self.store.discard_partial(f"{name}/")
@@ -243,44 +252,80 @@ class FolderIngest:
                 raise Conflict(f"{name}: another ingest took over this registration")
             await write_related(session, [(asset_id, description)], now())
 
-    async def _compare(
-        self, existing: Asset, description: Description, local: list[LocalFile]
-    ) -> IngestResult:
-        """Immutability: the same name again is a no-op if identical, else a conflict."""
+    async def _again(self, existing: Asset, description: Description, local: list[LocalFile]) -> IngestResult:
+        """The same name again: its data must be the registered data (immutable); changed metadata
+        files make a new version of each document that changed, identical ones are a no-op."""
         name = existing.name
-        if existing.metadata_digest != description.digest:
-            async with self.db.reader() as session:
-                registered = (await documents.current(session, [existing.id])).get(existing.id, {})
-            differing = sorted(
-                doc
-                for doc in set(registered) | set(description.documents)
-                if registered.get(doc) != description.documents.get(doc)
-            )
-            raise Conflict(
-                f"{name}: already registered with different metadata ({', '.join(differing) or 'documents'}); "
-                "registered assets are immutable"
-            )
         async with self.db.reader() as session:
             recorded = await files.of_asset(session, existing.id)
-        for item in local:
-            row = recorded.get(item.path)
+        await self._same_data(name, recorded, local)
+        result = IngestResult(name, "unchanged", files=len(local), bytes=sum(f.size for f in local))
+        if existing.metadata_digest == description.digest:
+            return result
+        failure = None
+        for _attempt in range(3):
+            try:
+                stored = await self._update(existing.id, description, local, recorded)
+                if stored is not None:
+                    result.outcome, result.uploaded, result.warnings = "updated", stored, description.warnings
+                return result
+            except MetadataMoved as error:
+                failure = error
+        raise Conflict(f"{failure.message if failure else name}; try again")
+
+    async def _same_data(self, name: str, recorded: dict[str, File], local: list[LocalFile]) -> None:
+        """Every file but the metadata files must be the registered one: same paths, sizes, hashes."""
+        registered = {path: row for path, row in recorded.items() if path not in METADATA_FILES}
+        data = [item for item in local if item.path not in METADATA_FILES]
+        for item in data:
+            row = registered.get(item.path)
             if row is None:
-                raise Conflict(
-                    f"{name}: {item.path} is not in the registered asset; registered assets are immutable"
-                )
+                raise Conflict(f"{name}: {item.path} is not in the registered asset; {IMMUTABLE}")
             if row.size != item.size:
                 raise Conflict(
-                    f"{name}: {item.path} differs from the registered file (size {item.size} != {row.size})"
+                    f"{name}: {item.path} differs from the registered file (size {item.size} != {row.size}); "
+                    f"{IMMUTABLE}"
                 )
-        missing = sorted(set(recorded) - {item.path for item in local})
+        missing = sorted(set(registered) - {item.path for item in data})
         if missing:
-            raise Conflict(f"{name}: registered file {missing[0]} is missing from the folder")
+            raise Conflict(f"{name}: registered file {missing[0]} is missing from the folder; {IMMUTABLE}")
         semaphore = asyncio.Semaphore(self.concurrency)
 
         async def check(item: LocalFile) -> None:
             async with semaphore:
-                if await asyncio.to_thread(sha256_file, item.source) != recorded[item.path].sha256:
-                    raise Conflict(f"{name}: {item.path} differs from the registered file (sha256)")
+                if await asyncio.to_thread(sha256_file, item.source) != registered[item.path].sha256:
+                    raise Conflict(
+                        f"{name}: {item.path} differs from the registered file (sha256); {IMMUTABLE}"
+                    )
 
-        await asyncio.gather(*(check(item) for item in local))
-        return IngestResult(name, "unchanged", files=len(local), bytes=sum(f.size for f in local))
+        await asyncio.gather(*(check(item) for item in data))
+
+    async def _update(
+        self, asset_id: int, description: Description, local: list[LocalFile], recorded: dict[str, File]
+    ) -> int | None:
+        """A new metadata version planned from what is registered now; the changed metadata files
+        are stored before it is written, so the store holds what the current version says. Returns
+        how many files were stored, None when nothing changed after all. Raises ``MetadataMoved``
+        if another writer came first."""
+        name = description.name.name
+        async with self.db.reader() as session:
+            taken = (await assets.taken_by_name(session, [name]))[name]
+            history = (await documents.history(session, [asset_id])).get(asset_id, [])
+        update = plan_update(name, taken, history, description)
+        if update is None:
+            return None
+        stored = []
+        for item in local:
+            if item.path in METADATA_FILES:
+                digest = await asyncio.to_thread(sha256_file, item.source)
+                row = recorded.get(item.path)
+                if row is None or row.sha256 != digest:
+                    key = f"{name}/{item.path}"
+                    put = await self.store.put_file(key, item.source)
+                    stored.append({"path": item.path, "size": put.size, "sha256": put.sha256, "key": key})
+        update.fields.update(file_count=len(local), total_size=sum(item.size for item in local))
+        async with self.db.transaction() as session:
+            await apply_updates(session, [update], now())
+            await files.replace(session, asset_id, stored)
+            await files.remove_except(session, asset_id, {item.path for item in local})
+        return len(stored)

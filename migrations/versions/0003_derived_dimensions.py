@@ -71,21 +71,25 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("assets", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_assets_subject_age_at_acquisition"))
-        batch_op.drop_index(batch_op.f("ix_assets_session_type"))
-        batch_op.drop_index(batch_op.f("ix_assets_processing_duration"))
-        batch_op.drop_index(batch_op.f("ix_assets_location_prefix"))
-        batch_op.drop_index(batch_op.f("ix_assets_instrument_id"))
-        batch_op.drop_index(batch_op.f("ix_assets_acquisition_duration"))
-        batch_op.drop_column("processing_duration")
-        batch_op.drop_column("subject_age_at_acquisition")
-        batch_op.drop_column("acquisition_duration")
-        batch_op.drop_column("location_prefix")
-
-    with op.batch_alter_table("asset_terms", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_asset_terms_kind_value"))
-
+    # In place, never by batch mode: on SQLite batch mode copies ``assets`` and drops the old
+    # table, which (foreign keys on) cascades to every document, file and edge of every asset.
+    for index in (
+        "ix_assets_subject_age_at_acquisition",
+        "ix_assets_session_type",
+        "ix_assets_processing_duration",
+        "ix_assets_location_prefix",
+        "ix_assets_instrument_id",
+        "ix_assets_acquisition_duration",
+    ):
+        op.drop_index(index, table_name="assets")
+    for column in (
+        "processing_duration",
+        "subject_age_at_acquisition",
+        "acquisition_duration",
+        "location_prefix",
+    ):
+        op.drop_column("assets", column)  # SQLite 3.35+
+    op.drop_index("ix_asset_terms_kind_value", table_name="asset_terms")
     op.drop_table("asset_terms")
 
 

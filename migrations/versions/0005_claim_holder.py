@@ -26,5 +26,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("assets", schema=None) as batch_op:
-        batch_op.drop_column("claimed_by")
+    # In place (SQLite 3.35+), not by batch mode: on SQLite its copy-and-drop of ``assets``
+    # cascades to every row that refers to an asset.
+    op.drop_column("assets", "claimed_by")

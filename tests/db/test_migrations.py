@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from alembic import command
 from factories import load_record, record_names
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 
 from catalog.db import migrate
 from catalog.db.engine import Database
-from catalog.db.models import Asset, AssetTerm, Base
+from catalog.db.models import Asset, AssetTerm, Base, TermKind
 from catalog.services.imports import Record, RecordImport
 
 if TYPE_CHECKING:
@@ -96,7 +96,7 @@ async def test_ensure_schema_is_idempotent(database_url: str) -> None:
 
 
 async def derived(db: Database) -> tuple[dict[str, tuple[Any, ...]], set[tuple[Any, ...]]]:
-    """Each asset's derived columns by name, and every term row."""
+    """Each asset's derived columns by name, and the term rows 0003 backfills."""
     async with db.reader() as session:
         columns = (
             Asset.name,
@@ -106,7 +106,14 @@ async def derived(db: Database) -> tuple[dict[str, tuple[Any, ...]], set[tuple[A
             Asset.processing_duration,
         )
         rows = {row[0]: tuple(row[1:]) for row in await session.execute(select(*columns))}
-        terms = set(await session.execute(select(AssetTerm.asset_id, AssetTerm.kind, AssetTerm.value)))
+        backfilled_by_0003 = (TermKind.INVESTIGATOR, TermKind.EXPERIMENTER, TermKind.FUNDING)
+        terms = set(
+            await session.execute(
+                select(AssetTerm.asset_id, AssetTerm.kind, AssetTerm.value).where(
+                    AssetTerm.kind.in_(backfilled_by_0003)
+                )
+            )
+        )
     return rows, {tuple(term) for term in terms}
 
 
@@ -134,3 +141,33 @@ async def test_upgrading_to_0003_backfills_what_registration_derives(
         again = backfilled[name]
         assert (again[0], again[1], again[3]) == (prefix, acquisition, processing), name
         assert age is None or abs(again[2] - age) <= 1, "the local day of acquisition was not kept"
+
+
+async def test_downgrading_and_upgrading_keeps_every_document_and_file(
+    database_url: str, fixtures_dir: Path, vocabulary: Vocabulary
+) -> None:
+    """No step may rebuild ``assets`` by copy-and-drop: on SQLite, dropping the old table
+    cascades to every row that refers to an asset."""
+    db = Database(database_url)
+    try:
+        await migrate.upgrade(db)
+        names = record_names(fixtures_dir)[:15]
+        await RecordImport(db, vocabulary)(Record(n, load_record(fixtures_dir, n)) for n in names)
+        before = await held(db)
+        await migrate.downgrade(db, "0002")
+        after_downgrade = await held(db)
+        await migrate.upgrade(db)
+        after_upgrade = await held(db)
+    finally:
+        await db.dispose()
+    assert before["metadata_documents"] > len(names)
+    assert after_downgrade == after_upgrade == before
+
+
+async def held(db: Database) -> dict[str, int]:
+    """Rows of the tables that refer to assets (and that revision 0002 already had)."""
+    async with db.reader() as session:
+        return {
+            table: (await session.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one()
+            for table in ("assets", "metadata_documents", "files", "asset_modalities", "provenance_edges")
+        }

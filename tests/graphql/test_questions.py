@@ -124,6 +124,11 @@ def subject_of(name: str, record: dict[str, Any]) -> str:
     return re.sub(NAME_TIME + ".*", "", name).rsplit("_", 1)[-1]
 
 
+def light_sheet(name: str, record: dict[str, Any]) -> bool:
+    """What ``modality: ["SPIM"]`` finds: SPIM in any spelling, legacy ones (SmartSPIM, exaSPIM) too."""
+    return any(m.lower().endswith("spim") for m in modalities_of(record))
+
+
 def modalities_of(record: dict[str, Any]) -> list[str]:
     """data_description.modality (0.x/1.x: a string, an object or a list of them) or .modalities (2.x)."""
     description = document(record, "data_description") or {}
@@ -843,7 +848,7 @@ QUESTIONS = [
         ),
         lambda raw: {
             key: [sum(len(tiles(raw[n])) for n in members), len(members)]
-            for key, members in grouped(raw, by_project, lambda n, r: "SPIM" in modalities_of(r)).items()
+            for key, members in grouped(raw, by_project, light_sheet).items()
         },
     ),
     Question(
@@ -898,7 +903,7 @@ QUESTIONS = [
             '{op: MAX, path: {document: "acquisition", path: "tiles.channel.laser_power"}}]'
         ),
         lambda raw: measured(
-            grouped(raw, by_project, lambda n, r: "SPIM" in modalities_of(r)),
+            grouped(raw, by_project, light_sheet),
             raw,
             along(mean, "acquisition", "tiles.channel.laser_power"),
             along(max, "acquisition", "tiles.channel.laser_power"),

@@ -4,6 +4,7 @@ plain reading of the raw JSON selects, on SQLite and on PostgreSQL alike."""
 from __future__ import annotations
 
 import json
+import math
 import operator
 import re
 from datetime import UTC, datetime
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from factories import record_names
-from sqlalchemy import cast, literal, select
+from sqlalchemy import cast, func, literal, select, true
 from sqlalchemy.dialects.postgresql import JSONB
 
 from catalog.conventions.metadata import documents_from_record
@@ -19,7 +20,7 @@ from catalog.conventions.modalities import Vocabulary
 from catalog.conventions.paths import parse_path, values_at
 from catalog.db.dialects import dialect_for
 from catalog.db.engine import Database
-from catalog.db.models import Asset, AssetState
+from catalog.db.models import Asset, AssetState, MetadataDocument
 from catalog.errors import Invalid
 from catalog.repo import filters
 from catalog.schemas.enums import PredicateOp
@@ -92,6 +93,19 @@ PREDICATES = [
     ("data_description", "modality", "LENGTH_LT", 2),
     ("data_description", "investigators", "LENGTH_EQ", 0),
     ("acquisition", "tiles", "LENGTH_LT", 100),
+    # JSON types: an array is the array at the path, other types a value reached (arrays crossed)
+    ("procedures", f"{INJECTIONS}.injection_volume", "TYPE", "string"),
+    ("procedures", f"{INJECTIONS}.injection_volume", "TYPE", "number"),
+    ("rig", "objectives.manufacturer", "TYPE", "object"),
+    ("rig", "objectives.manufacturer", "TYPE", "string"),
+    ("instrument", "components.manufacturer", "TYPE", "object"),
+    ("data_description", "modality", "TYPE", "array"),
+    ("data_description", "modality", "TYPE", "object"),
+    ("subject", "genotype", "TYPE", "null"),
+    ("subject", "genotype", "TYPE", "string"),
+    ("session", "reward_consumed_total", "TYPE", "string"),
+    ("subject", "wellness_reports", "TYPE", "array"),
+    ("data_description", "data_level", "TYPE", "boolean"),
     # JSON null is missing
     ("session", "animal_weight_prior", "EXISTS", True),
     ("data_description", "project_name", "EXISTS", False),
@@ -134,6 +148,16 @@ ELEMENT_MATCHES = [
         "modality",
         (("abbreviation", "EQ", "ecephys"), ("name", "ICONTAINS", "extracellular")),
     ),
+    (
+        "procedures",
+        INJECTIONS,
+        (("injection_volume", "TYPE", "string"), ("procedure_type", "MATCHES", "^Nano")),
+    ),
+    (
+        "acquisition",
+        "tiles",
+        (("coordinate_transformations", "TYPE", "array"), ("channel", "TYPE", "object")),
+    ),
 ]
 
 
@@ -143,7 +167,17 @@ EDGES = [
     ({"v": "+.5"}, "v", "LT", 1, True),
     ({"v": " 100 "}, "v", "EQ", 100, False),
     ({"v": "123456789012345"}, "v", "GT", 0, True),
-    ({"v": "1234567890123456"}, "v", "GT", 0, False),
+    ({"v": "1234567890123456"}, "v", "GT", 0, True),
+    # read to 15 significant digits, as PostgreSQL's .double() reads them
+    ({"v": "462.00000000000057"}, "v", "GT", 462, True),
+    ({"v": "462.00000000000057"}, "v", "EQ", 462.000000000001, True),
+    ({"v": "462.00000000000057"}, "v", "EQ", 462.00000000000057, False),
+    ({"v": "-46.272452799999996"}, "v", "EQ", -46.2724528, True),
+    ({"v": "3824814834692185710091650.17148"}, "v", "EQ", 3.82481483469219e24, True),
+    ({"v": "0." + "0" * 298 + "1"}, "v", "GT", 0, True),
+    ({"v": "0." + "0" * 400 + "1"}, "v", "GT", -1, False),
+    ({"v": "1" + "0" * 400}, "v", "GT", 0, False),
+    ({"v": "0e999"}, "v", "EQ", 0, True),
     ({"v": "1e400"}, "v", "GT", 0, False),
     ({"v": "NaN"}, "v", "LT", 0, False),
     ({"v": 2.8}, "v", "EQ", "2.8", False),
@@ -172,6 +206,18 @@ EDGES = [
     ({"v": [[1, 2, 3]]}, "v", "LENGTH_EQ", 1, True),
     ({"v": "ab"}, "v", "LENGTH_EQ", 2, False),
     ({"a": [{"v": [1]}, {"v": [1, 2]}]}, "a.v", "LENGTH_GT", 1, True),
+    # arrays crossed at every step, nested arrays too; keys reached only along the path
+    ({"v": [[1, [2]], 3]}, "v", "EQ", 2, True),
+    ({"a": [[{"b": [[5]]}]]}, "a.b", "EQ", 5, True),
+    ({"v": [{"w": 2}]}, "v", "EQ", 2, False),
+    ({"v": [[{"w": 2}]]}, "v.w", "GT", 1, True),
+    ({"a-b": [{"c_d": [1, 7]}]}, "a-b.c_d", "EQ", 7, True),
+    ({"x": {"v": 1}, "v": 2}, "v", "EQ", 1, False),
+    ({"x": [{"v": 1}], "v": {"x": 2}}, "v.x", "EQ", 1, False),
+    ({"v": [[None]]}, "v", "EXISTS", True, False),
+    ({"v": [[True]]}, "v", "TYPE", "boolean", True),
+    ({"v": [1, "a"]}, "v", "TYPE", "string", True),
+    ({"v": [1, "a"]}, "v", "TYPE", "object", False),
     ({"v": None}, "v", "EXISTS", True, False),
     ({"v": [None]}, "v", "EXISTS", True, False),
     ({"v": []}, "v", "EXISTS", True, False),
@@ -188,15 +234,16 @@ def _is_number(value: Any) -> bool:
 
 
 def _as_number(found: Any) -> float | None:
-    """A number, or a string that plainly writes one (at most 15 digits, no spaces)."""
+    """A number, or a string that plainly writes a finite one (no spaces) to 15 significant digits."""
     if _is_number(found):
         return float(found)
-    if not isinstance(found, str) or not re.fullmatch(
-        r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,2})?", found, re.A
-    ):
+    if not isinstance(found, str) or not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", found, re.A):
         return None
+    number = float(found)
     mantissa = re.split("[eE]", found)[0]
-    return float(found) if sum(c.isdigit() for c in mantissa) <= 15 else None
+    if math.isinf(number) or (number == 0 and any(c in "123456789" for c in mantissa)):
+        return None
+    return float(f"{number:.15g}")
 
 
 def _as_instant(found: Any) -> datetime | None:
@@ -213,6 +260,14 @@ def _as_instant(found: Any) -> datetime | None:
 
 COMPARE = {"EQ": operator.eq, "LT": operator.lt, "LTE": operator.le, "GT": operator.gt, "GTE": operator.ge}
 LENGTH = {"LENGTH_EQ": operator.eq, "LENGTH_GT": operator.gt, "LENGTH_LT": operator.lt}
+JSON_TYPES = {
+    str: "string",
+    int: "number",
+    float: "number",
+    bool: "boolean",
+    type(None): "null",
+    dict: "object",
+}
 
 
 def holds(found: Any, op: str, wanted: Any) -> bool:
@@ -256,6 +311,10 @@ def satisfied(document: Any, path: str, op: str, value: Any) -> bool:
     segments = parse_path(path)
     if op in LENGTH:
         return any(LENGTH[op](len(array), value) for array in arrays_at(document, segments))
+    if op == "TYPE" and value == "array":
+        return bool(arrays_at(document, segments))
+    if op == "TYPE":
+        return any(JSON_TYPES[type(found)] == value for found in values_at(document, segments))
     return any(holds(v, op, value) for v in values_at(document, segments))
 
 
@@ -421,6 +480,8 @@ def test_the_predicates_are_not_vacuous(records: dict[str, dict[str, Any]]) -> N
         ("a", "LENGTH_GT", 1.5),
         ("a", "LENGTH_LT", True),
         ("a", "LENGTH_EQ", "2"),
+        ("a", "TYPE", "integer"),
+        ("a", "TYPE", None),
     ],
 )
 def test_malformed_predicates_are_refused(path: str, op: str, value: Any) -> None:
@@ -447,3 +508,235 @@ def test_an_element_match_is_refused_unless_it_stands_alone_and_well_formed(
 ) -> None:
     with pytest.raises(Invalid):
         filters.condition(dialect_for("postgresql"), AssetFilter(metadata=[predicate]))
+
+
+# -- numbers written as strings with 16 or 17 significant digits (real float noise) -----------------
+
+
+def _walk(value: Any, path: tuple[str, ...] = ()) -> Iterable[tuple[tuple[str, ...], Any]]:
+    """Every (path, scalar) of a document, arrays crossed."""
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _walk(inner, (*path, key))
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _walk(inner, path)
+    else:
+        yield path, value
+
+
+def long_numbers(records: dict[str, dict[str, Any]]) -> set[tuple[str, str, str]]:
+    """(document, path, string) of every number written as a string with more than 15 digits."""
+    return {
+        (document, ".".join(path), value)
+        for docs in records.values()
+        for document, content in docs.items()
+        for path, value in _walk(content)
+        if isinstance(value, str)
+        and _as_number(value) is not None
+        and sum(c.isdigit() for c in re.split("[eE]", value)[0]) > 15
+    }
+
+
+def test_the_fixtures_write_numbers_with_16_or_17_digits(records: dict[str, dict[str, Any]]) -> None:
+    found = long_numbers(records)
+    assert len({value for _, _, value in found}) >= 20
+    assert ("session", "reward_consumed_total", "462.00000000000057") in found
+
+
+async def test_numbers_written_with_16_or_17_digits_are_compared_as_numbers(
+    db: Database, records: dict[str, dict[str, Any]]
+) -> None:
+    for document, path, value in sorted(long_numbers(records)):
+        number = _as_number(value)
+        for op in ("EQ", "GTE", "LT"):
+            found = await selected(db, predicate(document, path, op, number))
+            assert found == reference(records, document, path, op, number), (document, path, value, op)
+            assert found or op == "LT"
+
+
+async def test_numbers_written_with_16_or_17_digits_count_in_aggregates(
+    db: Database, records: dict[str, dict[str, Any]]
+) -> None:
+    """MIN, MAX, SUM and COUNT of a path's numbers read them as predicates do."""
+    table = MetadataDocument.__table__
+    for document, path in sorted({(d, p) for d, p, _ in long_numbers(records)}):
+        numbers = [
+            number
+            for docs in records.values()
+            if document in docs
+            for found in values_at(docs[document], parse_path(path))
+            if (number := _as_number(found)) is not None and not isinstance(found, bool)
+        ]
+        reached = db.dialect.reached(table.c.content, path)
+        number = db.dialect.as_number(reached)
+        query = (
+            select(func.min(number), func.max(number), func.sum(number), func.count(number))
+            .select_from(table)
+            .join(reached.source, true())
+            .where(table.c.document == document, table.c.is_current.is_(True), reached.condition)
+        )
+        async with db.reader() as session:
+            low, high, total, count = (await session.execute(query)).one()
+        assert (low, high, count) == (min(numbers), max(numbers), len(numbers)), (document, path)
+        assert total == pytest.approx(math.fsum(numbers), rel=1e-12)
+
+
+# -- comparing two fields: of one element, of one document, of two documents of an asset ----------
+
+SURGERIES = "subject_procedures"
+
+COMPARISONS = [
+    # (document, path, op, other document, other path), other document None: the same document
+    ("session", "session_end_time", "LT", None, "session_start_time"),  # ended before it started
+    ("session", "session_end_time", "GT", None, "session_start_time"),
+    ("acquisition", "acquisition_end_time", "LTE", None, "acquisition_start_time"),
+    ("acquisition", "acquisition_end_time", "GT", None, "acquisition_start_time"),
+    ("procedures", f"{SURGERIES}.start_date", "LT", "subject", "date_of_birth"),  # before birth
+    ("procedures", f"{SURGERIES}.start_date", "GTE", "subject", "date_of_birth"),
+    ("procedures", f"{SURGERIES}.start_date", "EQ", "subject", "date_of_birth"),
+    ("procedures", f"{SURGERIES}.start_date", "NE", "subject", "date_of_birth"),
+    ("procedures", f"{SURGERIES}.animal_weight_post", "LT", None, f"{SURGERIES}.animal_weight_prior"),
+    ("subject", "subject_id", "EQ", "data_description", "subject_id"),
+    ("subject", "subject_id", "NE", "data_description", "subject_id"),
+]
+
+ELEMENT_COMPARISONS = [
+    # (document, path, conditions): procedures whose weight after is below the weight before
+    ("procedures", SURGERIES, (("animal_weight_post", "LT", "animal_weight_prior"),)),
+    ("procedures", SURGERIES, (("animal_weight_post", "GT", "animal_weight_prior"),)),
+    ("procedures", SURGERIES, (("animal_weight_post", "EQ", "animal_weight_prior"),)),
+    ("procedures", SURGERIES, (("animal_weight_post", "NE", "animal_weight_prior"),)),
+    ("procedures", SURGERIES, (("end_date", "GT", "start_date"),)),
+]
+
+
+def _as_string(found: Any) -> str | None:
+    return found if isinstance(found, str) else None
+
+
+def compared(found: Any, op: str, other: Any) -> bool:
+    """The reference reading of two values: as numbers if both are, else as instants if both are,
+    else as strings if both are."""
+    for read in (_as_number, _as_instant, _as_string):
+        a, b = read(found), read(other)
+        if a is not None and b is not None:
+            return bool(COMPARE[op](a, b))
+    return False
+
+
+def fields_satisfied(document: Any, path: str, op: str, other_document: Any, other_path: str) -> bool:
+    if op == "NE":
+        return not fields_satisfied(document, path, "EQ", other_document, other_path)
+    values, others = values_at(document, parse_path(path)), values_at(other_document, parse_path(other_path))
+    return any(compared(a, op, b) for a in values for b in others)
+
+
+def comparison_reference(
+    records: dict[str, dict[str, Any]], document: str, path: str, op: str, other: str | None, other_path: str
+) -> set[str]:
+    """Records whose document compares so with the other (a missing document satisfies NE)."""
+    return {
+        name
+        for name, docs in records.items()
+        if fields_satisfied(docs.get(document), path, op, docs.get(other or document), other_path)
+    }
+
+
+def element_comparison_reference(
+    records: dict[str, dict[str, Any]], document: str, path: str, conditions: tuple[tuple[str, str, str], ...]
+) -> set[str]:
+    return {
+        name
+        for name, docs in records.items()
+        if document in docs
+        and any(
+            all(fields_satisfied(element, p, op, element, other) for p, op, other in conditions)
+            for element in values_at(docs[document], parse_path(path))
+        )
+    }
+
+
+@pytest.mark.parametrize(("document", "path", "op", "other", "other_path"), COMPARISONS, ids=_id)
+async def test_two_fields_compare_as_the_raw_json_says(
+    document: str,
+    path: str,
+    op: str,
+    other: str | None,
+    other_path: str,
+    db: Database,
+    records: dict[str, dict[str, Any]],
+) -> None:
+    spec = MetadataPredicate(
+        document=document, path=path, op=PredicateOp(op), other_path=other_path, other_document=other
+    )
+    assert await selected(db, spec) == comparison_reference(records, document, path, op, other, other_path)
+
+
+@pytest.mark.parametrize(("document", "path", "conditions"), ELEMENT_COMPARISONS, ids=_id)
+async def test_two_fields_of_one_element_compare_as_the_raw_json_says(
+    document: str,
+    path: str,
+    conditions: tuple[tuple[str, str, str], ...],
+    db: Database,
+    records: dict[str, dict[str, Any]],
+) -> None:
+    elements = [ElementPredicate(path=p, op=PredicateOp(op), other_path=other) for p, op, other in conditions]
+    spec = MetadataPredicate(document=document, path=path, element_match=elements)
+    assert await selected(db, spec) == element_comparison_reference(records, document, path, conditions)
+
+
+async def test_a_field_comparison_and_a_value_condition_hold_on_one_element(
+    db: Database, records: dict[str, dict[str, Any]]
+) -> None:
+    conditions = (("animal_weight_post", "LT", "animal_weight_prior"),)
+    lighter = element_comparison_reference(records, "procedures", SURGERIES, conditions)
+    spec = predicate("procedures", SURGERIES, element_match=[("start_date", "GTE", "2023-09-01")])
+    spec.element_match = [
+        *(spec.element_match or []),
+        ElementPredicate(path="animal_weight_post", op=PredicateOp.LT, other_path="animal_weight_prior"),
+    ]
+    expected = {
+        name
+        for name in lighter
+        if any(
+            fields_satisfied(e, "animal_weight_post", "LT", e, "animal_weight_prior")
+            and satisfied(e, "start_date", "GTE", "2023-09-01")
+            for e in values_at(records[name]["procedures"], parse_path(SURGERIES))
+        )
+    }
+    assert await selected(db, spec) == expected
+    assert expected
+    assert expected < lighter
+
+
+def test_the_field_comparisons_are_not_vacuous(records: dict[str, dict[str, Any]]) -> None:
+    sizes = [len(comparison_reference(records, *c)) for c in COMPARISONS]
+    sizes += [len(element_comparison_reference(records, *c)) for c in ELEMENT_COMPARISONS]
+    assert sum(0 < size < len(records) for size in sizes) >= len(sizes) * 2 // 3, sizes
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        MetadataPredicate(document="session", path="a", op=PredicateOp.CONTAINS, other_path="b"),
+        MetadataPredicate(document="session", path="a", op=PredicateOp.LT, value=1, other_path="b"),
+        MetadataPredicate(document="session", path="a", op=PredicateOp.LT, other_document="subject"),
+        MetadataPredicate(document="session", path="a", op=PredicateOp.LT, other_path="b c"),
+        MetadataPredicate(
+            document="session",
+            path="a",
+            element_match=[ElementPredicate(path="b", op=PredicateOp.MATCHES, other_path="c")],
+        ),
+        MetadataPredicate(
+            document="session",
+            path="a",
+            element_match=[ElementPredicate(path="b", op=PredicateOp.EQ, value=1, other_path="c")],
+        ),
+    ],
+    ids=["not-a-comparison", "value-too", "document-without-path", "bad-path", "element-op", "element-value"],
+)
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_a_malformed_field_comparison_is_refused(spec: MetadataPredicate, dialect: str) -> None:
+    with pytest.raises(Invalid):
+        filters.condition(dialect_for(dialect), AssetFilter(metadata=[spec]))

@@ -88,7 +88,13 @@ async def walk(
 
 
 def hops(found: Lineage) -> list[tuple[str, int]]:
-    return [(asset.name, distance) for asset, distance in found.nodes]
+    """The registered nodes with their distance, after checking each carries its own asset."""
+    assert all(node.asset is None or node.asset.name == node.name for node in found.nodes)
+    return [(node.name, node.hops) for node in found.nodes if node.asset is not None]
+
+
+def unregistered(found: Lineage) -> list[tuple[str, int]]:
+    return [(node.name, node.hops) for node in found.nodes if node.asset is None]
 
 
 def links(found: Lineage) -> set[tuple[str, str]]:
@@ -211,14 +217,16 @@ async def test_both_is_truncated_when_either_walk_is_cut(db: Database) -> None:
     assert found.truncated
 
 
-async def test_an_input_never_registered_is_absent_and_cuts_nothing(db: Database) -> None:
+async def test_an_input_never_registered_is_a_node_without_asset(db: Database) -> None:
     ids = await register(db, {"raw": ["not-registered-yet"], "sorted": ["raw", "also-missing"]})
 
-    found = await walk(db, ids["sorted"], "UPSTREAM", depth=1)
+    cut = await walk(db, ids["sorted"], "UPSTREAM", depth=1)
+    whole = await walk(db, ids["sorted"], "UPSTREAM", depth=2)
 
-    assert hops(found) == [("raw", 1)]
-    assert links(found) == {("sorted", "raw")}
-    assert not found.truncated
+    assert (hops(cut), unregistered(cut), cut.truncated) == ([("raw", 1)], [("also-missing", 1)], True)
+    assert unregistered(whole) == [("also-missing", 1), ("not-registered-yet", 2)]
+    assert links(whole) == {("sorted", "raw"), ("sorted", "also-missing"), ("raw", "not-registered-yet")}
+    assert not whole.truncated
 
 
 async def test_pending_assets_are_neither_returned_nor_walked_through(db: Database) -> None:
@@ -231,6 +239,7 @@ async def test_pending_assets_are_neither_returned_nor_walked_through(db: Databa
     assert (hops(upstream), upstream.edges) == ([], [])
     assert (hops(downstream), downstream.edges) == ([], [])
     assert of_pending == Lineage(nodes=[], edges=[], truncated=False)
+    assert unregistered(upstream) == unregistered(downstream) == []
 
 
 async def test_a_node_filter_narrows_the_nodes_but_not_the_walk(db: Database) -> None:
@@ -269,6 +278,102 @@ async def test_folders_ingested_with_declared_inputs_form_the_lineage(
         (curated, behavior, "curated"),
         (sorted_, raw, "sorted"),
     }
+
+
+RAW = "exaSPIM_703070_2024-07-09_12-52-33"
+FLATFIELD = f"{RAW}_flatfield-correction_2024-07-18_12-43-27"
+FUSION = f"{FLATFIELD}_fusion_2024-08-02_17-11-59"
+SEGMENTED = f"{FUSION}_segmented_2024-09-01_10-00-00"
+
+
+def by_name(*names: str) -> Graph:
+    """Each name with the input its name encodes (the name without its last three tokens), as
+    registration records it."""
+    return {name: [name.rsplit("_", 3)[0]] if name.count("_") > 3 else [] for name in names}
+
+
+async def test_upstream_goes_through_an_intermediate_never_registered_to_the_primary(db: Database) -> None:
+    ids = await register(db, by_name(RAW, FUSION))
+
+    found = await walk(db, ids[FUSION], "UPSTREAM")
+
+    assert (unregistered(found), hops(found)) == ([(FLATFIELD, 1)], [(RAW, 2)])
+    assert found.edges == [
+        (FUSION, FLATFIELD, f"{FUSION}-process"),
+        (FLATFIELD, RAW, "flatfield-correction"),  # the unregistered name's own process label
+    ]
+
+
+async def test_downstream_of_the_primary_finds_what_an_unregistered_intermediate_led_to(db: Database) -> None:
+    ids = await register(db, by_name(RAW, FUSION))
+
+    found = await walk(db, ids[RAW], "DOWNSTREAM")
+
+    assert (unregistered(found), hops(found)) == ([(FLATFIELD, 1)], [(FUSION, 2)])
+    assert links(found) == {(FUSION, FLATFIELD), (FLATFIELD, RAW)}
+    assert not found.truncated
+
+
+async def test_two_missing_intermediates_in_a_row_are_walked_both_ways(db: Database) -> None:
+    ids = await register(db, by_name(RAW, SEGMENTED))
+
+    upstream = await walk(db, ids[SEGMENTED], "UPSTREAM")
+    downstream = await walk(db, ids[RAW], "DOWNSTREAM")
+
+    assert (unregistered(upstream), hops(upstream)) == ([(FUSION, 1), (FLATFIELD, 2)], [(RAW, 3)])
+    assert (unregistered(downstream), hops(downstream)) == ([(FLATFIELD, 1), (FUSION, 2)], [(SEGMENTED, 3)])
+    expected = {(SEGMENTED, FUSION), (FUSION, FLATFIELD), (FLATFIELD, RAW)}
+    assert links(upstream) == links(downstream) == expected
+
+
+async def test_the_depth_limit_counts_unregistered_names_as_hops(db: Database) -> None:
+    ids = await register(db, by_name(RAW, SEGMENTED))
+
+    cut = await walk(db, ids[RAW], "DOWNSTREAM", depth=2)
+
+    assert (unregistered(cut), hops(cut), cut.truncated) == ([(FLATFIELD, 1), (FUSION, 2)], [], True)
+
+
+async def test_an_intermediate_registered_later_takes_the_place_of_its_name(db: Database) -> None:
+    ids = await register(db, by_name(RAW, FUSION))
+    before = await walk(db, ids[RAW], "DOWNSTREAM")
+    ids |= await register(db, by_name(FLATFIELD))
+
+    after = await walk(db, ids[RAW], "DOWNSTREAM")
+
+    assert (unregistered(after), hops(after)) == ([], [(FLATFIELD, 1), (FUSION, 2)])
+    assert links(after) == links(before)
+
+
+async def test_a_pending_intermediate_ends_the_walk_as_before(db: Database) -> None:
+    """A claimed name is taken: not shown as unregistered, not walked through."""
+    ids = await register(db, by_name(RAW, FLATFIELD, FUSION), pending=[FLATFIELD])
+
+    upstream = await walk(db, ids[FUSION], "UPSTREAM")
+    downstream = await walk(db, ids[RAW], "DOWNSTREAM")
+
+    assert (upstream.nodes, downstream.nodes) == ([], [])
+
+
+async def test_a_node_filter_matches_registered_assets_only(db: Database) -> None:
+    ids = await register(db, by_name(RAW, FUSION))
+
+    found = await walk(db, ids[FUSION], "UPSTREAM", node_filter=AssetFilter(kind=AssetKind.PRIMARY))
+
+    assert (unregistered(found), hops(found), found.edges) == ([], [(RAW, 2)], [])
+
+
+async def test_derived_from_and_derivatives_skip_unregistered_intermediates(db: Database) -> None:
+    ids = await register(db, by_name(RAW, SEGMENTED, f"{RAW}_sorted_2024-07-10_00-00-00"))
+
+    async with db.reader() as session:
+        inputs = await provenance.inputs_by_derived(session, [ids[SEGMENTED]])
+        derivatives = await provenance.derivatives_by_input(session, [ids[RAW]])
+
+    assert [asset.name for asset in inputs[ids[SEGMENTED]]] == [RAW]
+    assert [asset.name for asset in derivatives[ids[RAW]]] == sorted(
+        [f"{RAW}_sorted_2024-07-10_00-00-00", SEGMENTED]
+    )
 
 
 def layered(size: int) -> dict[str, list[str]]:

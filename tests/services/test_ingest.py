@@ -118,11 +118,8 @@ async def test_ingesting_identical_content_again_is_a_no_op(
     assert await visible_count(db) == 1
 
 
-@pytest.mark.parametrize(
-    "change",
-    ["a data file's bytes", "an added file", "a removed file", "a metadata file"],
-)
-async def test_an_existing_name_with_different_content_is_a_conflict(
+@pytest.mark.parametrize("change", ["a data file's bytes", "an added file", "a removed file"])
+async def test_an_existing_name_with_different_data_is_a_conflict(
     change: str, db: Database, local_store: LocalStore, vocabulary: Vocabulary, tmp_path: Path
 ) -> None:
     folder = write_asset(tmp_path / "src", PRIMARY, files={"data/a.bin": b"one", "data/b.bin": b"two"})
@@ -132,13 +129,29 @@ async def test_an_existing_name_with_different_content_is_a_conflict(
         (folder / "data/a.bin").write_bytes(b"ONE")
     elif change == "an added file":
         (folder / "data/c.bin").write_bytes(b"three")
-    elif change == "a removed file":
-        (folder / "data/b.bin").unlink()
     else:
-        (folder / "subject.json").write_text('{"subject_id": "655568", "sex": "Female"}')
+        (folder / "data/b.bin").unlink()
 
     with pytest.raises(Conflict, match=PRIMARY):
         await ingest(folder)
+    assert (local_store.root / PRIMARY / "data/a.bin").read_bytes() == b"one"
+
+
+async def test_a_changed_metadata_file_is_a_new_metadata_version_not_a_conflict(
+    db: Database, local_store: LocalStore, vocabulary: Vocabulary, tmp_path: Path
+) -> None:
+    folder = write_asset(tmp_path / "src", PRIMARY, files={"data/a.bin": b"one"})
+    ingest = FolderIngest(db, local_store, vocabulary)
+    await ingest(folder)
+    (folder / "subject.json").write_text('{"subject_id": "655568", "sex": "Female"}')
+
+    result = await ingest(folder)
+
+    assert (result.outcome, result.uploaded) == ("updated", 1)  # the new subject.json
+    async with db.reader() as session:
+        asset = await assets.by_name(session, PRIMARY)
+    assert asset is not None
+    assert asset.sex == "Female"
     assert (local_store.root / PRIMARY / "data/a.bin").read_bytes() == b"one"
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 # What extract runs is imported underscored: the package's surface is ``__all__``.
 from catalog.conventions.metadata.acquisition import read_acquisition as _read_acquisition
+from catalog.conventions.metadata.completeness import Completeness, assess_completeness
 from catalog.conventions.metadata.description import read_description as _read_description
 from catalog.conventions.metadata.documents import CORE_DOCUMENTS, documents_from_record, read_document_file
 from catalog.conventions.metadata.extracted import Extracted, InputRef
@@ -27,8 +28,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CORE_DOCUMENTS",
+    "Completeness",
     "Extracted",
     "InputRef",
+    "assess_completeness",
     "documents_from_record",
     "extract",
     "read_document_file",

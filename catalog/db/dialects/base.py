@@ -8,19 +8,33 @@ arguments here, so every dialect refuses the same things with the same message."
 
 from __future__ import annotations
 
+import operator
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
+from sqlalchemy import Text, and_, case, exists, false, literal, select, true, type_coerce
+
 from catalog.conventions.paths import parse_path
-from catalog.db.jsonvalues import check_value, is_negation
+from catalog.db.jsonvalues import check_comparison, check_value, is_negation
 from catalog.errors import Invalid
 from catalog.limits import MAX_ELEMENT_PREDICATES
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from sqlalchemy import ColumnElement
+
+ConditionSpec = tuple[str, str, Any, str | None]
+"""An element's condition: (path, op, value, None), or (path, op, None, other path) comparing two
+of its fields."""
+COMPARE: dict[str, Callable[[Any, Any], Any]] = {
+    "EQ": operator.eq,
+    "LT": operator.lt,
+    "LTE": operator.le,
+    "GT": operator.gt,
+    "GTE": operator.ge,
+}
 
 
 class Condition(NamedTuple):
@@ -30,16 +44,27 @@ class Condition(NamedTuple):
     op: str
     value: Any
     negated: bool
+    other: list[str] | None = None
+    """The path of another field of the element, compared with instead of a value."""
 
 
-def _condition(path: str, op: str, value: Any) -> Condition:
+def _condition(path: str, op: str, value: Any, other_path: str | None = None) -> Condition:
     """NE becomes a negated EQ, EXISTS false a negated EXISTS."""
+    if other_path is not None:
+        check_comparison(op, value)
+        positive = "EQ" if op == "NE" else op
+        return Condition(parse_path(path), positive, None, op == "NE", parse_path(other_path))
     check_value(op, value)
     if op == "NE":
         return Condition(parse_path(path), "EQ", value, True)
     if op == "EXISTS" and value is False:
         return Condition(parse_path(path), "EXISTS", True, True)
     return Condition(parse_path(path), op, value, False)
+
+
+def _ordered(text: ColumnElement[Any], collation: str) -> ColumnElement[Any]:
+    """Text ordered by code point, as SQL/JSON paths and Python order strings."""
+    return type_coerce(text, Text).collate(collation)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,14 +84,8 @@ class Dialect(ABC):
 
     name: ClassVar[str]
     """SQLAlchemy's name of the dialect: ``postgresql`` or ``sqlite``."""
-
-    @abstractmethod
-    def year_of(self, column: Any) -> ColumnElement[Any]:
-        """The UTC calendar year of a timestamp column."""
-
-    @abstractmethod
-    def month_of(self, column: Any) -> ColumnElement[Any]:
-        """The UTC calendar month of a timestamp column, as ``YYYY-MM`` text."""
+    binary: ClassVar[str]
+    """The collation ordering text by code point."""
 
     @abstractmethod
     def matches(self, column: Any, regex: str) -> ColumnElement[bool]:
@@ -80,8 +99,47 @@ class Dialect(ABC):
             raise Invalid(f"{op} is the negation of another predicate: negate it around the document")
         return self._predicate(content, segments, op, value)
 
+    def compare_fields(
+        self,
+        content: ColumnElement[Any],
+        path: str,
+        op: str,
+        other_content: ColumnElement[Any],
+        other_path: str,
+    ) -> ColumnElement[bool]:
+        """Does some value ``path`` reaches in ``content`` stand in ``op`` to some value
+        ``other_path`` reaches in ``other_content`` (two fields of one document, or of two)?"""
+        check_comparison(op, None)
+        if op == "NE":
+            raise Invalid("NE is the negation of another predicate: negate it around the document")
+        return self._compared(content, parse_path(path), op, other_content, parse_path(other_path))
+
+    def _compared(
+        self,
+        content: ColumnElement[Any],
+        segments: list[str],
+        op: str,
+        other_content: ColumnElement[Any],
+        other_segments: list[str],
+    ) -> ColumnElement[bool]:
+        """``compare_fields`` checked: over every pair of scalars reached, both read as numbers if
+        both are numbers, else as instants if both are, else as strings if both are."""
+        scalars = ("null", "array", "object")
+        left = self._reached(content, segments, scalars)
+        right = self._reached(other_content, other_segments, scalars)
+        readings = (
+            (self.as_number(left), self.as_number(right)),
+            (self.as_instant(left), self.as_instant(right)),
+            (_ordered(self.as_text(left), self.binary), _ordered(self.as_text(right), self.binary)),
+        )
+        pair = case(
+            *((and_(a.is_not(None), b.is_not(None)), COMPARE[op](a, b)) for a, b in readings), else_=false()
+        )
+        both = select(literal(1)).select_from(left.source).join(right.source, true())
+        return exists(both.where(left.condition, right.condition, pair))
+
     def element_match(
-        self, content: ColumnElement[Any], path: str, conditions: Sequence[tuple[str, str, Any]]
+        self, content: ColumnElement[Any], path: str, conditions: Sequence[ConditionSpec]
     ) -> ColumnElement[bool]:
         """Does one element the path reaches (each element of an array, or the value itself) satisfy
         every ``(path, op, value)`` condition, its path read from that element? Negations included."""
@@ -91,7 +149,7 @@ class Dialect(ABC):
         return self._element_match(content, segments, [_condition(*c) for c in conditions])
 
     def matching_elements(
-        self, content: ColumnElement[Any], path: str, conditions: Sequence[tuple[str, str, Any]]
+        self, content: ColumnElement[Any], path: str, conditions: Sequence[ConditionSpec]
     ) -> Reached:
         """The elements ``path`` reaches (each element of an array, or the value itself) that
         satisfy every condition, in document order; ``element_value`` reads one back."""
@@ -113,6 +171,11 @@ class Dialect(ABC):
     @abstractmethod
     def as_text(self, found: Reached) -> ColumnElement[Any]:
         """A reached string value as text (None for other types)."""
+
+    @abstractmethod
+    def as_instant(self, found: Reached) -> ColumnElement[Any]:
+        """A reached ISO date or date-time string as its UTC ``YYYY-MM-DDTHH:MM:SS.ffffff``
+        (``jsonvalues.instant_key``), text that orders as the instants do; None for other values."""
 
     @abstractmethod
     def reached_type(self, found: Reached) -> ColumnElement[Any] | None:
@@ -150,3 +213,32 @@ class Dialect(ABC):
         self, content: ColumnElement[Any], segments: list[str], excluded: tuple[str, ...]
     ) -> Reached:
         """``reached`` with the path parsed, leaving out the JSON types ``excluded``."""
+
+    def array_lengths(self, content: ColumnElement[Any], path: str) -> Reached:
+        """The length of each array ``path`` reaches (the last key's array itself, not crossed),
+        as numbers: array length as a group key, a measure or a facet."""
+        return self._array_lengths(content, parse_path(path))
+
+    @abstractmethod
+    def _array_lengths(self, content: ColumnElement[Any], segments: list[str]) -> Reached:
+        """``array_lengths`` with the path parsed."""
+
+    @abstractmethod
+    def calendar(self, column: Any, bucket: str, zone: str | None) -> ColumnElement[Any]:
+        """The ``DAY`` (``YYYY-MM-DD``), ``MONTH`` (``YYYY-MM``) or ``YEAR`` (``YYYY``) of a column,
+        as text: a timestamp's on the calendar of ``zone`` (an IANA name), a date's (``zone``
+        None) as it is."""
+
+    @abstractmethod
+    def epoch(self, column: Any) -> ColumnElement[Any]:
+        """A timestamp or date as seconds since 1970-01-01 UTC (a date: its midnight UTC), so that
+        a time measure reads back as a number."""
+
+    @abstractmethod
+    def as_days(self, found: Reached) -> ColumnElement[Any]:
+        """A reached ISO date or date-time string as days since 1970-01-01 UTC (a date is its
+        midnight UTC, a time without offset is UTC); None for any other value."""
+
+    @abstractmethod
+    def same_value(self, one: Reached, other: Reached) -> ColumnElement[bool]:
+        """Two reached values are the same JSON value (type and value)."""

@@ -6,8 +6,22 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
-from sqlalchemy import ColumnElement, Float, Text, and_, case, cast, column, func, literal, true
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB, JSONPATH
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Numeric,
+    Text,
+    and_,
+    case,
+    cast,
+    column,
+    exists,
+    func,
+    literal,
+    select,
+    true,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, JSONPATH, TIMESTAMP
 
 from catalog.db.dialects.base import Condition, Dialect, Reached
 from catalog.db.jsonvalues import DAY, LENGTHS, NUMBER, OFFSET, TIME, instant_key, is_number
@@ -25,12 +39,7 @@ _UTC_TEMPLATES = (
 
 class PostgreSQLDialect(Dialect):
     name: ClassVar[str] = "postgresql"
-
-    def year_of(self, column: Any) -> ColumnElement[Any]:
-        return func.extract("year", func.timezone("UTC", column))
-
-    def month_of(self, column: Any) -> ColumnElement[Any]:
-        return func.to_char(func.timezone("UTC", column), "YYYY-MM")
+    binary: ClassVar[str] = "C"
 
     def matches(self, column: Any, regex: str) -> ColumnElement[bool]:
         condition: ColumnElement[bool] = column.op("~", is_comparison=True)(regex)
@@ -44,19 +53,31 @@ class PostgreSQLDialect(Dialect):
     def _element_match(
         self, content: ColumnElement[Any], segments: list[str], conditions: list[Condition]
     ) -> ColumnElement[bool]:
-        tests = " && ".join(_test(condition) for condition in conditions)
-        return _holds(content, f"${_keys(segments)} ? ({tests})")
+        if all(c.other is None for c in conditions):
+            tests = " && ".join(_test(condition) for condition in conditions)
+            return _holds(content, f"${_keys(segments)} ? ({tests})")
+        found = self._matching_elements(content, segments, conditions)
+        return exists(select(literal(1)).select_from(found.source).where(found.condition))
 
     def _matching_elements(
         self, content: ColumnElement[Any], segments: list[str], conditions: list[Condition]
     ) -> Reached:
-        held = " && ".join(['@.type() != "null"', *(_test(condition) for condition in conditions)])
+        """Conditions on values in the path's filter; comparisons of two fields in SQL, on each
+        element it selects."""
+        tests = [_test(c) for c in conditions if c.other is None]
+        held = " && ".join(['@.type() != "null"', *tests])
         found = (
             func.jsonb_path_query(content, literal(f"${_keys(segments)} ? ({held})", JSONPATH))
             .table_valued(column("value", JSONB), with_ordinality="position", joins_implicitly=True)
             .render_derived()
         )
-        return Reached(found, found.c.value, func.jsonb_typeof(found.c.value), true(), found.c.position)
+        compared = []
+        for c in conditions:
+            if c.other is not None:
+                test = self._compared(found.c.value, c.segments, c.op, found.c.value, c.other)
+                compared.append(~test if c.negated else test)
+        kind = func.jsonb_typeof(found.c.value)
+        return Reached(found, found.c.value, kind, and_(true(), *compared), found.c.position)
 
     def _reached(
         self, content: ColumnElement[Any], segments: list[str], excluded: tuple[str, ...]
@@ -73,7 +94,32 @@ class PostgreSQLDialect(Dialect):
         text = found.value.op("#>>")(literal([], ARRAY(Text)))
         return case(
             (found.json_type == "number", cast(text, Float)),
-            (and_(found.json_type == "string", text.op("~")(_whole(NUMBER))), cast(text, Float)),
+            (
+                and_(found.json_type == "string", text.op("~")(_whole(NUMBER))),
+                cast(
+                    cast(
+                        func.jsonb_path_query_first(found.value, _DOUBLE, literal({}, JSONB), true()), Numeric
+                    ),
+                    Float,
+                ),
+            ),
+            else_=None,
+        )
+
+    def as_instant(self, found: Reached) -> ColumnElement[Any]:
+        text = found.value.op("#>>")(literal([], ARRAY(Text)))
+        # .datetime() reads every shape but Z (its day must exist, or it fails, silently: NULL)
+        read = func.jsonb_path_query_first(
+            func.to_jsonb(func.replace(text, "Z", "+00:00")), _DATETIME, literal({}, JSONB), true()
+        ).op("#>>")(literal([], ARRAY(Text)))
+        naive = text.op("~")(_whole(f"{DAY}({TIME})?"))
+        aware = text.op("~")(_whole(f"{DAY}{TIME}(Z|{OFFSET})"))
+        return case(
+            (and_(found.json_type == "string", naive), func.to_char(cast(read, TIMESTAMP), _INSTANT)),
+            (
+                and_(found.json_type == "string", aware),
+                func.to_char(func.timezone("UTC", cast(read, TIMESTAMP(timezone=True))), _INSTANT),
+            ),
             else_=None,
         )
 
@@ -90,6 +136,51 @@ class PostgreSQLDialect(Dialect):
 
     def element_value(self, value: Any) -> Any:
         return value  # decoded from JSONB by the driver
+
+    def same_value(self, one: Reached, other: Reached) -> ColumnElement[bool]:
+        return one.value == other.value  # JSONB equality: type and value
+
+    def as_days(self, found: Reached) -> ColumnElement[Any]:
+        # .datetime() reads the ISO shapes (and refuses 02-30) without raising when silent;
+        # it knows no "Z", so that becomes +00:00 first. Its output is ISO text a cast reads.
+        text = self.as_text(found)
+        zoned = func.to_jsonb(cast(func.regexp_replace(text, "Z$", "+00:00"), Text))
+        iso = func.jsonb_path_query_first(
+            zoned, literal("$.datetime()", JSONPATH), func.jsonb_build_object(), True
+        ).op("#>>")(literal([], ARRAY(Text)))
+        aware = func.extract("epoch", cast(iso, TIMESTAMP(timezone=True)))
+        naive = func.extract("epoch", cast(iso, TIMESTAMP()))
+        seconds = case((iso.op("~")(f"{OFFSET}$"), aware), else_=naive)
+        valid = text.op("~")(_whole(f"{DAY}({TIME}(Z|{OFFSET})?)?"))
+        return case((valid, cast(seconds, Float) / 86400), else_=None)
+
+    def _array_lengths(self, content: ColumnElement[Any], segments: list[str]) -> Reached:
+        # Lax mode unwraps an array before a filter, so the array is tested from its parent.
+        last = _keys(segments[-1:], crossing_last=False)
+        path = f'${_keys(segments[:-1])} ? (@{last}.type() == "array"){last}.size()'
+        found = (
+            func.jsonb_path_query(content, literal(path, JSONPATH))
+            .table_valued(column("value", JSONB), joins_implicitly=True)
+            .render_derived()
+        )
+        return Reached(found, found.c.value, func.jsonb_typeof(found.c.value), true())
+
+    def calendar(self, column: Any, bucket: str, zone: str | None) -> ColumnElement[Any]:
+        local = column if zone is None else func.timezone(zone, column)
+        return func.to_char(local, _CALENDAR[bucket])
+
+    def epoch(self, column: Any) -> ColumnElement[Any]:
+        return func.extract("epoch", column)
+
+
+_CALENDAR = {"DAY": "YYYY-MM-DD", "MONTH": "YYYY-MM", "YEAR": "YYYY"}
+
+
+_DATETIME = literal("$.datetime()", JSONPATH)
+_INSTANT = 'YYYY-MM-DD"T"HH24:MI:SS.US'
+"""``jsonvalues.instant_key``'s text, for a UTC timestamp."""
+_DOUBLE = literal("$.double()", JSONPATH)
+"""A string's number as predicates read it (``SIGNIFICANT``); silent, it is NULL where they fail."""
 
 
 def _whole(body: str) -> str:
@@ -119,6 +210,9 @@ def _selector(base: str, segments: list[str], op: str, value: Any) -> str:
         array = f"@{_keys(segments[-1:], crossing_last=False)}"
         size = f"{array}.size() {COMPARISONS[LENGTHS[op]]} {value}"
         return f'{base}{_keys(segments[:-1])} ? ({array}.type() == "array" && {size})'
+    if op == "TYPE" and value == "array":
+        array = f"@{_keys(segments[-1:], crossing_last=False)}"
+        return f'{base}{_keys(segments[:-1])} ? ({array}.type() == "array")'
     return f"{base}{_keys(segments)} ? ({_condition(op, value)})"
 
 
@@ -141,6 +235,8 @@ def _condition(op: str, value: Any) -> str:
         return _like(caseless_pattern(value))
     if op == "MATCHES":
         return _like(safe_pattern(value).postgresql)
+    if op == "TYPE":
+        return f"@.type() == {json.dumps(value)}"
     return '@.type() != "null"'  # EXISTS: an object counts; an array counts by its elements
 
 

@@ -4,6 +4,7 @@ import { KindBadge, QcBadge } from "../../components/Badges";
 import { formatDate } from "../../lib/format";
 import { assetPath } from "../../lib/paths";
 import type { LineageItem } from "./lineage";
+import "./LineagePanel.css";
 
 const LINK_SOURCES: Record<string, string> = {
   name: "its name",
@@ -20,7 +21,7 @@ function linkedByText(linkedBy: string): string {
 
 function Item({ item }: { item: LineageItem }) {
   return (
-    <li className="asset-lineage-item">
+    <li className={item.registered ? "asset-lineage-item" : "asset-lineage-item asset-lineage-unregistered"}>
       {item.registered ? (
         <Link to={assetPath(item.name)} className="asset-lineage-name">
           {item.name}
@@ -35,6 +36,11 @@ function Item({ item }: { item: LineageItem }) {
         {item.acquiredAt && <span className="muted">acquired {formatDate(item.acquiredAt)}</span>}
       </span>
       {!item.registered && <span className="asset-line muted">Not registered in this catalog</span>}
+      {item.through.length > 0 && (
+        <span className="asset-line muted">
+          Through {item.through.join(", ")}, not registered
+        </span>
+      )}
       {item.linkedBy && <span className="asset-line muted">Linked by {linkedByText(item.linkedBy)}</span>}
     </li>
   );

@@ -12,6 +12,8 @@ export interface LineageItem {
   process: string | null;
   /** Where the link was read from: the name, processing or data_description. */
   linkedBy: string | null;
+  /** For a parent reached past inputs that are not registered: their names. */
+  through: string[];
 }
 
 function item(asset: LinkedAsset, linkedBy: string | null): LineageItem {
@@ -23,18 +25,27 @@ function item(asset: LinkedAsset, linkedBy: string | null): LineageItem {
     acquiredAt: asset.acquiredAt,
     process: asset.processLabel,
     linkedBy,
+    through: [],
   };
 }
 
-/** Its registered parents, then any input its metadata names that is not registered. */
+/** The inputs not registered that lead to ``parent``: a derived name extends its input's name. */
+function inputsThrough(parent: string, missing: string[]): string[] {
+  return missing.filter((name) => name.startsWith(`${parent}_`));
+}
+
+/** Its registered parents, then any input it names that is not registered. A registered parent
+ * that is no input of its own was reached past inputs not registered (an intermediate not kept). */
 export function parentsOf(asset: Pick<AssetDetail, "derivedFrom" | "inputs">): LineageItem[] {
   const sources = new Map<string, string[]>();
   for (const input of asset.inputs) sources.set(input.name, [...(sources.get(input.name) ?? []), input.source]);
   const linkedBy = (name: string) => sources.get(name)?.join(", ") ?? null;
-  const registered = asset.derivedFrom.map((parent) => item(parent, linkedBy(parent.name)));
-  const missing = [...sources.keys()]
-    .filter((name) => !asset.derivedFrom.some((parent) => parent.name === name))
-    .map((name) => ({
+  const missingNames = [...sources.keys()].filter((name) => !asset.derivedFrom.some((parent) => parent.name === name));
+  const registered = asset.derivedFrom.map((parent) => ({
+    ...item(parent, linkedBy(parent.name)),
+    through: sources.has(parent.name) ? [] : inputsThrough(parent.name, missingNames),
+  }));
+  const missing = missingNames.map((name) => ({
       name,
       registered: false,
       kind: null,
@@ -42,6 +53,7 @@ export function parentsOf(asset: Pick<AssetDetail, "derivedFrom" | "inputs">): L
       acquiredAt: null,
       process: null,
       linkedBy: linkedBy(name),
+      through: [],
     }));
   return [...registered, ...missing];
 }

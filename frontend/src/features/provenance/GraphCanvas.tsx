@@ -238,7 +238,7 @@ function NodeTip({ tip }: { tip: Tip }) {
     <div className="prov-tip" style={{ left: tip.x, top: tip.y }} aria-hidden="true">
       <div className="prov-tip-name">{node.name}</div>
       <div className="prov-tip-meta">
-        {KIND_WORDS[node.kind]}
+        {node.registered ? KIND_WORDS[node.kind] : "Not registered"}
         {node.process ? ` · ${node.process}` : ""} · {qcLabel(node.qcStatus)} · {node.focus ? "asked about" : `${node.hops} hop${node.hops === 1 ? "" : "s"}`}
       </div>
     </div>

@@ -9,7 +9,30 @@ import type { GraphNode } from "./graphModel";
 import { provenancePath } from "./paths";
 import type { GraphParams } from "./params";
 
+/** A name no asset has: only what its name says, and no page to open. */
+function UnregisteredDetails({ node }: { node: GraphNode }) {
+  return (
+    <aside className="prov-details card" aria-labelledby="prov-details-title">
+      <h2 id="prov-details-title">Pointed at</h2>
+      <p className="prov-details-name mono prov-unregistered">{node.name}</p>
+      <p className="prov-details-badges">
+        <span className="badge badge-neutral">Not registered</span>
+      </p>
+      <p className="muted">No asset of this catalog has this name: it was never registered (intermediates often are not kept). The names around it say it is there.</p>
+      <dl className="prov-details-list">
+        <dt>Distance</dt>
+        <dd>{`${node.hops} hop${node.hops === 1 ? "" : "s"}`}</dd>
+        <dt>Process</dt>
+        <dd>{node.process ?? "—"}</dd>
+        <dt>Processed (from its name)</dt>
+        <dd>{formatInstant(node.processedAt)}</dd>
+      </dl>
+    </aside>
+  );
+}
+
 export function NodeDetails({ node, params }: { node: GraphNode; params: GraphParams }) {
+  if (!node.registered) return <UnregisteredDetails node={node} />;
   return (
     <aside className="prov-details card" aria-labelledby="prov-details-title">
       <h2 id="prov-details-title">{node.focus ? "Asked about" : "Pointed at"}</h2>

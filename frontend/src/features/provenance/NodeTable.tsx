@@ -32,12 +32,10 @@ export function NodeTable({ model }: { model: GraphModel }) {
             {model.nodes.map((node) => (
               <tr key={node.name} aria-current={node.focus ? "true" : undefined} className={node.focus ? "prov-row-focus" : undefined}>
                 <td className="prov-table-name">
-                  <Link to={assetPath(node.name)}>{node.name}</Link>
+                  {node.registered ? <Link to={assetPath(node.name)}>{node.name}</Link> : <span className="prov-unregistered">{node.name}</span>}
                   {node.focus && <span className="muted"> (asked about)</span>}
                 </td>
-                <td>
-                  <KindBadge kind={node.kind} />
-                </td>
+                <td>{node.registered ? <KindBadge kind={node.kind} /> : <span className="badge badge-neutral">Not registered</span>}</td>
                 <td className="number">{node.hops}</td>
                 <td>
                   <QcBadge status={node.qcStatus} />

@@ -21,7 +21,7 @@ function asset(name: string, kind: "PRIMARY" | "DERIVED") {
 
 const SORTED_GRAPH: ProvenanceAsset = {
   ...asset(SORTED, "DERIVED"),
-  provenance: { nodes: [{ hops: 1, asset: asset(RAW, "PRIMARY") }], edges: [{ source: SORTED, target: RAW, process: "sorted" }], truncated: false },
+  provenance: { nodes: [{ name: RAW, hops: 1, registered: true, processLabel: null, processedAt: null, asset: asset(RAW, "PRIMARY") }], edges: [{ source: SORTED, target: RAW, process: "sorted" }], truncated: false },
 };
 
 /** Answers every request with this body and records the variables sent. */
@@ -97,6 +97,36 @@ describe("ProvenancePage", () => {
     expect(within(table).getByRole("link", { name: RAW }).getAttribute("href")).toBe(`/assets/${RAW}`);
     expect(within(table).getByRole("link", { name: SORTED }).getAttribute("href")).toBe(`/assets/${SORTED}`);
     expect(screen.getByTestId("provenance-counts").textContent).toBe("2 assets, 1 link.");
+  });
+
+  it("lists a name no asset has without a link, marked not registered", async () => {
+    const flatfield = `${RAW}_flatfield-correction_2023-03-12_08-00-00`;
+    const fusion = `${flatfield}_fusion_2023-03-20_10-00-00`;
+    serve({
+      data: {
+        asset: {
+          ...asset(fusion, "DERIVED"),
+          provenance: {
+            nodes: [
+              { name: flatfield, hops: 1, registered: false, processLabel: "flatfield-correction", processedAt: "2023-03-12T08:00:00+00:00", asset: null },
+              { name: RAW, hops: 2, registered: true, processLabel: null, processedAt: null, asset: asset(RAW, "PRIMARY") },
+            ],
+            edges: [
+              { source: fusion, target: flatfield, process: "fusion" },
+              { source: flatfield, target: RAW, process: "flatfield-correction" },
+            ],
+            truncated: false,
+          },
+        },
+      },
+    });
+    open(`/assets/${fusion}/provenance?direction=upstream`);
+    expect((await screen.findByRole("img")).getAttribute("aria-label")).toBe(`Provenance graph of ${fusion}: 2 assets and 1 name not registered, 2 links`);
+    const row = within(screen.getByRole("table")).getByText(flatfield).closest("tr");
+    expect(row).not.toBeNull();
+    expect(within(row as HTMLElement).queryByRole("link")).toBeNull();
+    expect(within(row as HTMLElement).getByText("Not registered")).toBeTruthy();
+    expect(within(screen.getByRole("table")).getByRole("link", { name: RAW }).getAttribute("href")).toBe(`/assets/${RAW}`);
   });
 
   it("shows a designed state that searches for the name's subject when there is no such asset", async () => {

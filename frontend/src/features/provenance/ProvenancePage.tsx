@@ -138,7 +138,15 @@ function GraphView({ model, params }: { model: GraphModel; params: GraphParams }
   const onHover = useCallback((node: GraphNode | null) => {
     if (node) setPointed(node);
   }, []);
-  const onOpen = useCallback((name: string) => void navigate(assetPath(name)), [navigate]);
+  // A name no asset has has no page: tapping it only points at it.
+  const onOpen = useCallback(
+    (name: string) => {
+      const found = model.nodes.find((node) => node.name === name);
+      if (found && !found.registered) setPointed(found);
+      else void navigate(assetPath(name));
+    },
+    [model, navigate],
+  );
   return (
     <div className="prov-view">
       <div className="prov-main">

@@ -128,7 +128,7 @@ export function readPalette(read: (token: string) => string): Palette {
 }
 
 /** Fill by kind, border by QC (colour and line style, so it does not rest on colour alone),
- * the focus larger with a halo. Labels vanish below a readable size, which also spares drawing
+ * a name no asset has hollow with a dashed grey border, the focus larger with a halo. Labels vanish below a readable size, which also spares drawing
  * a thousand labels when the whole graph is in view. */
 export function graphStyle(palette: Palette): StylesheetJson {
   return [
@@ -156,6 +156,11 @@ export function graphStyle(palette: Palette): StylesheetJson {
     { selector: "node.qc-pass", style: { "border-color": palette.pass, "border-style": "solid" } },
     { selector: "node.qc-fail", style: { "border-color": palette.fail, "border-style": "double", "border-width": FAIL_BORDER } },
     { selector: "node.qc-pending", style: { "border-color": palette.pending, "border-style": "dashed" } },
+    // A name no asset has: hollow, so it never reads as an asset of either kind.
+    {
+      selector: "node.unregistered",
+      style: { "background-color": palette.surface, color: palette.text, "border-color": palette.unknown, "border-style": "dashed" },
+    },
     {
       selector: "node.focus",
       style: {

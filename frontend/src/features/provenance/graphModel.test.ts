@@ -1,4 +1,4 @@
-import { buildGraphModel, describeGraph, toElements } from "./graphModel";
+import { buildGraphModel, describeGraph, toElements, unregisteredNode } from "./graphModel";
 import type { ProvenanceAsset } from "./query";
 
 const RAW = "ecephys_652918_2023-03-10_16-32-00";
@@ -27,8 +27,8 @@ function sortedGraph(overrides: Partial<ProvenanceAsset["provenance"]> = {}): Pr
     ...fields(SORTED),
     provenance: {
       nodes: [
-        { hops: 1, asset: fields(RAW) },
-        { hops: 1, asset: fields(CURATED, { qcStatus: "Failed" }) },
+        { name: RAW, hops: 1, registered: true, processLabel: null, processedAt: null, asset: fields(RAW) },
+        { name: CURATED, hops: 1, registered: true, processLabel: null, processedAt: null, asset: fields(CURATED, { qcStatus: "Failed" }) },
       ],
       edges: [
         { source: SORTED, target: RAW, process: "sorted" },
@@ -71,7 +71,7 @@ describe("buildGraphModel", () => {
 
   it("keeps one copy of a repeated node (its fewest hops) and of a repeated edge", () => {
     const graph = sortedGraph();
-    graph.provenance.nodes.push({ hops: 3, asset: fields(RAW) });
+    graph.provenance.nodes.push({ name: RAW, hops: 3, registered: true, processLabel: null, processedAt: null, asset: fields(RAW) });
     graph.provenance.edges.push({ source: SORTED, target: RAW, process: "sorted" });
     const model = buildGraphModel(graph);
     expect(model.nodes.filter((node) => node.name === RAW).map((node) => node.hops)).toEqual([1]);
@@ -80,13 +80,13 @@ describe("buildGraphModel", () => {
 
   it("never lets the lineage replace the focus", () => {
     const graph = sortedGraph();
-    graph.provenance.nodes.push({ hops: 2, asset: fields(SORTED) });
+    graph.provenance.nodes.push({ name: SORTED, hops: 2, registered: true, processLabel: null, processedAt: null, asset: fields(SORTED) });
     expect(buildGraphModel(graph).nodes.filter((node) => node.name === SORTED)).toMatchObject([{ hops: 0, focus: true }]);
   });
 
   it("orders nodes by distance, then by name", () => {
     const graph = sortedGraph();
-    graph.provenance.nodes.unshift({ hops: 2, asset: fields("aaa") });
+    graph.provenance.nodes.unshift({ name: "aaa", hops: 2, registered: true, processLabel: null, processedAt: null, asset: fields("aaa") });
     expect(buildGraphModel(graph).nodes.map((node) => node.name)).toEqual([SORTED, RAW, CURATED, "aaa"]);
   });
 
@@ -97,9 +97,36 @@ describe("buildGraphModel", () => {
 
   it("reads missing and blank fields as absent", () => {
     const graph = sortedGraph();
-    graph.provenance.nodes = [{ hops: 1, asset: fields(RAW, { dataLevel: " ", acquiredAt: null, modalities: [] }) }];
+    graph.provenance.nodes = [{ name: RAW, hops: 1, registered: true, processLabel: null, processedAt: null, asset: fields(RAW, { dataLevel: " ", acquiredAt: null, modalities: [] }) }];
     const raw = buildGraphModel(graph).nodes.find((node) => node.name === RAW);
     expect(raw).toMatchObject({ dataLevel: null, acquiredAt: null, modalities: [], qc: "unknown", qcStatus: null, process: null });
+  });
+
+  it("draws a name no asset has as an unregistered node with what its name says", () => {
+    const flatfield = `${RAW}_flatfield-correction_2023-03-12_08-00-00`;
+    const graph = sortedGraph();
+    graph.provenance.nodes.push({ name: flatfield, hops: 2, registered: false, processLabel: "flatfield-correction", processedAt: "2023-03-12T08:00:00+00:00", asset: null });
+    const found = buildGraphModel(graph).nodes.find((node) => node.name === flatfield);
+    expect(found).toMatchObject({
+      registered: false,
+      kind: "DERIVED",
+      process: "flatfield-correction",
+      processedAt: "2023-03-12T08:00:00+00:00",
+      qc: "unknown",
+      qcStatus: null,
+      dataLevel: null,
+      modalities: [],
+      focus: false,
+      hops: 2,
+    });
+  });
+
+  it("reads a name no asset has without a process label as a primary name", () => {
+    expect(unregisteredNode({ name: RAW, hops: 1, processLabel: null, processedAt: null })).toMatchObject({ kind: "PRIMARY", registered: false, process: null });
+  });
+
+  it("marks registered assets as registered", () => {
+    expect(buildGraphModel(sortedGraph()).nodes.every((node) => node.registered)).toBe(true);
   });
 
   it("gives each node its short label", () => {
@@ -128,6 +155,13 @@ describe("toElements", () => {
     expect(edge?.data).toMatchObject({ source: SORTED, target: CURATED, label: "curated" });
   });
 
+  it("classes a name no asset has as unregistered, for its hollow dashed style", () => {
+    const graph = sortedGraph();
+    graph.provenance.nodes.push({ name: `${RAW}_flatfield-correction_2023-03-12_08-00-00`, hops: 2, registered: false, processLabel: "flatfield-correction", processedAt: null, asset: null });
+    const drawn = toElements(buildGraphModel(graph)).find((element) => element.data.id === `${RAW}_flatfield-correction_2023-03-12_08-00-00`);
+    expect(drawn?.classes).toEqual(["derived", "qc-unknown", "unregistered"]);
+  });
+
   it("puts the short label on the node", () => {
     expect(node(RAW)?.data.label).toBe("ecephys 652918\n2023-03-10");
   });
@@ -138,8 +172,14 @@ describe("describeGraph", () => {
     expect(describeGraph(buildGraphModel(sortedGraph()))).toBe(`Provenance graph of ${SORTED}: 3 assets, 2 links`);
   });
 
+  it("counts names not registered apart from assets", () => {
+    const graph = sortedGraph();
+    graph.provenance.nodes.push({ name: `${RAW}_flatfield-correction_2023-03-12_08-00-00`, hops: 2, registered: false, processLabel: "flatfield-correction", processedAt: null, asset: null });
+    expect(describeGraph(buildGraphModel(graph))).toBe(`Provenance graph of ${SORTED}: 3 assets and 1 name not registered, 2 links`);
+  });
+
   it("speaks of one asset and one link in the singular", () => {
-    const model = buildGraphModel(sortedGraph({ nodes: [{ hops: 1, asset: fields(RAW) }], edges: [{ source: SORTED, target: RAW, process: "sorted" }] }));
+    const model = buildGraphModel(sortedGraph({ nodes: [{ name: RAW, hops: 1, registered: true, processLabel: null, processedAt: null, asset: fields(RAW) }], edges: [{ source: SORTED, target: RAW, process: "sorted" }] }));
     expect(describeGraph({ ...model, nodes: model.nodes.slice(0, 1) })).toBe(`Provenance graph of ${SORTED}: 1 asset, 1 link`);
   });
 });

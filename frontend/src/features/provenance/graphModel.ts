@@ -1,6 +1,8 @@
 /** From the GraphQL answer to the graph the page draws: one node per asset (the asked-about
- * asset included, which the lineage does not list), one edge per derivation drawn from the
- * input to the derived asset so data flows left to right, and the classes the stylesheet reads. */
+ * asset included, which the lineage does not list) or per name no asset has (an intermediate
+ * that was never registered, which the walk goes through), one edge per derivation drawn from
+ * the input to the derived asset so data flows left to right, and the classes the stylesheet
+ * reads. */
 import type { ElementDefinition } from "cytoscape";
 import type { AssetKind, ProvenanceNodeAssetFragment } from "../../gql/graphql";
 import { plural } from "../../lib/format";
@@ -10,6 +12,8 @@ import type { ProvenanceAsset } from "./query";
 
 export interface GraphNode {
   name: string;
+  /** False for a name no asset has: known only from the names around it, so it has no page. */
+  registered: boolean;
   /** The short label drawn on the node. */
   label: string;
   kind: AssetKind;
@@ -21,6 +25,8 @@ export interface GraphNode {
   process: string | null;
   dataLevel: string | null;
   acquiredAt: string | null;
+  /** For a name no asset has, the process time its name gives; null for an asset. */
+  processedAt: string | null;
   modalities: string[];
   focus: boolean;
 }
@@ -45,9 +51,12 @@ function text(value: string | null | undefined): string | null {
   return typeof value === "string" && value.trim() !== "" ? value : null;
 }
 
+type Entry = ProvenanceAsset["provenance"]["nodes"][number];
+
 function node(asset: ProvenanceNodeAssetFragment, hops: number, focus: boolean): Omit<GraphNode, "label"> {
   return {
     name: asset.name,
+    registered: true,
     kind: asset.kind,
     qc: qcState(asset.qcStatus),
     qcStatus: text(asset.qcStatus),
@@ -55,16 +64,41 @@ function node(asset: ProvenanceNodeAssetFragment, hops: number, focus: boolean):
     process: text(asset.processLabel),
     dataLevel: text(asset.dataLevel),
     acquiredAt: text(asset.acquiredAt),
+    processedAt: null,
     modalities: (asset.modalities ?? []).map((modality) => modality?.abbreviation).filter((value): value is string => !!value),
     focus,
   };
 }
 
+/** A name no asset has: what its name says (a process label means a derived name). */
+export function unregisteredNode(entry: Pick<Entry, "name" | "hops" | "processLabel" | "processedAt">): Omit<GraphNode, "label"> {
+  const process = text(entry.processLabel);
+  return {
+    name: entry.name,
+    registered: false,
+    kind: process ? "DERIVED" : "PRIMARY",
+    qc: qcState(null),
+    qcStatus: null,
+    hops: Number.isFinite(entry.hops) ? entry.hops : 0,
+    process,
+    dataLevel: null,
+    acquiredAt: null,
+    processedAt: text(entry.processedAt),
+    modalities: [],
+    focus: false,
+  };
+}
+
+function entryNode(entry: Entry): Omit<GraphNode, "label"> {
+  return entry.asset ? node(entry.asset, entry.hops, false) : unregisteredNode(entry);
+}
+
 export function buildGraphModel(asset: ProvenanceAsset): GraphModel {
   const byName = new Map<string, Omit<GraphNode, "label">>([[asset.name, node(asset, 0, true)]]);
   for (const entry of asset.provenance.nodes) {
-    const known = byName.get(entry.asset.name);
-    if (!known || (!known.focus && entry.hops < known.hops)) byName.set(entry.asset.name, node(entry.asset, entry.hops, false));
+    const name = entry.asset?.name ?? entry.name;
+    const known = byName.get(name);
+    if (!known || (!known.focus && entry.hops < known.hops)) byName.set(name, entryNode(entry));
   }
   const labels = shortLabels([...byName.keys()]);
   const nodes = [...byName.values()]
@@ -87,7 +121,7 @@ export function toElements(model: GraphModel): ElementDefinition[] {
   const nodes: ElementDefinition[] = model.nodes.map((found) => ({
     group: "nodes",
     data: { id: found.name, label: found.label },
-    classes: [found.kind.toLowerCase(), `qc-${found.qc}`, ...(found.focus ? ["focus"] : [])],
+    classes: [found.kind.toLowerCase(), `qc-${found.qc}`, ...(found.registered ? [] : ["unregistered"]), ...(found.focus ? ["focus"] : [])],
   }));
   const edges: ElementDefinition[] = model.edges.map((edge) => ({
     group: "edges",
@@ -98,7 +132,10 @@ export function toElements(model: GraphModel): ElementDefinition[] {
 
 /** What the canvas shows, in words: its accessible name. */
 export function describeGraph(model: GraphModel): string {
-  return `Provenance graph of ${model.focus}: ${plural(model.nodes.length, "asset", "assets")}, ${plural(model.edges.length, "link", "links")}`;
+  const missing = model.nodes.filter((found) => !found.registered).length;
+  const assets = plural(model.nodes.length - missing, "asset", "assets");
+  const names = missing ? ` and ${plural(missing, "name", "names")} not registered` : "";
+  return `Provenance graph of ${model.focus}: ${assets}${names}, ${plural(model.edges.length, "link", "links")}`;
 }
 
 export function linkCount(model: GraphModel): string {

@@ -20,9 +20,9 @@ function lineage(): GraphModel {
     ...asset(SORTED),
     provenance: {
       nodes: [
-        { hops: 1, asset: asset(RAW, null) },
-        { hops: 1, asset: asset(CURATED) },
-        { hops: 2, asset: asset(MOTION, "FAIL") },
+        { name: RAW, hops: 1, registered: true, processLabel: null, processedAt: null, asset: asset(RAW, null) },
+        { name: CURATED, hops: 1, registered: true, processLabel: null, processedAt: null, asset: asset(CURATED) },
+        { name: MOTION, hops: 2, registered: true, processLabel: null, processedAt: null, asset: asset(MOTION, "FAIL") },
       ],
       edges: [
         { source: SORTED, target: RAW, process: "sorted" },

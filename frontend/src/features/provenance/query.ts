@@ -25,7 +25,11 @@ export const ProvenancePageGraph = graphql(`
       ...ProvenanceNodeAsset
       provenance(direction: $direction, depth: $depth) {
         nodes {
+          name
           hops
+          registered
+          processLabel
+          processedAt
           asset {
             ...ProvenanceNodeAsset
           }

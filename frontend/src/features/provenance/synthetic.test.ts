@@ -12,7 +12,7 @@ describe("syntheticLineage", () => {
   });
 
   it("gives every asset a unique name", () => {
-    const names = lineage.provenance.nodes.map((node) => node.asset.name);
+    const names = lineage.provenance.nodes.map((node) => node.name);
     expect(new Set(names).size).toBe(names.length);
   });
 
@@ -22,12 +22,12 @@ describe("syntheticLineage", () => {
   });
 
   it("holds raw sessions, chains and diamonds (assets with two inputs)", () => {
-    const kinds = new Set(lineage.provenance.nodes.map((node) => node.asset.kind));
+    const kinds = new Set(lineage.provenance.nodes.map((node) => node.asset?.kind));
     expect(kinds).toEqual(new Set(["PRIMARY", "DERIVED"]));
     const inputs = new Map<string, number>();
     for (const edge of lineage.provenance.edges) inputs.set(edge.source, (inputs.get(edge.source) ?? 0) + 1);
-    expect(lineage.provenance.nodes.some((node) => node.asset.processLabel === "merged" && inputs.get(node.asset.name) === 2)).toBe(true);
-    expect(lineage.provenance.nodes.some((node) => node.asset.processLabel === "curated")).toBe(true);
+    expect(lineage.provenance.nodes.some((node) => node.processLabel === "merged" && inputs.get(node.name) === 2)).toBe(true);
+    expect(lineage.provenance.nodes.some((node) => node.processLabel === "curated")).toBe(true);
   });
 
   it("is the same for the same seed and differs for another", () => {

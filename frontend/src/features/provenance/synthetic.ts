@@ -118,7 +118,7 @@ export function syntheticLineage(size: number, seed = 1): ProvenanceAsset {
   return {
     ...fields(focus),
     provenance: {
-      nodes: made.filter((asset) => asset !== focus).map((asset) => ({ hops: hops.get(asset.name) ?? 0, asset: fields(asset) })),
+      nodes: made.filter((asset) => asset !== focus).map((asset) => ({ name: asset.name, hops: hops.get(asset.name) ?? 0, registered: true, processLabel: asset.process, processedAt: null, asset: fields(asset) })),
       edges: made.flatMap((asset) => asset.inputs.map((input) => ({ source: asset.name, target: input, process: asset.process }))),
       truncated: false,
     },
