@@ -436,7 +436,8 @@ def _element_measure(dialect: Dialect, grouped: CTE, key_names: list[str], measu
     query = select(*keys).select_from(grouped)
     if measure.expression is not None:
         value = _expression(dialect, grouped.c.element_value, grouped.c.asset_id, measure.expression)
-        query = query.where(value.is_not(None))
+        if measure.op == "COUNT":  # the other aggregates skip NULL themselves
+            query = query.where(value.is_not(None))
         return query.add_columns(_computed(grouped, measure, value, element).label("v")).group_by(*keys)
     if measure.element is None:
         found = None
@@ -464,23 +465,18 @@ def _expression(dialect: Dialect, element: Any, asset_id: Any, text: str) -> Col
     """An element expression: each path the first number (or, in days(), date) it reaches in
     the element, or with ``document:`` in that current document of the element's asset."""
 
-    def first(reference: Reference, reading: Callable[[Reached], ColumnElement[Any]]) -> ColumnElement[Any]:
+    def first(reference: Reference, reading: Callable[[Any, str], ColumnElement[Any]]) -> ColumnElement[Any]:
         if reference.document is None:
-            found = dialect.reached(element, reference.path)
-            query = select(reading(found)).select_from(found.source)
-        else:
-            document = MetadataDocument.__table__.alias("x")
-            found = dialect.reached(document.c.content, reference.path)
-            query = (
-                select(reading(found))
-                .select_from(document)
-                .join(found.source, true())
-                .where(_current(document, asset_id, reference.document))
-            )
-        return query.where(found.condition, reading(found).is_not(None)).limit(1).scalar_subquery()
+            return reading(element, reference.path)
+        document = MetadataDocument.__table__.alias("x")
+        value = reading(document.c.content, reference.path)
+        found: ColumnElement[Any] = (
+            select(value).where(_current(document, asset_id, reference.document)).limit(1).scalar_subquery()
+        )
+        return found
 
     return compile_expression(
-        text, lambda ref: first(ref, dialect.as_number), lambda ref: first(ref, dialect.as_days)
+        text, lambda ref: first(ref, dialect.first_number), lambda ref: first(ref, dialect.first_days)
     )
 
 

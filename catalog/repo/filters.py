@@ -19,6 +19,7 @@ from catalog.db.types import MAX_BIGINT
 from catalog.errors import Invalid
 from catalog.limits import MAX_CASELESS_CHARS, MAX_GLOB_CHARS
 from catalog.repo import paths
+from catalog.repo.selections import found_elsewhere
 from catalog.schemas.enums import PredicateOp
 
 if TYPE_CHECKING:
@@ -266,13 +267,22 @@ def metadata_condition(dialect: Dialect, spec: MetadataPredicate) -> ColumnEleme
         raise Invalid("otherDocument names where otherPath is read: give otherPath")
     if spec.other_path is not None and (spec.element_match or spec.value is not None):
         raise Invalid("otherPath compares with another field instead of a value or elementMatch")
+    absent_ok = spec.op == PredicateOp.EXISTS and spec.value in (None, True, False)  # type: ignore[comparison-overlap]
+    if spec.absent_from is not None and not absent_ok:
+        raise Invalid(
+            "absentFrom goes with op EXISTS: some value reached that no asset has at the other path"
+        )
     if spec.op == PredicateOp.NE:
         return not_(metadata_condition(dialect, replace(spec, op=PredicateOp.EQ)))
     # JSON is NewType("JSON", object) to mypy, so a bool looks impossible; any JSON value comes here.
     if spec.op == PredicateOp.EXISTS and spec.value is False:  # type: ignore[comparison-overlap]
         return not_(metadata_condition(dialect, replace(spec, value=True)))
     current = (MetadataDocument.document == spec.document, MetadataDocument.is_current.is_(True))
-    if spec.op is None:
+    if spec.absent_from is not None:
+        found = dialect.reached(content, spec.path)
+        unmatched = and_(found.condition, ~found_elsewhere(dialect, spec.absent_from, found))
+        holds: ColumnElement[bool] = exists(select(literal(1)).select_from(found.source).where(unmatched))
+    elif spec.op is None:
         conditions = [e.as_condition() for e in spec.element_match or ()]
         holds = dialect.element_match(content, spec.path, conditions)
     elif spec.other_path is None:

@@ -66,11 +66,11 @@ def select_values(
     if path.absent_from is None:
         return selection
     found = selection.found
-    unmatched = and_(found.condition, ~_anywhere(dialect, path.absent_from, found))
+    unmatched = and_(found.condition, ~found_elsewhere(dialect, path.absent_from, found))
     return replace(selection, found=replace(found, condition=unmatched))
 
 
-def _anywhere(dialect: Dialect, other: MetadataPath, found: Reached) -> ColumnElement[bool]:
+def found_elsewhere(dialect: Dialect, other: MetadataPath, found: Reached) -> ColumnElement[bool]:
     """Some visible asset's current ``other.document`` has the value ``found`` at ``other.path``."""
     if other.absent_from is not None or other.unified:
         raise Invalid("absentFrom names a plain document and path (no absentFrom or unified inside)")

@@ -14,7 +14,7 @@ from catalog.conventions.names import AssetKind
 from catalog.errors import Invalid
 from catalog.limits import MAX_FILTER_PARTS, MAX_IN_VALUES, MAX_NAMES
 from catalog.schemas.enums import PredicateOp
-from catalog.schemas.paths import UNIFIED
+from catalog.schemas.paths import UNIFIED, MetadataPath
 from catalog.schemas.zones import UTC_ZONE
 
 if TYPE_CHECKING:
@@ -60,6 +60,13 @@ class MetadataPredicate:
     other_document: str | None = strawberry.field(
         default=None,
         description="The document of the asset otherPath is read in (by default this predicate's document).",
+    )
+    absent_from: MetadataPath | None = strawberry.field(
+        default=None,
+        description=(
+            "With op EXISTS: the path reaches a value that no asset has at this other document and path "
+            "(an anti-join, e.g. an instrument id no instrument document names)."
+        ),
     )
 
 

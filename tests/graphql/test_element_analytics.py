@@ -344,3 +344,60 @@ def test_unwinding_keeps_the_elements_whose_two_fields_compare_so(questions: Cat
     )
     assert rows(body) == {(k,): [v] for k, v in lighter.items()}
     assert lighter
+
+
+def test_absent_from_in_a_filter_finds_the_assets_naming_an_unknown_value(
+    questions: Catalog, raw: Raw
+) -> None:
+    """Sessions naming a rig id that no rig document of any asset has; and the complement."""
+    known = {json.dumps(v) for record in raw.values() for v in scalars(record.get("rig") or {}, "rig_id")}
+    naming = {
+        name
+        for name, record in raw.items()
+        if any(json.dumps(v) not in known for v in scalars(record.get("session") or {}, "rig_id"))
+    }
+    predicate = (
+        '{document: "session", path: "rig_id", op: EXISTS, value: %s, '
+        'absentFrom: {document: "rig", path: "rig_id"}}'
+    )
+    found = {}
+    for value in ("true", "false"):
+        body = questions.gql(
+            f"{{ assets(filter: {{metadata: [{predicate % value}]}}, first: 500) {{ edges {{ node {{ name }} }} }} }}"
+        )
+        assert "errors" not in body, body["errors"]
+        found[value] = {edge["node"]["name"] for edge in body["data"]["assets"]["edges"]}
+    assert found["true"] == naming
+    assert found["false"] == set(raw) - naming
+    assert naming
+
+
+def test_absent_from_takes_only_exists(questions: Catalog) -> None:
+    body = questions.gql(
+        '{ assets(filter: {metadata: [{document: "session", path: "rig_id", op: EQ, value: "x", '
+        'absentFrom: {document: "rig", path: "rig_id"}}]}) { totalCount } }'
+    )
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "absentFrom goes with op EXISTS" in body["errors"][0]["message"]
+
+
+def test_a_group_key_reads_the_values_of_matching_elements_and_keeps_assets_without_any(
+    questions: Catalog, raw: Raw
+) -> None:
+    """Assets per virus name (of materials whose type is Virus); assets without one in the null group."""
+    groups: Counter[Any] = Counter()
+    for record in raw.values():
+        names = {
+            value
+            for material in reach_in(record, "procedures", f"{INJECTIONS}.injection_materials")
+            if isinstance(material, dict) and "Virus" in scalars(material, "material_type")
+            for value in scalars(material, "name")
+        }
+        for key in names or {None}:
+            groups[key] += 1
+    body = questions.gql(
+        f'{{ aggregate(groupBy: [{{path: {{document: "procedures", path: "{INJECTIONS}.injection_materials", '
+        'where: [{path: "material_type", op: EQ, value: "Virus"}], elementPath: "name"}}], '
+        "measures: [{op: COUNT, field: ASSET}], first: 1000) { rows { keys values } } }"
+    )
+    assert rows(body) == {(k,): [v] for k, v in groups.items()}

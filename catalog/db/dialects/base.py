@@ -242,3 +242,23 @@ class Dialect(ABC):
     @abstractmethod
     def same_value(self, one: Reached, other: Reached) -> ColumnElement[bool]:
         """Two reached values are the same JSON value (type and value)."""
+
+    def first_number(self, content: ColumnElement[Any], path: str) -> ColumnElement[Any]:
+        """The first value ``path`` reaches, in document order, that reads as a number (an
+        expression's operand), as that number; None when there is none."""
+        return self._first(content, path, self.as_number)
+
+    def first_days(self, content: ColumnElement[Any], path: str) -> ColumnElement[Any]:
+        """The first value ``path`` reaches that is an ISO date or date-time, in days since
+        1970-01-01 UTC (``as_days``); None when there is none."""
+        return self._first(content, path, self.as_days)
+
+    def _first(
+        self, content: ColumnElement[Any], path: str, reading: Callable[[Reached], ColumnElement[Any]]
+    ) -> ColumnElement[Any]:
+        found = self.reached(content, path)
+        value = reading(found)
+        first: ColumnElement[Any] = (
+            select(value).select_from(found.source).where(found.condition, value.is_not(None)).limit(1)
+        ).scalar_subquery()
+        return first

@@ -23,8 +23,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, JSONPATH, TIMESTAMP
 
+from catalog.conventions.paths import parse_path
 from catalog.db.dialects.base import Condition, Dialect, Reached
-from catalog.db.jsonvalues import DAY, LENGTHS, NUMBER, OFFSET, TIME, instant_key, is_number
+from catalog.db.jsonvalues import DAY, INSTANT, LENGTHS, NUMBER, OFFSET, TIME, instant_key, is_number
 from catalog.db.patterns import caseless_pattern, literal_pattern, safe_pattern
 
 COMPARISONS = {"EQ": "==", "LT": "<", "LTE": "<=", "GT": ">", "GTE": ">="}
@@ -140,6 +141,20 @@ class PostgreSQLDialect(Dialect):
     def same_value(self, one: Reached, other: Reached) -> ColumnElement[bool]:
         return one.value == other.value  # JSONB equality: type and value
 
+    def first_number(self, content: ColumnElement[Any], path: str) -> ColumnElement[Any]:
+        # One function call per row, reading the number inside the path (.double(), as as_number
+        # does), instead of a subquery over every value reached.
+        numeric = (
+            f'@.type() == "number" || (@.type() == "string" && @ like_regex {json.dumps(_whole(NUMBER))})'
+        )
+        selector = f"${_keys(parse_path(path))} ? ({numeric}).double()"
+        found = func.jsonb_path_query_first(content, literal(selector, JSONPATH), literal({}, JSONB), true())
+        return cast(found, Float)
+
+    def first_days(self, content: ColumnElement[Any], path: str) -> ColumnElement[Any]:
+        dated = f'@.type() == "string" && @ like_regex {json.dumps(_whole(INSTANT))}'
+        return self.as_days(_first_reached(content, parse_path(path), dated))
+
     def as_days(self, found: Reached) -> ColumnElement[Any]:
         # .datetime() reads the ISO shapes (and refuses 02-30) without raising when silent;
         # it knows no "Z", so that becomes +00:00 first. Its output is ISO text a cast reads.
@@ -151,7 +166,7 @@ class PostgreSQLDialect(Dialect):
         aware = func.extract("epoch", cast(iso, TIMESTAMP(timezone=True)))
         naive = func.extract("epoch", cast(iso, TIMESTAMP()))
         seconds = case((iso.op("~")(f"{OFFSET}$"), aware), else_=naive)
-        valid = text.op("~")(_whole(f"{DAY}({TIME}(Z|{OFFSET})?)?"))
+        valid = text.op("~")(_whole(INSTANT))
         return case((valid, cast(seconds, Float) / 86400), else_=None)
 
     def _array_lengths(self, content: ColumnElement[Any], segments: list[str]) -> Reached:
@@ -181,6 +196,12 @@ _INSTANT = 'YYYY-MM-DD"T"HH24:MI:SS.US'
 """``jsonvalues.instant_key``'s text, for a UTC timestamp."""
 _DOUBLE = literal("$.double()", JSONPATH)
 """A string's number as predicates read it (``SIGNIFICANT``); silent, it is NULL where they fail."""
+
+
+def _first_reached(content: ColumnElement[Any], segments: list[str], test: str) -> Reached:
+    """The first value the path reaches that passes ``test``, as a one-row ``Reached``."""
+    value = func.jsonb_path_query_first(content, literal(f"${_keys(segments)} ? ({test})", JSONPATH))
+    return Reached(None, value, func.jsonb_typeof(value), true())
 
 
 def _whole(body: str) -> str:
