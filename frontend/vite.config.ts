@@ -23,6 +23,7 @@ export default defineConfig({
     environment: "jsdom",
     globals: true,
     setupFiles: ["src/test/setup.ts"],
+    testTimeout: 20_000, // a loaded CI machine renders slowly; see src/test/setup.ts
     include: ["src/**/*.test.{ts,tsx}"],
   },
 });
