@@ -373,8 +373,9 @@ def _grouped(
         query = query.join(unwound, _current(unwound, Asset.id, unwind.document)).join(
             elements.source, elements.condition
         )
-        position = elements.position if elements.position is not None else literal(0)  # always given
-        columns += [position.label("element"), elements.value.label("element_value")]
+        if elements.position is None:  # an element is told apart from its neighbours by it
+            raise RuntimeError(f"{dialect.name}: matching_elements gives no element position")
+        columns += [elements.position.label("element"), elements.value.label("element_value")]
     for index, key in enumerate(groups):
         name = f"k{index}"
         if key.field is not None:

@@ -79,25 +79,27 @@ async def history(session: AsyncSession, asset_ids: Sequence[int]) -> dict[int, 
         return {}
     table = MetadataDocument.__table__.c
     rows = await session.execute(
-        select(
-            table.asset_id,
-            table.id,
-            table.document,
-            table.version,
-            table.is_current,
-            table.schema_version,
-            table.recorded_at,
-            table.content,
-        )
+        select(table.asset_id, *_version_columns(), table.content)
         .where(table.asset_id.in_(asset_ids))
         .order_by(table.asset_id, table.recorded_at, table.document, table.version)
     )
     found: dict[int, list[Version]] = {}
-    for asset_id, id_, document, version, is_current, schema_version, recorded_at, content in rows:
-        found.setdefault(asset_id, []).append(
-            Version(id_, document, version, is_current, schema_version, recorded_at, content is None, content)
-        )
+    for asset_id, *fields, content in rows:
+        found.setdefault(asset_id, []).append(Version(*(*fields, content is None, content)))
     return found
+
+
+def _version_columns() -> tuple[Any, ...]:
+    """The columns of a ``Version`` before ``removed``, in its order."""
+    table = MetadataDocument.__table__.c
+    return (
+        table.id,
+        table.document,
+        table.version,
+        table.is_current,
+        table.schema_version,
+        table.recorded_at,
+    )
 
 
 async def versions_of(
@@ -108,12 +110,7 @@ async def versions_of(
     rows = await session.execute(
         select(
             table.asset_id,
-            table.id,
-            table.document,
-            table.version,
-            table.is_current,
-            table.schema_version,
-            table.recorded_at,
+            *_version_columns(),
             # whether the version says the document was removed, without reading the content
             (table.content == REMOVED).label("removed"),
         )

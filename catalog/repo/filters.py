@@ -70,12 +70,21 @@ BOUNDS = (
 )
 """Each bound of a range: its suffix, its comparison, and how a size bound rounds to whole bytes."""
 TIMES = {
+    "acquired_after": (Asset.acquired_at, operator.ge),
     "acquired_strictly_after": (Asset.acquired_at, operator.gt),
+    "acquired_before": (Asset.acquired_at, operator.lt),
     "acquired_on_or_before": (Asset.acquired_at, operator.le),
+    "registered_after": (Asset.registered_at, operator.ge),
     "registered_strictly_after": (Asset.registered_at, operator.gt),
+    "registered_before": (Asset.registered_at, operator.lt),
     "registered_on_or_before": (Asset.registered_at, operator.le),
+    "record_created_after": (Asset.record_created, operator.ge),
+    "record_created_before": (Asset.record_created, operator.lt),
+    "record_modified_after": (Asset.record_modified, operator.ge),
+    "record_modified_before": (Asset.record_modified, operator.lt),
 }
-"""The time bounds besides ``<time>_after`` (inclusive) and ``<time>_before`` (exclusive)."""
+"""The time bounds of a filter (``schemas.filters.MOMENTS``), each with the comparison it makes:
+``…after`` and ``…on_or_before`` inclusive, ``…strictly_after`` and ``…before`` exclusive."""
 LISTS = {
     "names": "name",
     "subject_ids": "subject_id",
@@ -104,22 +113,6 @@ def condition(dialect: Dialect, spec: AssetFilter | None, *, caseless: bool = Fa
         parts.append(func.lower(Asset.name).contains(spec.name_contains.lower(), autoescape=True))
     if spec.text:
         parts.extend(_mentions(word) for word in spec.text.lower().split())
-    if spec.acquired_after is not None:
-        parts.append(_known(Asset.acquired_at, Asset.acquired_at >= spec.acquired_after))
-    if spec.acquired_before is not None:
-        parts.append(_known(Asset.acquired_at, Asset.acquired_at < spec.acquired_before))
-    if spec.registered_after is not None:
-        parts.append(_known(Asset.registered_at, Asset.registered_at >= spec.registered_after))
-    if spec.registered_before is not None:
-        parts.append(_known(Asset.registered_at, Asset.registered_at < spec.registered_before))
-    if spec.record_created_after is not None:
-        parts.append(_known(Asset.record_created, Asset.record_created >= spec.record_created_after))
-    if spec.record_created_before is not None:
-        parts.append(_known(Asset.record_created, Asset.record_created < spec.record_created_before))
-    if spec.record_modified_after is not None:
-        parts.append(_known(Asset.record_modified, Asset.record_modified >= spec.record_modified_after))
-    if spec.record_modified_before is not None:
-        parts.append(_known(Asset.record_modified, Asset.record_modified < spec.record_modified_before))
     parts += [
         _known(column, compare(column, value))
         for name, (column, compare) in TIMES.items()

@@ -10,31 +10,15 @@ from statistics import mean
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from conftest import Catalog, local_settings, served
 from lacking import expected_missing, expected_score, is_derived
-from servers import free_port
-
-from catalog.conventions.modalities import Vocabulary
-from catalog.db.engine import Database
-from catalog.services.imports import Record, RecordImport
+from test_questions import questions, raw
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-    from pathlib import Path
+    from conftest import Catalog
+    from test_questions import Raw
 
-Raw = dict[str, dict[str, Any]]
+__all__ = ["questions", "raw"]  # module fixtures shared with test_questions
 FIRST = 200
-
-
-def record_files(fixtures_dir: Path) -> list[Path]:
-    return sorted((fixtures_dir / "records").glob("*.json"))
-
-
-@pytest.fixture(scope="module")
-def raw(fixtures_dir: Path) -> Raw:
-    records = [json.loads(path.read_text()) for path in record_files(fixtures_dir)]
-    assert len(records) == 76
-    return {record["name"]: record for record in records}
 
 
 @pytest.fixture(scope="module")
@@ -49,20 +33,9 @@ def scores(raw: Raw) -> dict[str, float]:
 
 
 @pytest.fixture(scope="module")
-async def catalog(
-    module_migrated_database_url: str, fixtures_dir: Path, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[Catalog]:
-    """Every top-level record registered metadata-only, served over HTTP, once per backend."""
-    port = free_port()
-    settings = local_settings(module_migrated_database_url, tmp_path_factory.mktemp("completeness"), port)
-    db = Database(settings.database_url)
-    report = await RecordImport(db, Vocabulary())(
-        Record(path.name, json.loads(path.read_text())) for path in record_files(fixtures_dir)
-    )
-    await db.dispose()
-    assert report.errors == []
-    with served(settings, port) as running:
-        yield running
+def catalog(questions: Catalog) -> Catalog:
+    """Every top-level record registered metadata-only, served over HTTP (test_questions' catalog)."""
+    return questions
 
 
 def names(catalog: Catalog, filter_: str) -> set[str]:

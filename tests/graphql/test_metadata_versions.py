@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from conftest import Catalog, local_settings, served
+from factories import RECORD_DOCUMENTS
 from servers import free_port
 from test_statement_count import counting_statements
 
@@ -27,22 +28,11 @@ if TYPE_CHECKING:
 NAME = "multiplane-ophys_804670_2025-09-17_10-26-00_processed_2025-09-18_18-01-45"
 CORRECTED = "behavior_754559_2024-12-17_17-40-13"
 PROJECT = "A corrected project"
-DOCUMENTS = (
-    "data_description",
-    "subject",
-    "procedures",
-    "session",
-    "acquisition",
-    "rig",
-    "instrument",
-    "processing",
-    "quality_control",
-)
 
 
 def documents_of(record: dict[str, Any]) -> dict[str, Any]:
     """The metadata documents of a record: its core keys holding a JSON object."""
-    return {name: record[name] for name in DOCUMENTS if isinstance(record.get(name), dict)}
+    return {name: record[name] for name in RECORD_DOCUMENTS if isinstance(record.get(name), dict)}
 
 
 def upgraded(fixtures_dir: Path) -> dict[str, Any]:
