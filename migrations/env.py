@@ -20,8 +20,12 @@ if TYPE_CHECKING:
 
 
 def _include(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
-    """Dialect-specific indexes are the migrations' alone (see ``ORDER_INDEXES``)."""
-    return not (type_ == "index" and name in ORDER_INDEXES)
+    """Dialect-specific indexes are the migrations' alone (see ``ORDER_INDEXES``), and so are the
+    tables only some dialects keep (``EMBEDDED_ONLY``) on the others."""
+    if type_ == "index" and name in ORDER_INDEXES:
+        return False
+    kept_by = getattr(obj, "info", {}).get("dialects") if type_ == "table" else None
+    return kept_by is None or context.get_bind().dialect.name in kept_by
 
 
 def _render(type_: str, obj: object, _autogen_context: object) -> str | bool:

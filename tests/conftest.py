@@ -4,14 +4,14 @@ per test (empty, or a copy of a template migrated once per session)."""
 from __future__ import annotations
 
 import itertools
-import sqlite3
 import uuid
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import aioboto3
 import pytest
+from databases import copy_sqlite
 from servers import FAKE_AWS_ENV, MotoS3Server, PostgresServer, run_coroutine
 
 from catalog.conventions.modalities import Vocabulary
@@ -93,10 +93,7 @@ def fresh_database(request: pytest.FixtureRequest, folder: Path, *, migrated: bo
     if request.param == "sqlite":
         path = folder / "catalog.db"
         if migrated:
-            template = request.getfixturevalue("sqlite_template")
-            # The backup API copies a consistent database whatever its journal (WAL) holds.
-            with closing(sqlite3.connect(template)) as source, closing(sqlite3.connect(path)) as target:
-                source.backup(target)
+            copy_sqlite(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite+aiosqlite:///{path}"
         return
     server: PostgresServer = request.getfixturevalue("postgres")

@@ -18,6 +18,7 @@ from catalog.db.dialects.sqlite import local_time, regexp
 from catalog.db.failures import FAILURES, domain_error
 from catalog.db.jsonvalues import read_number
 from catalog.db.types import serialize_json
+from catalog.db.valueindex import element_meet
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -40,7 +41,8 @@ class Budget:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """WAL lets readers run beside one writer; busy_timeout makes a second writer wait, not fail;
     REGEXP serves metadata path predicates, read_number numbers written as strings (as Python
-    reads them), local_time calendars in a time zone."""
+    reads them), local_time calendars in a time zone, element_meet element matches read from
+    the value index."""
     cursor = dbapi_connection.cursor()
     for pragma in (
         "journal_mode=WAL",
@@ -54,6 +56,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.create_function("regexp", 2, regexp, deterministic=True)
     dbapi_connection.create_function("read_number", 1, read_number, deterministic=True)
     dbapi_connection.create_function("local_time", 2, local_time, deterministic=True)
+    dbapi_connection.create_function("element_meet", 1, element_meet, deterministic=True)
 
 
 def create_engine(url: str, *, statement_timeout: float | None = None) -> AsyncEngine:

@@ -10,6 +10,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from catalog.db import valueindex
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
@@ -38,6 +40,18 @@ async def _run(db: Database, action: str, revision: str) -> None:
 
 async def upgrade(db: Database, revision: str = "head") -> None:
     await _run(db, "upgrade", revision)
+    await refresh_value_index(db)
+
+
+async def refresh_value_index(db: Database) -> None:
+    """Fill the embedded default's value index when it follows another reading than this code's
+    (or none yet, as after the revision creating it): its rows are the application's."""
+    if not db.dialect.indexes_values:
+        return
+    async with db.transaction() as session:
+        if await valueindex.stale(session):
+            await valueindex.rebuild(session)
+            await valueindex.mark_current(session)
 
 
 async def downgrade(db: Database, revision: str) -> None:
@@ -57,3 +71,5 @@ async def ensure_schema(db: Database) -> None:
     """Bring the database to head; a no-op when it is there already (one cheap query)."""
     if await current_revision(db) not in head_revisions():
         await upgrade(db)
+    else:
+        await refresh_value_index(db)

@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from catalog.db.types import BigIntId, JSONDocument, UTCDateTime
+from catalog.db.types import AnyValue, BigIntId, JSONDocument, UTCDateTime
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -148,6 +148,41 @@ class MetadataDocument(Base):
         UniqueConstraint("asset_id", "document", "version"),
         Index(None, "document", "is_current", "asset_id"),
     )
+
+
+EMBEDDED_ONLY = {"dialects": ("sqlite",)}
+"""``Table.info`` of the tables only the embedded default keeps (migration 0008 creates them there;
+autogenerate leaves them alone elsewhere)."""
+
+
+class IndexedPath(Base):
+    """A (document, path) ``metadata_values`` names by id (``catalog.db.valueindex``)."""
+
+    __tablename__ = "metadata_paths"
+    __table_args__ = (UniqueConstraint("document", "path"), {"info": EMBEDDED_ONLY})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document: Mapped[str] = mapped_column(String(64))
+    path: Mapped[str] = mapped_column(String(1024))
+
+
+class IndexedValue(Base):
+    """One distinct value a path reaches in a current document, in one reading of it
+    (``catalog.db.valueindex``): predicates, element matches and facets over a path read these
+    by B-tree on SQLite instead of parsing documents. The key is the whole row's identity, so the
+    table is its own index (no rowid). No foreign keys and no index by asset: each would slow
+    every registration by a fifth, and rows leave by key (``valueindex.remove``: whoever removes
+    a current document, or an asset, removes its rows so)."""
+
+    __tablename__ = "metadata_values"
+    __table_args__ = ({"info": EMBEDDED_ONLY, "sqlite_with_rowid": False},)
+
+    path_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    space: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[Any] = mapped_column(AnyValue, primary_key=True)
+    asset_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    crossed: Mapped[int | None] = mapped_column(Integer)
+    elements: Mapped[str | None] = mapped_column(String)
 
 
 class File(Base):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, BigInteger, DateTime, Integer
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.types import TypeDecorator, UserDefinedType
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Dialect
@@ -55,3 +55,13 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         moment: datetime = datetime.fromisoformat(value) if isinstance(value, str) else value
         return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+class AnyValue(UserDefinedType[Any]):
+    """A column holding any scalar as given (SQLite's BLOB affinity converts nothing): a number
+    stays a number and a string a string, so comparisons order each as its kind orders."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **_kwargs: Any) -> str:
+        return "BLOB"

@@ -139,6 +139,15 @@ async def contents_of_versions(
     return {(asset_id, document, version): content for asset_id, document, version, content in rows}
 
 
+async def contents_by_id(session: AsyncSession, version_ids: Sequence[int]) -> list[tuple[int, str, Any]]:
+    """(asset id, document, content) of each version."""
+    if not version_ids:
+        return []
+    table = MetadataDocument.__table__.c
+    query = select(table.asset_id, table.document, table.content).where(table.id.in_(version_ids))
+    return [(asset_id, document, content) for asset_id, document, content in await session.execute(query)]
+
+
 async def supersede(session: AsyncSession, version_ids: Sequence[int]) -> None:
     """Versions no longer current: a newer one replaced them, or their document was removed."""
     if version_ids:

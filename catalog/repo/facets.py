@@ -7,14 +7,14 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Integer, Select, and_, case, cast, func, select
+from sqlalchemy import ColumnElement, Integer, Select, and_, case, cast, func, select
 
 from catalog.conventions.modalities import ALIASES
 from catalog.db.jsonvalues import MAX_EXACT, is_number, read_number
 from catalog.db.models import Asset, AssetModality, AssetState, AssetTerm, TermKind
 from catalog.db.types import UTCDateTime
 from catalog.errors import Invalid
-from catalog.repo import paths
+from catalog.repo import paths, values
 from catalog.repo.filters import condition
 from catalog.schemas.enums import CountUnit, DateBucket, FacetField
 from catalog.schemas.zones import UTC_ZONE
@@ -210,35 +210,71 @@ async def metadata_counts(
     number are one value (as predicates read them), and the assets with no value count under NULL."""
     if path.where is not None and path.element_path is None:
         raise Invalid("a facet over matching elements reads a value from each: give elementPath")
-    selection = paths.selection(dialect, path, Asset.id)  # each generation's spelling, when unified
-    found = selection.found
     number = func.count(_counted(unit).distinct()).label("n")
     matching = (Asset.state == AssetState.READY, condition(dialect, spec))
+    grouped = _indexed_groups if dialect.indexes_values and _plain(path) else _read_groups
+    rows, has_value = await grouped(session, dialect, path, number, matching, limit)
+    merged: dict[str, tuple[Any, int]] = {}  # by the value's JSON: true and 1 stay two values
+    for found_value, n, _ in rows:
+        value = _as_number(found_value)
+        key = json.dumps(value, sort_keys=True)
+        merged[key] = (value, merged.get(key, (value, 0))[1] + n)
+    counted = func.count() if unit is CountUnit.ASSETS else func.count(_counted(unit).distinct())
+    missing = await session.scalar(select(counted).where(*matching, ~has_value))
+    ranked = sorted(merged.values(), key=lambda item: -item[1])
+    if missing:
+        ranked.append((None, int(missing)))
+    distinct = (rows[0][2] if rows else 0) - (len(rows) - len(merged)) + (1 if missing else 0)
+    return Counts(ranked, distinct)
+
+
+Groups = tuple[list[tuple[Any, int, int]], ColumnElement[bool]]
+"""A facet's groups of equal values (the value, its count, how many groups in all), at most the
+limit, and whether an asset reaches some value."""
+
+
+async def _indexed_groups(
+    session: AsyncSession, dialect: Dialect, path: MetadataPath, number: Any, matching: Any, limit: int
+) -> Groups:
+    """The groups of a plain path, from the index of values: no document parsed."""
+    found = values.reached(path.document, path.path)
     query = (
-        selection.join(
-            select(found.value, found.json_type, number, func.count().over().label("distinct")).select_from(
-                Asset
-            )
-        )
+        select(found.c.kind, found.c.value, number, func.count().over().label("distinct"))
+        .select_from(Asset)
+        .join(found, found.c.asset_id == Asset.id)
+        .where(*matching)
+        .group_by(found.c.kind, found.c.value)
+        .order_by(number.desc())
+        .limit(limit)
+    )
+    rows = [(values.scalar(kind, v), n, d) for kind, v, n, d in await session.execute(query)]
+    # Not correlated: the index is keyed by value, so one pass over the path's rows beats a
+    # search of them per asset.
+    return rows, Asset.id.in_(select(found.c.asset_id))
+
+
+async def _read_groups(
+    session: AsyncSession, dialect: Dialect, path: MetadataPath, number: Any, matching: Any, limit: int
+) -> Groups:
+    """The groups of any path, read from the documents."""
+    selection = paths.selection(dialect, path, Asset.id)  # each generation's spelling, when unified
+    found = selection.found
+    columns = (found.value, found.json_type, number, func.count().over().label("distinct"))
+    query = (
+        selection.join(select(*columns).select_from(Asset))
         .where(*matching)
         .group_by(found.value, found.json_type)
         .order_by(number.desc())
         .limit(limit)
     )
-    rows = (await session.execute(query)).all()
-    merged: dict[str, tuple[Any, int]] = {}  # by the value's JSON: true and 1 stay two values
-    for found_value, kind, n, _ in rows:
-        value = _as_number(dialect.reached_value(found_value, kind))
-        key = json.dumps(value, sort_keys=True)
-        merged[key] = (value, merged.get(key, (value, 0))[1] + n)
-    reached = select(found.source.c.asset_id).where(found.condition)
-    counted = func.count() if unit is CountUnit.ASSETS else func.count(_counted(unit).distinct())
-    missing = await session.scalar(select(counted).where(*matching, ~reached.exists()))
-    values = sorted(merged.values(), key=lambda item: -item[1])
-    if missing:
-        values.append((None, int(missing)))
-    distinct = (rows[0].distinct if rows else 0) - (len(rows) - len(merged)) + (1 if missing else 0)
-    return Counts(values, distinct)
+    rows = [(dialect.reached_value(v, kind), n, d) for v, kind, n, d in await session.execute(query)]
+    return rows, select(found.source.c.asset_id).where(found.condition).exists()
+
+
+def _plain(path: MetadataPath) -> bool:
+    """A path read as itself: the values it reaches, which the index holds."""
+    plain = path.where is None and path.element_path is None and path.absent_from is None
+    return plain and not path.length and not paths.is_unified(path)
 
 
 def _as_number(value: Any) -> Any:

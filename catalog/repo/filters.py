@@ -18,7 +18,7 @@ from catalog.db.patterns import caseless_pattern, literal_pattern
 from catalog.db.types import MAX_BIGINT
 from catalog.errors import Invalid
 from catalog.limits import MAX_CASELESS_CHARS, MAX_GLOB_CHARS
-from catalog.repo import paths
+from catalog.repo import paths, values
 from catalog.repo.selections import found_elsewhere
 from catalog.schemas.enums import PredicateOp
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Select
 
     from catalog.db.dialects import Dialect
+    from catalog.db.dialects.base import ConditionSpec
     from catalog.schemas.filters import AssetFilter, MetadataPredicate
 
 
@@ -278,8 +279,12 @@ def metadata_condition(dialect: Dialect, spec: MetadataPredicate) -> ColumnEleme
     elif spec.op is None:
         conditions = [e.as_condition() for e in spec.element_match or ()]
         holds = dialect.element_match(content, spec.path, conditions)
+        if dialect.indexes_values:
+            return _indexed_element_match(spec, conditions, (*current, holds))
     elif spec.other_path is None:
         holds = dialect.predicate(content, spec.path, spec.op, spec.value)
+        if dialect.indexes_values and values.served(spec.op, spec.value):
+            return Asset.id.in_(values.holding(spec.document, spec.path, spec.op, spec.value))
     elif spec.other_document in (None, spec.document):
         holds = dialect.compare_fields(content, spec.path, spec.op, content, spec.other_path)
     else:  # a field of another current document of the same asset
@@ -294,3 +299,28 @@ def metadata_condition(dialect: Dialect, spec: MetadataPredicate) -> ColumnEleme
             )
         )
     return Asset.id.in_(select(MetadataDocument.asset_id).where(*current, holds))
+
+
+def _indexed_element_match(
+    spec: MetadataPredicate, conditions: Sequence[ConditionSpec], reading: Sequence[ColumnElement[bool]]
+) -> ColumnElement[bool]:
+    """An element match read from the index of values, the documents parsed (``reading``: the
+    current document holding a matching element) only where the index cannot tell."""
+    verdicts = values.element_verdicts(spec.document, spec.path, conditions)
+    if verdicts is not None:
+        # Both CTEs: verdicts is read twice and computed once (SQLite materialises a CTE used
+        # twice), and the JSON reading, deep already, is parsed at the top of the statement
+        # (SQLite's parser has a bounded stack).
+        unsure = select(verdicts.c.asset_id).where(verdicts.c.verdict.is_(None))
+        rechecked = (
+            select(MetadataDocument.asset_id).where(*reading, MetadataDocument.asset_id.in_(unsure)).cte()
+        )
+        return or_(
+            Asset.id.in_(select(verdicts.c.asset_id).where(verdicts.c.verdict == 1)),
+            Asset.id.in_(select(rechecked.c.asset_id)),
+        )
+    narrowed = values.candidates(spec.document, spec.path, conditions)
+    documents = select(MetadataDocument.asset_id).where(*reading)
+    if narrowed is not None:  # the documents read only where the index leaves a chance
+        documents = documents.where(MetadataDocument.asset_id.in_(narrowed))
+    return Asset.id.in_(documents)

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from catalog.conventions.metadata import Extracted, assess_completeness, extract
 from catalog.conventions.metadata.reader import Reader
 from catalog.conventions.names import AssetKind, AssetName, is_valid_name, parse_name
+from catalog.db import valueindex
 from catalog.db.types import JSONText
 
 if TYPE_CHECKING:
@@ -43,6 +44,15 @@ class Description:
     edges: list[Edge]
     digest: str
     warnings: list[str] = field(default_factory=list)
+    walked: dict[str, dict[valueindex.Key, valueindex.Occurrence]] | None = None
+
+    def indexed_values(self) -> dict[str, dict[valueindex.Key, valueindex.Occurrence]]:
+        """Each written document's values as the embedded default's value index keeps them
+        (``catalog.db.valueindex``): walked on first ask, which an import makes in its worker
+        thread while the previous batch is written."""
+        if self.walked is None:
+            self.walked = {name: valueindex.indexed_values(self.documents[name]) for name in self.encoded}
+        return self.walked
 
 
 def encode(documents: Mapping[str, Any]) -> dict[str, JSONText]:

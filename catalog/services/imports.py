@@ -117,7 +117,10 @@ class RecordImport:
         batch: list[Entry] = []
         for record in source:
             try:
-                batch.append((record, *self._describe(record)))
+                entry = (record, *self._describe(record))
+                if self.db.dialect.indexes_values:
+                    entry[1].indexed_values()
+                batch.append(entry)
             except CatalogError as error:
                 errors.append(f"{record.origin}: {error.message}")
             if len(batch) >= self.batch_size:

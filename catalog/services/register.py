@@ -9,6 +9,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from catalog.conventions.metadata import CORE_DOCUMENTS
+from catalog.db import valueindex
 from catalog.db.models import TermKind
 from catalog.errors import Conflict
 from catalog.repo import assets, documents, provenance
@@ -63,6 +64,11 @@ async def write_related(
     await documents.add_first_versions(
         session, [(asset_id, d.encoded, d.schema_versions) for asset_id, d in described], recorded_at
     )
+    if valueindex.kept(session):
+        walked = [(asset_id, d.indexed_values()) for asset_id, d in described]
+        await valueindex.add(
+            session, [(asset_id, *document) for asset_id, w in walked for document in w.items()]
+        )
     await write_dimensions(session, described)
 
 
@@ -199,6 +205,20 @@ async def apply_updates(session: AsyncSession, updates: Sequence[Update], record
             raise MetadataMoved(await _missed(session, update))
     await documents.supersede(session, [i for update in updates for i in update.superseded])
     await documents.add_versions(session, [v for update in updates for v in update.versions], recorded_at)
+    if valueindex.kept(session):
+        replaced = await documents.contents_by_id(
+            session, [i for update in updates for i in update.superseded]
+        )
+        await valueindex.remove(session, [(a, name, valueindex.indexed_values(c)) for a, name, c in replaced])
+        changed = [(update, v) for update in updates for v in update.versions]
+        await valueindex.add(
+            session,
+            [
+                (v.asset_id, v.document, u.description.indexed_values()[v.document])
+                for u, v in changed
+                if v.is_current
+            ],
+        )
     ids = [update.asset_id for update in updates]
     await assets.clear_dimensions(session, ids)
     await provenance.remove_inputs(session, ids)

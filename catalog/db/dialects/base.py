@@ -86,6 +86,10 @@ class Dialect(ABC):
     """SQLAlchemy's name of the dialect: ``postgresql`` or ``sqlite``."""
     binary: ClassVar[str]
     """The collation ordering text by code point."""
+    indexes_values: ClassVar[bool]
+    """Whether path predicates, element matches and facets read the index of metadata values
+    (``catalog.db.valueindex``) rather than the documents: SQLite's JSON functions parse a whole
+    document per call, PostgreSQL's JSONB is read in place."""
 
     @abstractmethod
     def matches(self, column: Any, regex: str) -> ColumnElement[bool]:

@@ -41,6 +41,7 @@ _UTC_TEMPLATES = (
 class PostgreSQLDialect(Dialect):
     name: ClassVar[str] = "postgresql"
     binary: ClassVar[str] = "C"
+    indexes_values: ClassVar[bool] = False
 
     def matches(self, column: Any, regex: str) -> ColumnElement[bool]:
         condition: ColumnElement[bool] = column.op("~", is_comparison=True)(regex)

@@ -50,6 +50,7 @@ _TYPES = {
 class SQLiteDialect(Dialect):
     name: ClassVar[str] = "sqlite"
     binary: ClassVar[str] = "BINARY"
+    indexes_values: ClassVar[bool] = True
 
     def matches(self, column: Any, regex: str) -> ColumnElement[bool]:
         condition: ColumnElement[bool] = column.op("REGEXP", is_comparison=True)(regex)
