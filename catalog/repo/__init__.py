@@ -1,3 +1,3 @@
 """All SQL of the catalog, one module per aggregate. Functions take a session; callers own
-transactions. Every read of assets starts from ``assets.visible()``: what a reader may see is
-decided in one place."""
+transactions. Every read of assets tests ``visibility.readable()`` (rows start from
+``visibility.visible()``): what a reader may see is decided in one place."""

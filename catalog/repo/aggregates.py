@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Float, String, and_, cast, func, literal, select, true
 
-from catalog.db.models import Asset, AssetState, MetadataDocument
+from catalog.db.models import Asset, MetadataDocument
 from catalog.db.types import UTCDateTime
 from catalog.errors import Invalid
 from catalog.limits import MAX_AGGREGATE_ROWS, MAX_FORMULAS, MAX_GROUPS, MAX_MEASURES
-from catalog.repo import facets, paths
+from catalog.repo import facets, paths, visibility
 from catalog.repo.filters import condition
 from catalog.repo.formulas import compile_expression, compile_formula
 from catalog.repo.selections import Selection, conditions
@@ -183,7 +183,7 @@ def _single_pass(
     ]
     grouped = (
         query.add_columns(*keys, *values)
-        .where(Asset.state == AssetState.READY, where)
+        .where(visibility.readable(), where)
         .group_by(*keys)
         .subquery("groups")
     )
@@ -363,7 +363,7 @@ def _grouped(
     Unwound, each matching element of each asset once per combination of its keys, with the
     element's position (``element``) and value (``element_value``)."""
     query: Any = select(Asset.id.label("asset_id"), Asset.subject_id.label("subject_id")).select_from(Asset)
-    query = query.where(Asset.state == AssetState.READY, where)
+    query = query.where(visibility.readable(), where)
     columns: list[Any] = []
     types: dict[str, str] = {}
     elements: Reached | None = None

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
-from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 
 from catalog.db.models import Asset, AssetModality, AssetState, AssetTerm
+from catalog.repo import visibility
 from catalog.repo.filters import condition
 from catalog.repo.pages import after, order_by
+from catalog.repo.visibility import visible
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -20,11 +22,6 @@ if TYPE_CHECKING:
     from catalog.db.dialects import Dialect
     from catalog.schemas.filters import AssetFilter
     from catalog.schemas.orders import AssetOrder
-
-
-def visible() -> Select[Asset]:
-    """The assets a reader may see: registered completely. Later, also: permitted to them."""
-    return select(Asset).where(Asset.state == AssetState.READY)
 
 
 async def by_name(session: AsyncSession, name: str) -> Asset | None:
@@ -188,11 +185,7 @@ async def modalities_by_asset(session: AsyncSession, ids: Sequence[int]) -> dict
 
 
 async def count(session: AsyncSession, dialect: Dialect, spec: AssetFilter | None) -> int:
-    query = (
-        select(func.count())
-        .select_from(Asset)
-        .where(Asset.state == AssetState.READY, condition(dialect, spec))
-    )
+    query = select(func.count()).select_from(Asset).where(visibility.readable(), condition(dialect, spec))
     return (await session.execute(query)).scalar_one()
 
 

@@ -11,10 +11,10 @@ from sqlalchemy import ColumnElement, Integer, Select, and_, case, cast, func, s
 
 from catalog.conventions.modalities import ALIASES
 from catalog.db.jsonvalues import MAX_EXACT, is_number, read_number
-from catalog.db.models import Asset, AssetModality, AssetState, AssetTerm, TermKind
+from catalog.db.models import Asset, AssetModality, AssetTerm, TermKind
 from catalog.db.types import UTCDateTime
 from catalog.errors import Invalid
-from catalog.repo import paths, values
+from catalog.repo import paths, values, visibility
 from catalog.repo.filters import condition
 from catalog.schemas.enums import CountUnit, DateBucket, FacetField
 from catalog.schemas.zones import UTC_ZONE
@@ -147,7 +147,7 @@ async def counts(
     applied = spec.without(*ignored(facet, spec)) if spec is not None and disjunctive else spec
     query = (
         joined(select(value, number, func.count().over().label("distinct")).select_from(Asset))
-        .where(Asset.state == AssetState.READY, condition(dialect, applied))
+        .where(visibility.readable(), condition(dialect, applied))
         .group_by(value)
         .order_by(number.desc(), value)
         .limit(limit)
@@ -211,7 +211,7 @@ async def metadata_counts(
     if path.where is not None and path.element_path is None:
         raise Invalid("a facet over matching elements reads a value from each: give elementPath")
     number = func.count(_counted(unit).distinct()).label("n")
-    matching = (Asset.state == AssetState.READY, condition(dialect, spec))
+    matching = (visibility.readable(), condition(dialect, spec))
     grouped = _indexed_groups if dialect.indexes_values and _plain(path) else _read_groups
     rows, has_value = await grouped(session, dialect, path, number, matching, limit)
     merged: dict[str, tuple[Any, int]] = {}  # by the value's JSON: true and 1 stay two values

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, delete, func, insert, select
 
 from catalog.db.models import Asset, File
-from catalog.repo.assets import visible
 from catalog.repo.filters import condition
+from catalog.repo.visibility import visible
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

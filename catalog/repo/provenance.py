@@ -39,8 +39,8 @@ from sqlalchemy.orm import aliased
 
 from catalog.conventions.names import TOKEN_CHARACTERS, parse_name_or_none
 from catalog.db.models import Asset, ProvenanceEdge
-from catalog.repo.assets import visible
 from catalog.repo.filters import condition
+from catalog.repo.visibility import visible
 from catalog.schemas.enums import ProvenanceDirection
 
 if TYPE_CHECKING:

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import and_, literal, select, true
 
 from catalog.db.dialects.base import Reached
-from catalog.db.models import Asset, AssetState, MetadataDocument
+from catalog.db.models import Asset, MetadataDocument
 from catalog.errors import Invalid
+from catalog.repo import visibility
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -79,7 +80,7 @@ def found_elsewhere(dialect: Dialect, other: MetadataPath, found: Reached) -> Co
     query = there.join(
         select(literal(1))
         .select_from(document)
-        .join(Asset, and_(Asset.id == document.c.asset_id, Asset.state == AssetState.READY))
+        .join(Asset, and_(Asset.id == document.c.asset_id, visibility.readable()))
     ).where(
         document.c.document == other.document,
         document.c.is_current.is_(True),
