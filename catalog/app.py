@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.routing import Route
 
 from catalog.config import Settings
@@ -16,6 +17,7 @@ from catalog.conventions.modalities import Vocabulary
 from catalog.db.engine import Database
 from catalog.db.migrate import ensure_schema
 from catalog.storage.registry import StoreRegistry
+from catalog.web.authentication import BearerTokens, refused
 from catalog.web.bodies import BodyLimit
 from catalog.web.disconnects import CancelOnDisconnect
 from catalog.web.downloads import download_endpoint
@@ -61,7 +63,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=routes,
         lifespan=lifespan,
         exception_handlers=dict(HANDLERS),
-        middleware=[Middleware(BodyLimit, max_bytes=settings.max_body_bytes), Middleware(CancelOnDisconnect)],
+        middleware=[
+            Middleware(
+                AuthenticationMiddleware,
+                backend=BearerTokens(db, anonymous_read=settings.anonymous_read),
+                on_error=refused,
+            ),
+            Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+            Middleware(CancelOnDisconnect),
+        ],
     )
     app.router.default = web_catalog.fallback  # client routes of the web catalog
     app.state.settings, app.state.db, app.state.stores = settings, db, stores

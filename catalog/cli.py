@@ -30,6 +30,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+token_app = typer.Typer(help="Bearer tokens of people and services.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
 
 T = TypeVar("T")
 
@@ -344,6 +346,56 @@ def db_current() -> None:
         say(str(await migrate.current_revision(db)))
 
     run(main, upgrade=False)
+
+
+@token_app.command("create")
+def token_create(
+    name: Annotated[str, typer.Option(help="who or what the token is for")],
+    role: Annotated[str, typer.Option(help="reader, writer or admin")],
+    group: Annotated[
+        list[str] | None, typer.Option(help="a group whose private assets it may read (repeat)")
+    ] = None,
+) -> None:
+    """Create a token; its secret is printed alone on the last line, and never shown again."""
+    from catalog.services import tokens
+
+    async def main(_settings: Settings, db: Database) -> None:
+        secret = await tokens.create(db, name, role, group or [])
+        say(f"token {name!r} ({role}) created; keep its secret now, it is not stored:")
+        say(secret)
+
+    run(main)
+
+
+@token_app.command("list")
+def token_list() -> None:
+    """Every token: name, role, groups, when created and revoked (never the secret)."""
+    from catalog.services import tokens
+
+    async def main(_settings: Settings, db: Database) -> None:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table("name", "role", "groups", "created", "revoked")
+        for token in await tokens.listing(db):
+            revoked = token.revoked_at.isoformat(timespec="seconds") if token.revoked_at else ""
+            created = token.created_at.isoformat(timespec="seconds")
+            table.add_row(token.name, token.role, ", ".join(token.groups), created, revoked)
+        Console().print(table)
+
+    run(main)
+
+
+@token_app.command("revoke")
+def token_revoke(name: Annotated[str, typer.Argument(help="the token's name")]) -> None:
+    """Revoke a token: requests carrying it are refused from now on (401)."""
+    from catalog.services import tokens
+
+    async def main(_settings: Settings, db: Database) -> None:
+        await tokens.revoke(db, name)
+        say(f"token {name!r} revoked")
+
+    run(main)
 
 
 async def _announce(work: Awaitable[None], message: str) -> None:

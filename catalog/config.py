@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     s3_region: str = "us-east-1"
     public_url: str = Field(default="http://127.0.0.1:8000", description="the base URL clients reach")
     secret_key: str = Field(default="change-me", description="signs local download URLs")
+    anonymous_read: bool = Field(
+        default=True,
+        description="let requests without a token read public assets (false: a token for everything)",
+    )
     max_url_expiry: int = Field(
         default=MAX_URL_LIFETIME,
         ge=1,

@@ -44,6 +44,13 @@ class Conflict(CatalogError):
     http_status = 409
 
 
+class Unauthenticated(CatalogError):
+    """A request whose token is unknown, revoked or malformed, or none where one is required."""
+
+    code = "UNAUTHENTICATED"
+    http_status = 401
+
+
 class Forbidden(CatalogError):
     code = "FORBIDDEN"
     http_status = 403

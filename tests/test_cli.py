@@ -275,3 +275,42 @@ def test_the_installed_server_warns_of_the_default_secret_on_loopback(tmp_path: 
 
     assert first_line.startswith("warning: the secret key is the default, fine on loopback only")
     assert "CATALOG_SECRET_KEY" in first_line
+
+
+def test_a_token_is_created_listed_and_revoked_its_secret_shown_once(env: dict[str, str | None]) -> None:
+    created = catalog("token", "create", "--name", "walt", "--role", "writer", "--group", "lab-a", env=env)
+    assert created.exit_code == 0
+    secret = created.stdout.splitlines()[-1]
+    assert secret.startswith("cat_")
+    assert len(secret) > 40
+    listed = catalog("token", "list", env=env)
+    assert listed.exit_code == 0
+    assert "walt" in listed.stdout
+    assert "lab-a" in listed.stdout
+    assert secret not in listed.stdout
+    assert catalog("token", "revoke", "walt", env=env).stdout == "token 'walt' revoked\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["create", "--name", "x", "--role", "boss"], "error: role 'boss': one of reader, writer, admin\n"),
+        (
+            ["create", "--name", "two words", "--role", "reader"],
+            "error: token name 'two words': use letters, digits and ._@- (up to 128 characters)\n",
+        ),
+        (["revoke", "nobody"], "error: no live token named 'nobody'\n"),
+    ],
+)
+def test_a_wrong_token_command_says_why(env: dict[str, str | None], args: list[str], message: str) -> None:
+    result = catalog("token", *args, env=env)
+    assert result.exit_code == 1
+    assert result.stderr == message
+
+
+def test_a_token_name_is_taken_for_good(env: dict[str, str | None]) -> None:
+    assert catalog("token", "create", "--name", "rita", "--role", "reader", env=env).exit_code == 0
+    assert catalog("token", "revoke", "rita", env=env).exit_code == 0
+    again = catalog("token", "create", "--name", "rita", "--role", "reader", env=env)
+    assert again.exit_code == 1
+    assert "revoked tokens keep their names" in again.stderr

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     Date,
@@ -148,6 +149,21 @@ class MetadataDocument(Base):
         UniqueConstraint("asset_id", "document", "version"),
         Index(None, "document", "is_current", "asset_id"),
     )
+
+
+class Token(Base):
+    """A bearer token of a person or service: its secret is kept only as a SHA-256 digest (shown
+    once, at creation). Revoked tokens stay, so that the audit log can still name them."""
+
+    __tablename__ = "tokens"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    groups: Mapped[list[str]] = mapped_column(JSON)
+    secret_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 EMBEDDED_ONLY = {"dialects": ("sqlite",)}

@@ -11,7 +11,7 @@ from catalog.graphql.context import Info
 from catalog.graphql.facets import Facet, resolve_facets
 from catalog.graphql.manifests import Manifest, resolve_manifest
 from catalog.graphql.pagination import decode_cursor, encode_cursor, page_size
-from catalog.graphql.types import Asset, AssetEdge, PageInfo
+from catalog.graphql.types import Asset, AssetEdge, PageInfo, ViewerInfo
 from catalog.repo import assets
 from catalog.repo.pages import sort_key
 from catalog.schemas.aggregates import AggregateOrder, GroupKey, HavingPredicate, Measure
@@ -42,6 +42,11 @@ class AssetConnection:
 
 @strawberry.type
 class Query:
+    @strawberry.field(description="Who this request acts as (send Authorization: Bearer TOKEN).")
+    def viewer(self, info: Info) -> ViewerInfo:
+        viewer = info.context.viewer
+        return ViewerInfo(name=viewer.name, role=viewer.role, groups=sorted(viewer.groups))
+
     @strawberry.field(description="One asset by its name; null when there is none.")
     async def asset(self, info: Info, name: str) -> Asset | None:
         async with info.context.db.reader() as session:

@@ -28,6 +28,13 @@ class PageInfo:
     end_cursor: str | None
 
 
+@strawberry.type(name="Viewer", description="Who a request acts as: its token's name, role and groups.")
+class ViewerInfo:
+    name: str = strawberry.field(description="The token's name; anonymous without one.")
+    role: str | None = strawberry.field(description="reader, writer or admin; null when anonymous.")
+    groups: list[str] = strawberry.field(description="The groups whose private assets it may read.")
+
+
 @strawberry.type
 class Subject:
     subject_id: str | None

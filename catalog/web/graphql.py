@@ -15,6 +15,7 @@ from catalog.errors import CatalogError, Invalid
 from catalog.graphql.context import Context
 from catalog.graphql.schema import schema
 from catalog.limits import MAX_QUERY_CHARS
+from catalog.web.authentication import viewer_of
 from catalog.web.errors import error_response, refusal
 from catalog.web.inputs import check_json, read_json
 
@@ -51,7 +52,8 @@ class CatalogGraphQL(GraphQL[Context, None]):
         await response(scope, receive, send)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        return Context.for_request(self.settings, self.db, self.stores, self.vocabulary)
+        viewer = viewer_of(request)
+        return Context.for_request(self.settings, self.db, self.stores, self.vocabulary, viewer)
 
     def decode_json(self, data: str | bytes) -> object:
         """A request body (or GET's ``variables``): an object whose parts are within bounds."""

@@ -2,6 +2,7 @@
  * Every failure becomes a CatalogError carrying the server's code, so pages show one kind of
  * error state whatever went wrong. */
 import type { TypedDocumentString } from "../gql/graphql";
+import { authorization, storedToken } from "./token";
 
 export const GRAPHQL_PATH = "/graphql";
 
@@ -43,16 +44,18 @@ export function requestBody<TResult, TVariables>(
   return { query: document.toString(), variables };
 }
 
+/** One request as the stored token's viewer, or as `token` when given (to try one before keeping it). */
 export async function graphql<TResult, TVariables>(
   document: TypedDocumentString<TResult, TVariables>,
   variables: TVariables,
   signal?: AbortSignal,
+  token: string | null = storedToken(),
 ): Promise<TResult> {
   let response: Response;
   try {
     response = await fetch(GRAPHQL_PATH, {
       method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      headers: { "Content-Type": "application/json", Accept: "application/json", ...authorization(token) },
       body: JSON.stringify(requestBody(document, variables)),
       signal: signal ?? null,
     });

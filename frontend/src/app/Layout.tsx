@@ -1,5 +1,6 @@
 import { useEffect } from "react";
 import { Link, NavLink, Outlet, useNavigate } from "react-router";
+import { TokenControl } from "./TokenControl";
 
 /** The id of the search box, which "/" focuses from anywhere. */
 export const SEARCH_BOX_ID = "search-box";
@@ -42,6 +43,7 @@ export function Layout() {
           </NavLink>
           <a href="/graphql">GraphQL API</a>
         </nav>
+        <TokenControl />
       </header>
       <main id="main" tabIndex={-1}>
         <Outlet />

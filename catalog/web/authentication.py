@@ -1,0 +1,74 @@
+"""Who a request acts as: ``Authorization: Bearer TOKEN`` resolved once, at the edge, by
+Starlette's authentication middleware. A bad or revoked token is 401 ``UNAUTHENTICATED``; no
+token reads as ``ANONYMOUS`` where ``CATALOG_ANONYMOUS_READ`` allows it. Routes that serve no
+data need no token: ``/healthz``, the web catalog's files (its shell asks for a token itself)
+and ``/files`` links (signed: the link is the credential)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from starlette.authentication import AuthCredentials, AuthenticationBackend, AuthenticationError, BaseUser
+
+from catalog.access import ANONYMOUS, Viewer
+from catalog.errors import Unauthenticated
+from catalog.services import tokens
+from catalog.web.errors import refusal
+
+if TYPE_CHECKING:
+    from starlette.requests import HTTPConnection
+    from starlette.responses import Response
+
+    from catalog.db.engine import Database
+
+DATA_ROUTES = ("/graphql", "/manifest", "/download/", "/readyz")
+"""The routes that need a token when anonymous reading is off."""
+CHALLENGE = {"WWW-Authenticate": 'Bearer realm="catalog"'}
+
+
+class ViewerUser(BaseUser):
+    """Starlette's user of a request: the catalog's viewer."""
+
+    def __init__(self, viewer: Viewer) -> None:
+        self.viewer = viewer
+
+    @property
+    def is_authenticated(self) -> bool:
+        return not self.viewer.anonymous
+
+    @property
+    def display_name(self) -> str:
+        return self.viewer.name
+
+
+class BearerTokens(AuthenticationBackend):
+    def __init__(self, db: Database, *, anonymous_read: bool) -> None:
+        self.db, self.anonymous_read = db, anonymous_read
+
+    async def authenticate(self, conn: HTTPConnection) -> tuple[AuthCredentials, BaseUser]:
+        header = conn.headers.get("authorization")
+        if header is None:
+            if not self.anonymous_read and conn.url.path.startswith(DATA_ROUTES):
+                raise AuthenticationError("this catalog needs a token: send Authorization: Bearer TOKEN")
+            return AuthCredentials(), ViewerUser(ANONYMOUS)
+        scheme, _, secret = header.partition(" ")
+        if scheme.lower() != "bearer" or not secret.strip():
+            raise AuthenticationError("send the token as Authorization: Bearer TOKEN")
+        try:
+            viewer = await tokens.authenticate(self.db, secret.strip())
+        except Unauthenticated as error:
+            raise AuthenticationError(error.message) from None
+        return AuthCredentials([viewer.role.value] if viewer.role else []), ViewerUser(viewer)
+
+
+def refused(_conn: HTTPConnection, error: Exception) -> Response:
+    """A failed authentication in the JSON error contract, with the Bearer challenge."""
+    response = refusal(Unauthenticated(str(error)))
+    response.headers.update(CHALLENGE)
+    return response
+
+
+def viewer_of(conn: HTTPConnection) -> Viewer:
+    """The viewer a request acts as (anonymous where no authentication ran)."""
+    user = conn.scope.get("user")
+    return user.viewer if isinstance(user, ViewerUser) else ANONYMOUS
