@@ -5,8 +5,14 @@ projects they may read). Requests without a token act as ``ANONYMOUS``."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 
 class Role(StrEnum):
@@ -31,5 +37,29 @@ class Viewer:
     def anonymous(self) -> bool:
         return self.role is None
 
+    @property
+    def sees_everything(self) -> bool:
+        return self.role is Role.ADMIN
+
 
 ANONYMOUS = Viewer(name="anonymous", role=None)
+OPERATOR = Viewer(name="operator", role=Role.ADMIN)
+"""Whoever runs the command line: they hold the database itself."""
+
+_acting: ContextVar[Viewer] = ContextVar("viewer", default=ANONYMOUS)
+
+
+def current() -> Viewer:
+    """The viewer the running request or command acts as: anonymous unless one was set, so that
+    a path that forgets to say who is asking sees only what is public."""
+    return _acting.get()
+
+
+@contextmanager
+def acting_as(viewer: Viewer) -> Iterator[None]:
+    """Act as ``viewer`` within the block (tasks started in it inherit it)."""
+    token = _acting.set(viewer)
+    try:
+        yield
+    finally:
+        _acting.reset(token)

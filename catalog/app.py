@@ -17,7 +17,7 @@ from catalog.conventions.modalities import Vocabulary
 from catalog.db.engine import Database
 from catalog.db.migrate import ensure_schema
 from catalog.storage.registry import StoreRegistry
-from catalog.web.authentication import BearerTokens, refused
+from catalog.web.authentication import ActAs, BearerTokens, refused
 from catalog.web.bodies import BodyLimit
 from catalog.web.disconnects import CancelOnDisconnect
 from catalog.web.downloads import download_endpoint
@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 backend=BearerTokens(db, anonymous_read=settings.anonymous_read),
                 on_error=refused,
             ),
+            Middleware(ActAs),
             Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
             Middleware(CancelOnDisconnect),
         ],

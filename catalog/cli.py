@@ -32,6 +32,8 @@ db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 token_app = typer.Typer(help="Bearer tokens of people and services.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
+access_app = typer.Typer(help="Who may read which assets.", no_args_is_help=True)
+app.add_typer(access_app, name="access")
 
 T = TypeVar("T")
 
@@ -55,6 +57,7 @@ def run(main: Callable[[Settings, Database], Coroutine[Any, Any, T]], *, upgrade
     a CatalogError becomes exit code 1."""
     import asyncio
 
+    from catalog import access
     from catalog.config import Settings
     from catalog.db import migrate
     from catalog.db.engine import Database
@@ -65,7 +68,8 @@ def run(main: Callable[[Settings, Database], Coroutine[Any, Any, T]], *, upgrade
         try:
             if upgrade:
                 await migrate.ensure_schema(db)
-            return await main(settings, db)
+            with access.acting_as(access.OPERATOR):  # the command line holds the database itself
+                return await main(settings, db)
         finally:
             await db.dispose()
 
@@ -394,6 +398,28 @@ def token_revoke(name: Annotated[str, typer.Argument(help="the token's name")]) 
     async def main(_settings: Settings, db: Database) -> None:
         await tokens.revoke(db, name)
         say(f"token {name!r} revoked")
+
+    run(main)
+
+
+@access_app.command("set")
+def access_set(
+    project: Annotated[str | None, typer.Option(help="a project: its assets, later ones too")] = None,
+    asset: Annotated[str | None, typer.Option(help="one asset (its rule wins over its project's)")] = None,
+    public: Annotated[bool, typer.Option("--public", help="readable by everyone")] = False,
+    group: Annotated[list[str] | None, typer.Option(help="a group that may read it (repeat)")] = None,
+    embargo_until: Annotated[
+        str | None, typer.Option(help="YYYY-MM-DD: the groups read it until then, everyone after")
+    ] = None,
+) -> None:
+    """Make a project or an asset public, or private to groups (optionally until a date)."""
+    from catalog.services import rules
+
+    async def main(_settings: Settings, db: Database) -> None:
+        found = await rules.set_access(
+            db, project=project, asset=asset, public=public, groups=group or [], embargo_until=embargo_until
+        )
+        say(found)
 
     run(main)
 

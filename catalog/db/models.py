@@ -94,6 +94,9 @@ class Asset(Base):
     # What its metadata lacks (see catalog.conventions.metadata.completeness), and the share it has
     missing: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
     completeness: Mapped[float | None] = mapped_column(Double, index=True)
+    # The access rule that applies (its own, else its project's; none: public), kept current by
+    # catalog.repo.access so that a read tests one column
+    access_rule_id: Mapped[int | None] = mapped_column(BigIntId, index=True)
 
     __table_args__ = (Index(None, "state", "registered_at"),)
 
@@ -149,6 +152,31 @@ class MetadataDocument(Base):
         UniqueConstraint("asset_id", "document", "version"),
         Index(None, "document", "is_current", "asset_id"),
     )
+
+
+class AccessRule(Base):
+    """Who may read the assets of a project, or one asset (which its own rule decides, over its
+    project's): everyone, or the members of some groups, until an embargo date when given."""
+
+    __tablename__ = "access_rules"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    project: Mapped[str | None] = mapped_column(String(512), unique=True)
+    asset_name: Mapped[str | None] = mapped_column(String(255), unique=True)
+    public: Mapped[bool] = mapped_column(Boolean)
+    embargo_until: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AccessRuleGroup(Base):
+    """A group whose members may read what a rule covers."""
+
+    __tablename__ = "access_rule_groups"
+
+    rule_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("access_rules.id", ondelete="CASCADE"), primary_key=True
+    )
+    group: Mapped[str] = mapped_column(String(128), primary_key=True, index=True)
 
 
 class Token(Base):

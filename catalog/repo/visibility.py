@@ -1,23 +1,39 @@
 """What a reader may see, decided once: every read of assets (rows, counts, facets, aggregates,
-lineage, files) tests ``readable``, so that whatever widens or narrows it reaches every path."""
+lineage, files, manifests, downloads) tests ``readable``, so that no path can show what its
+viewer may not see. The viewer is the one the request or command acts as (``access.current``:
+anonymous unless the edge said otherwise)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
-from catalog.db.models import Asset, AssetState
+from catalog import access
+from catalog.db.models import AccessRule, AccessRuleGroup, Asset, AssetState
 
 if TYPE_CHECKING:
     from sqlalchemy import ColumnElement, Select
 
 
 def readable() -> ColumnElement[bool]:
-    """Whether a reader may see an asset: registered completely."""
-    return Asset.state == AssetState.READY
+    """Whether the current viewer may see an asset: registered completely, and public (no rule, a
+    public rule, or an embargo past), or covered by a rule naming one of the viewer's groups; an
+    admin sees every registered asset."""
+    ready = Asset.state == AssetState.READY
+    viewer = access.current()
+    if viewer.sees_everything:
+        return ready
+    today = datetime.now(UTC).date()
+    open_rules = select(AccessRule.id).where(or_(AccessRule.public, AccessRule.embargo_until <= today))
+    allowed = [Asset.access_rule_id.is_(None), Asset.access_rule_id.in_(open_rules)]
+    if viewer.groups:
+        member = select(AccessRuleGroup.rule_id).where(AccessRuleGroup.group.in_(sorted(viewer.groups)))
+        allowed.append(Asset.access_rule_id.in_(member))
+    return and_(ready, or_(*allowed))
 
 
 def visible() -> Select[Asset]:
-    """The assets a reader may see, as rows (``readable``)."""
+    """The assets the current viewer may see, as rows (``readable``)."""
     return select(Asset).where(readable())

@@ -12,7 +12,7 @@ from catalog.conventions.metadata import CORE_DOCUMENTS
 from catalog.db import valueindex
 from catalog.db.models import TermKind
 from catalog.errors import Conflict
-from catalog.repo import assets, documents, provenance
+from catalog.repo import access, assets, documents, provenance
 from catalog.services.describe import Description, encode, location_prefix
 
 if TYPE_CHECKING:
@@ -73,8 +73,10 @@ async def write_related(
 
 
 async def write_dimensions(session: AsyncSession, described: Sequence[tuple[int, Description]]) -> None:
-    """Modalities, people, funders and provenance edges: the rows an asset's current metadata
-    implies, written at registration and rewritten whole by a new metadata version."""
+    """Modalities, people, funders, provenance edges and the access rule that applies: what an
+    asset's current metadata implies, written at registration and rewritten whole by a new
+    metadata version (its project may have changed)."""
+    await access.apply(session, [asset_id for asset_id, _ in described])
     await assets.set_modalities(
         session, [(asset_id, modality) for asset_id, d in described for modality in d.modalities]
     )

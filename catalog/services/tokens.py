@@ -31,7 +31,8 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _named(kind: str, name: str) -> str:
+def checked_name(kind: str, name: str) -> str:
+    """A token's or a group's name, or ``Invalid``."""
     if not NAME.fullmatch(name):
         raise Invalid(f"{kind} name {name!r}: use letters, digits and ._@- (up to 128 characters)")
     return name
@@ -43,11 +44,11 @@ async def create(db: Database, name: str, role: str, groups: Sequence[str] = ())
         chosen = Role(role)
     except ValueError:
         raise Invalid(f"role {role!r}: one of {', '.join(r.value for r in Role)}") from None
-    checked = [_named("group", group) for group in groups]
+    checked = [checked_name("group", group) for group in groups]
     secret = PREFIX + secrets.token_urlsafe(32)
     async with db.transaction() as session:
         await tokens.add(
-            session, _named("token", name), chosen.value, checked, digest(secret), datetime.now(UTC)
+            session, checked_name("token", name), chosen.value, checked, digest(secret), datetime.now(UTC)
         )
     return secret
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from starlette.authentication import AuthCredentials, AuthenticationBackend, AuthenticationError, BaseUser
 
+from catalog import access
 from catalog.access import ANONYMOUS, Viewer
 from catalog.errors import Unauthenticated
 from catalog.services import tokens
@@ -18,6 +19,7 @@ from catalog.web.errors import refusal
 if TYPE_CHECKING:
     from starlette.requests import HTTPConnection
     from starlette.responses import Response
+    from starlette.types import ASGIApp, Receive, Scope, Send
 
     from catalog.db.engine import Database
 
@@ -66,6 +68,22 @@ def refused(_conn: HTTPConnection, error: Exception) -> Response:
     response = refusal(Unauthenticated(str(error)))
     response.headers.update(CHALLENGE)
     return response
+
+
+class ActAs:
+    """Every request acts as its viewer (``access.acting_as``), so that the data layer, which
+    decides what may be seen, knows who is asking on every route."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        user = scope.get("user")
+        with access.acting_as(user.viewer if isinstance(user, ViewerUser) else ANONYMOUS):
+            await self.app(scope, receive, send)
 
 
 def viewer_of(conn: HTTPConnection) -> Viewer:
