@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path  # noqa: TC003 (typer reads the commands' annotations at run time)
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -34,6 +35,8 @@ token_app = typer.Typer(help="Bearer tokens of people and services.", no_args_is
 app.add_typer(token_app, name="token")
 access_app = typer.Typer(help="Who may read which assets.", no_args_is_help=True)
 app.add_typer(access_app, name="access")
+metadata_app = typer.Typer(help="Metadata corrections.", no_args_is_help=True)
+app.add_typer(metadata_app, name="metadata")
 
 T = TypeVar("T")
 
@@ -420,6 +423,32 @@ def access_set(
             db, project=project, asset=asset, public=public, groups=group or [], embargo_until=embargo_until
         )
         say(found)
+
+    run(main)
+
+
+@metadata_app.command("set")
+def metadata_set(
+    name: Annotated[str, typer.Argument(help="the asset")],
+    document: Annotated[str, typer.Argument(help="e.g. subject, procedures")],
+    file: Annotated[
+        Path, typer.Argument(help="the corrected document, a JSON object", exists=True, dir_okay=False)
+    ],
+    reason: Annotated[str, typer.Option(help="why: kept with the new version")],
+) -> None:
+    """Correct one metadata document of an asset: a new version with its reason, never an overwrite."""
+    from catalog.conventions.modalities import Vocabulary
+    from catalog.services import corrections
+
+    try:
+        content = json.loads(file.read_text())
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise fail(f"{file}: not JSON ({error})") from None
+
+    async def main(settings: Settings, db: Database) -> None:
+        vocabulary = Vocabulary(settings.extra_modalities)
+        version = await corrections.correct(db, vocabulary, name, document, content, reason)
+        say(f"{name}: {document} is at version {version}")
 
     run(main)
 

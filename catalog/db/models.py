@@ -20,6 +20,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -147,6 +148,8 @@ class MetadataDocument(Base):
     schema_version: Mapped[str | None] = mapped_column(String(64))
     content: Mapped[Any] = mapped_column(JSONDocument)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    author: Mapped[str | None] = mapped_column(String(255))  # the token's name; operator from the CLI
+    reason: Mapped[str | None] = mapped_column(Text)  # why, for a correction
 
     __table_args__ = (
         UniqueConstraint("asset_id", "document", "version"),

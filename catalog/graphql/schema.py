@@ -10,6 +10,7 @@ from strawberry.extensions import MaxTokensLimiter, ParserCache, ValidationCache
 
 from catalog.graphql.errors import CodedSchema
 from catalog.graphql.guards import Guards, Literals
+from catalog.graphql.mutations import Mutation
 from catalog.graphql.queries import Query
 from catalog.limits import MAX_TOKENS
 from catalog.schemas import enums
@@ -29,6 +30,7 @@ def _describe_enums() -> None:
 _describe_enums()
 schema = CodedSchema(
     query=Query,
+    mutation=Mutation,
     extensions=[
         lambda: ParserCache(maxsize=256),
         Literals,

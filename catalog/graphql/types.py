@@ -4,7 +4,7 @@ the request's loaders; none of them touches SQL."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import cast
+from typing import Annotated, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -13,12 +13,14 @@ from catalog.conventions.globs import glob_to_regex
 from catalog.conventions.names import AssetKind
 from catalog.conventions.paths import parse_path, values_at
 from catalog.db import models
-from catalog.errors import Invalid
+from catalog.errors import Invalid, NotFound
 from catalog.graphql.context import Info
 from catalog.graphql.pagination import decode_path_cursor, encode_cursor, page_size
 from catalog.graphql.provenance import ProvenanceGraph, resolve_provenance
+from catalog.repo import documents
 from catalog.schemas.enums import ProvenanceDirection
 from catalog.schemas.filters import AssetFilter, ElementPredicate
+from catalog.services.corrections import changes
 from catalog.services.manifests import LINK_LIFETIME, signed_url
 
 
@@ -109,6 +111,23 @@ class MetadataVersion:
     )
     removed: bool = strawberry.field(
         description="Whether this version records that the document was removed from the asset's metadata."
+    )
+    author: str | None = strawberry.field(
+        description="Who wrote it: a token's name, operator from the command line (null before authors were kept)."
+    )
+    reason: str | None = strawberry.field(description="Why, for a correction.")
+
+
+@strawberry.type(description="One field that differs between two versions of a document.")
+class MetadataChange:
+    path: str = strawberry.field(
+        description="Its keys and positions, e.g. subject_details.genotype or procedures[2].start_date."
+    )
+    before: JSON | None = strawberry.field(
+        description="Its value in the older version; null where it was absent."
+    )
+    after: JSON | None = strawberry.field(
+        description="Its value in the newer version; null where it is absent."
     )
 
 
@@ -306,9 +325,30 @@ class Asset:
                 schema_version=v.schema_version,
                 current=v.is_current,
                 removed=v.removed,
+                author=v.author,
+                reason=v.reason,
             )
             for v in versions
         ]
+
+    @strawberry.field(
+        description="What changed in a document between two of its versions, field by field (see metadataVersions)."
+    )
+    async def metadata_diff(
+        self,
+        info: Info,
+        document: str,
+        from_version: Annotated[int, strawberry.argument(name="from")],
+        to: int,
+    ) -> list[MetadataChange]:
+        keys = [(self.row.id, document, from_version), (self.row.id, document, to)]
+        async with info.context.db.reader() as session:
+            contents = await documents.contents_of_versions(session, keys)
+        missing = [version for _, _, version in keys if (self.row.id, document, version) not in contents]
+        if missing:
+            raise NotFound(f"{self.row.name} has no version {missing[0]} of {document}")
+        before, after = (contents[key] for key in keys)
+        return [MetadataChange(path=c.path, before=c.before, after=c.after) for c in changes(before, after)]
 
     @strawberry.field(
         description="The registered assets it was derived from: its registered inputs and, past an "

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select, true, update
 
+from catalog import access
 from catalog.db.models import MetadataDocument
 from catalog.db.types import JSONText
 
@@ -36,6 +37,8 @@ async def add_first_versions(
             "schema_version": versions.get(document),
             "content": content,
             "recorded_at": now,
+            "author": access.current().name,
+            "reason": None,
         }
         for asset_id, documents, versions in items
         for document, content in documents.items()
@@ -59,6 +62,10 @@ class Version:
     is_current: bool
     schema_version: str | None
     recorded_at: datetime
+    author: str | None
+    """Who wrote it: the token's name, ``operator`` from the command line; None before authors were kept."""
+    reason: str | None
+    """Why, for a correction."""
     removed: bool
     content: Any = None
 
@@ -71,6 +78,7 @@ class NewVersion:
     is_current: bool
     schema_version: str | None
     content: JSONText  # canonical JSON; ``REMOVED`` for a removal
+    reason: str | None = None
 
 
 async def history(session: AsyncSession, asset_ids: Sequence[int]) -> dict[int, list[Version]]:
@@ -99,6 +107,8 @@ def _version_columns() -> tuple[Any, ...]:
         table.is_current,
         table.schema_version,
         table.recorded_at,
+        table.author,
+        table.reason,
     )
 
 
@@ -171,6 +181,8 @@ async def add_versions(session: AsyncSession, versions: Sequence[NewVersion], no
                     "schema_version": v.schema_version,
                     "content": v.content,
                     "recorded_at": now,
+                    "author": access.current().name,
+                    "reason": v.reason,
                 }
                 for v in versions
             ],

@@ -135,12 +135,18 @@ class Update:
 
 
 def plan_update(
-    name: str, taken: assets.Taken, history: Sequence[documents.Version], description: Description
+    name: str,
+    taken: assets.Taken,
+    history: Sequence[documents.Version],
+    description: Description,
+    *,
+    reason: str | None = None,
 ) -> Update | None:
     """The versions a changed description adds: one for each document that changed or appeared,
     one saying "removed" for each that disappeared; None when no document changed. A description
     equal to an earlier state of the asset is refused: re-importing an old export must not roll
-    its metadata back (a deliberate revert is a correction, written as a new version)."""
+    its metadata back. A correction (given with its ``reason``) may: a deliberate revert is a new
+    version."""
     latest: dict[str, documents.Version] = {}
     for version in history:
         if version.document not in latest or version.version > latest[version.document].version:
@@ -149,7 +155,7 @@ def plan_update(
     registered = encode({d: v.content for d, v in current.items()})
     if registered == description.encoded:
         return None
-    replaced = _replaced_state(history, description.encoded)
+    replaced = _replaced_state(history, description.encoded) if reason is None else None
     if replaced is not None:
         raise Conflict(
             f"{name}: this is its metadata as recorded {replaced:%Y-%m-%d %H:%M:%S} UTC, since replaced "
@@ -171,6 +177,7 @@ def plan_update(
                 is_current=content is not None,
                 schema_version=description.schema_versions.get(document) if content is not None else None,
                 content=content if content is not None else documents.REMOVED,
+                reason=reason,
             )
         )
     return update

@@ -1,10 +1,12 @@
 """Access rules, enforced once in the data layer: on both dialects, over real HTTP, a public, a
 private and two embargoed assets (one embargo running, one past) are seen by anonymous users,
 a reader of another group, a writer of another group, a member and an admin exactly as their
-rules say, by name, in lists and their counts, facets, aggregates, manifests and downloads."""
+rules say, by name, in lists and their counts, facets, aggregates, manifests (GraphQL and the
+streamed /manifest) and downloads."""
 
 from __future__ import annotations
 
+import json
 import urllib.parse
 from typing import TYPE_CHECKING, Any
 
@@ -104,6 +106,9 @@ def test_each_viewer_sees_exactly_what_the_rules_allow_on_every_path(
     manifest = ask(
         catalog, mine, "query($f: AssetFilter!) { downloadManifest(filter: $f) { files { asset } } }", f=NAMES
     )
+    streamed = catalog.client.get(
+        f"{catalog.url}/manifest", params={"filter": json.dumps(NAMES), "format": "tsv"}, headers=mine
+    )
     downloads = {
         n
         for n in sorted(FOR_MEMBERS)
@@ -118,6 +123,8 @@ def test_each_viewer_sees_exactly_what_the_rules_allow_on_every_path(
     assert sum(v["count"] for f in facet["facets"] for v in f["values"]) == len(expected)
     assert counted["aggregate"]["rows"][0]["values"] == [len(expected)]
     assert {f["asset"] for f in manifest["downloadManifest"]["files"]} == expected
+    assert streamed.status_code == 200
+    assert {n for n in FOR_MEMBERS if f"{n}/" in streamed.text} == expected
     assert downloads == expected
 
 
@@ -139,8 +146,6 @@ def test_a_hidden_asset_looks_like_no_asset(guarded: tuple[Catalog, dict[str, di
 async def test_a_project_rule_covers_assets_registered_later_and_an_asset_rule_wins(
     migrated_database_url: str, fixtures_dir: Path
 ) -> None:
-    import json
-
     records = [json.loads((fixtures_dir / "records" / f"{n}.json").read_text()) for n in RECORDS]
     db = Database(migrated_database_url)
     try:

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from databases import copy_sqlite
-from factories import record_names
 from sqlalchemy import select, text
+from test_metadata_predicates import raw_records, records
 
 from catalog.conventions.metadata import documents_from_record
 from catalog.conventions.modalities import Vocabulary
@@ -34,20 +34,10 @@ if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterable
     from pathlib import Path
 
+__all__ = ["records"]  # the fixture of every real record's documents, shared
+
 Row = tuple[str, int, Any]
 """(path, space, value) of one indexed reading."""
-
-
-def raw_records(fixtures_dir: Path) -> list[dict[str, Any]]:
-    return [
-        json.loads((fixtures_dir / "records" / f"{n}.json").read_text()) for n in record_names(fixtures_dir)
-    ]
-
-
-@pytest.fixture(scope="module")
-def records(fixtures_dir: Path) -> dict[str, dict[str, Any]]:
-    """Every real record: name → its documents."""
-    return {r["name"]: documents_from_record(r) for r in raw_records(fixtures_dir)}
 
 
 @pytest.fixture(scope="module")
