@@ -47,6 +47,7 @@ OPERATOR = Viewer(name="operator", role=Role.ADMIN)
 """Whoever runs the command line: they hold the database itself."""
 
 _acting: ContextVar[Viewer] = ContextVar("viewer", default=ANONYMOUS)
+_origin: ContextVar[str] = ContextVar("origin", default="in process")
 
 
 def current() -> Viewer:
@@ -55,11 +56,19 @@ def current() -> Viewer:
     return _acting.get()
 
 
+def origin() -> str:
+    """Where the running request or command comes from: a client's address, the command line."""
+    return _origin.get()
+
+
 @contextmanager
-def acting_as(viewer: Viewer) -> Iterator[None]:
-    """Act as ``viewer`` within the block (tasks started in it inherit it)."""
+def acting_as(viewer: Viewer, origin: str | None = None) -> Iterator[None]:
+    """Act as ``viewer`` (from ``origin``) within the block (tasks started in it inherit both)."""
     token = _acting.set(viewer)
+    where = _origin.set(origin) if origin is not None else None
     try:
         yield
     finally:
         _acting.reset(token)
+        if where is not None:
+            _origin.reset(where)

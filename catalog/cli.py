@@ -71,7 +71,7 @@ def run(main: Callable[[Settings, Database], Coroutine[Any, Any, T]], *, upgrade
         try:
             if upgrade:
                 await migrate.ensure_schema(db)
-            with access.acting_as(access.OPERATOR):  # the command line holds the database itself
+            with access.acting_as(access.OPERATOR, "command line"):  # it holds the database itself
                 return await main(settings, db)
         finally:
             await db.dispose()

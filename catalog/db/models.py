@@ -182,6 +182,21 @@ class AccessRuleGroup(Base):
     group: Mapped[str] = mapped_column(String(128), primary_key=True, index=True)
 
 
+class AuditEvent(Base):
+    """One write: who (the viewer's name), what (an action and its target, with details), when and
+    from where. Never changed or removed; readable by admins."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(255), index=True)
+    action: Mapped[str] = mapped_column(String(32), index=True)
+    target: Mapped[str] = mapped_column(String(1024), index=True)
+    detail: Mapped[Any] = mapped_column(JSONDocument)
+    origin: Mapped[str] = mapped_column(String(255))
+
+
 class Token(Base):
     """A bearer token of a person or service: its secret is kept only as a SHA-256 digest (shown
     once, at creation). Revoked tokens stay, so that the audit log can still name them."""

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import strawberry
 
 from catalog.graphql.aggregates import AggregateResult, resolve_aggregate
+from catalog.graphql.audit import AuditPage, resolve_audit_log
 from catalog.graphql.context import Info
 from catalog.graphql.facets import Facet, resolve_facets
 from catalog.graphql.manifests import Manifest, resolve_manifest
@@ -42,6 +43,11 @@ class AssetConnection:
 
 @strawberry.type
 class Query:
+    audit_log: AuditPage = strawberry.field(
+        resolver=resolve_audit_log,
+        description="Every write (registrations, corrections, access, tokens): admins only.",
+    )
+
     @strawberry.field(description="Who this request acts as (send Authorization: Bearer TOKEN).")
     def viewer(self, info: Info) -> ViewerInfo:
         viewer = info.context.viewer

@@ -12,7 +12,7 @@ from catalog.conventions.metadata import CORE_DOCUMENTS
 from catalog.db import valueindex
 from catalog.db.models import TermKind
 from catalog.errors import Conflict
-from catalog.repo import access, assets, documents, provenance
+from catalog.repo import access, assets, audit, documents, provenance
 from catalog.services.describe import Description, encode, location_prefix
 
 if TYPE_CHECKING:
@@ -63,6 +63,9 @@ async def write_related(
     """Documents (version 1) and the rows their content implies, of newly registered assets."""
     await documents.add_first_versions(
         session, [(asset_id, d.encoded, d.schema_versions) for asset_id, d in described], recorded_at
+    )
+    await audit.record(
+        session, "register", [(d.name.name, {"documents": sorted(d.encoded)}) for _, d in described]
     )
     if valueindex.kept(session):
         walked = [(asset_id, d.indexed_values()) for asset_id, d in described]
@@ -212,6 +215,17 @@ async def apply_updates(session: AsyncSession, updates: Sequence[Update], record
             session, update.asset_id, expected_digest=update.expected_digest, fields=update.fields
         ):
             raise MetadataMoved(await _missed(session, update))
+    await audit.record(
+        session,
+        "metadata",
+        [
+            (
+                u.name,
+                {"versions": {v.document: v.version for v in u.versions}, "reason": u.versions[0].reason},
+            )
+            for u in updates
+        ],
+    )
     await documents.supersede(session, [i for update in updates for i in update.superseded])
     await documents.add_versions(session, [v for update in updates for v in update.versions], recorded_at)
     if valueindex.kept(session):

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from catalog.errors import Invalid
-from catalog.repo import access
+from catalog.repo import access, audit
 from catalog.services.tokens import checked_name
 
 if TYPE_CHECKING:
@@ -43,6 +43,9 @@ async def set_access(
             embargo_until=until,
             now=datetime.now(UTC),
         )
+        target = f"project:{project}" if project is not None else f"asset:{asset}"
+        detail = {"public": public, "groups": sorted(set(names)), "embargo_until": embargo_until}
+        await audit.record(session, "access", [(target, detail)])
     what = f"project {project!r}" if project is not None else f"asset {asset!r}"
     if public:
         return f"{what} is public"

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from catalog.access import Role, Viewer
 from catalog.errors import Invalid, NotFound, Unauthenticated
-from catalog.repo import tokens
+from catalog.repo import audit, tokens
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -50,6 +50,9 @@ async def create(db: Database, name: str, role: str, groups: Sequence[str] = ())
         await tokens.add(
             session, checked_name("token", name), chosen.value, checked, digest(secret), datetime.now(UTC)
         )
+        await audit.record(
+            session, "token.create", [(name, {"role": chosen.value, "groups": sorted(set(checked))})]
+        )
     return secret
 
 
@@ -62,6 +65,7 @@ async def revoke(db: Database, name: str) -> None:
     async with db.transaction() as session:
         if not await tokens.revoke(session, name, datetime.now(UTC)):
             raise NotFound(f"no live token named {name!r}")
+        await audit.record(session, "token.revoke", [(name, {})])
 
 
 async def authenticate(db: Database, secret: str) -> Viewer:

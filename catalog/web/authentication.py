@@ -82,7 +82,9 @@ class ActAs:
             await self.app(scope, receive, send)
             return
         user = scope.get("user")
-        with access.acting_as(user.viewer if isinstance(user, ViewerUser) else ANONYMOUS):
+        client = scope.get("client")
+        origin = client[0] if client else "unknown"
+        with access.acting_as(user.viewer if isinstance(user, ViewerUser) else ANONYMOUS, origin):
             await self.app(scope, receive, send)
 
 
