@@ -174,3 +174,47 @@ def test_the_command_line_corrects_as_the_operator(
     assert result.stdout == f"{NAME}: subject is at version 2\n"
     versions = post(catalog, headers["admin"], LISTED, n=NAME)["data"]["asset"]["metadataVersions"]
     assert versions[-1] == {"version": 2, "author": "operator", "reason": "checked again", "current": True}
+
+
+async def test_two_corrections_at_once_lose_nothing(
+    migrated_database_url: str, tmp_path: Path, fixtures_dir: Path
+) -> None:
+    """Both start from version 1: either both land, one after the other, or the second is a
+    conflict naming the version the first wrote; never is one silently overwritten."""
+    import asyncio
+
+    from catalog import access
+    from catalog.access import Role, Viewer
+    from catalog.conventions.modalities import Vocabulary
+    from catalog.errors import Conflict
+    from catalog.repo import assets, documents
+    from catalog.services import corrections
+
+    settings = local_settings(migrated_database_url, tmp_path, free_port())
+    await ingest_records(settings, tmp_path / "src", fixtures_dir, [NAME])
+    subject = json.loads((fixtures_dir / "records" / f"{NAME}.json").read_text())["subject"]
+    db = Database(settings.database_url)
+    try:
+        with access.acting_as(Viewer("walt", Role.WRITER)):
+            outcomes = await asyncio.gather(
+                *(
+                    corrections.correct(db, Vocabulary(), NAME, "subject", corrected(subject, g), f"set {g}")
+                    for g in ("a/a", "b/b")
+                ),
+                return_exceptions=True,
+            )
+            async with db.reader() as session:
+                row = await assets.by_name(session, NAME)
+                assert row is not None
+                history = (await documents.history(session, [row.id]))[row.id]
+        written = [v for v in history if v.document == "subject" and v.version > 1]
+        landed = [o for o in outcomes if isinstance(o, int)]
+        refused = [o for o in outcomes if isinstance(o, Exception)]
+        assert len(written) == len(landed)
+        assert sorted(landed) == list(range(2, 2 + len(landed)))
+        assert all(isinstance(e, Conflict) and "subject is at version 2, not 1" in e.message for e in refused)
+        assert [v.reason for v in written] == [f"set {g}" for g in ("a/a", "b/b")][: len(written)] or len(
+            written
+        ) == 1
+    finally:
+        await db.dispose()
