@@ -65,7 +65,7 @@ function AssetView({ asset }: { asset: AssetDetail }) {
         </aside>
         <div className="asset-main">
           {sections.map((section) => (
-            <Section key={section.key} section={section} />
+            <Section key={section.key} asset={asset.name} section={section} />
           ))}
           {sections.length === 0 && (
             <section className="card asset-section" aria-labelledby="no-metadata-title">

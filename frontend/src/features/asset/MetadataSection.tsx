@@ -1,4 +1,5 @@
-/** One metadata document as a section: a readable summary, and the document itself folded away. */
+/** One metadata document as a section: a readable summary, and the document itself and its
+ * history folded away. */
 import type { ReactNode } from "react";
 import { acquisitionView } from "./acquisition";
 import { AcquisitionSummary } from "./AcquisitionSummary";
@@ -17,6 +18,7 @@ import { RawJson } from "./RawJson";
 import { SafeView } from "./SafeView";
 import { type DocumentSection, scalarFacts } from "./sections";
 import { subjectView } from "./subject";
+import { VersionHistory } from "./VersionHistory";
 import { SubjectSummary } from "./SubjectSummary";
 
 /** The summary for a document, or null when it is not an object at all. */
@@ -63,7 +65,7 @@ function Summary({ section }: { section: DocumentSection }) {
   return summary ?? <p className="asset-note">This document cannot be summarised; its raw JSON is below.</p>;
 }
 
-export function MetadataSection({ section }: { section: DocumentSection }) {
+export function MetadataSection({ asset, section }: { asset: string; section: DocumentSection }) {
   const headingId = `${section.id}-title`;
   return (
     <section id={section.id} className="card asset-section" aria-labelledby={headingId}>
@@ -75,6 +77,7 @@ export function MetadataSection({ section }: { section: DocumentSection }) {
         <Summary section={section} />
       </SafeView>
       <RawJson document={section.document} schemaVersion={section.schemaVersion} />
+      <VersionHistory asset={asset} document={section.key} />
     </section>
   );
 }
