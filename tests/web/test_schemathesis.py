@@ -9,18 +9,47 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import graphql
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis.graphql import nodes
 
 if TYPE_CHECKING:
     from conftest import CatalogProcess
     from schemathesis import APIOperation, Case, CheckContext, Response
 
 EXAMPLES = 200
-"""Queries per root field (asset, assets, downloadManifest, facets, aggregate) and backend."""
+"""Queries per root field (asset, assets, downloadManifest, facets, aggregate, the mutations...)
+and backend."""
 TIMEOUT = 10.0
 """Seconds a generated query may take: longer counts as a hang."""
 NEVER_FOR_USER_INPUT = frozenset({"INTERNAL", "UNAVAILABLE"})
+
+
+def json_literals() -> st.SearchStrategy[graphql.ValueNode]:
+    """Any JSON value as a GraphQL literal: what the JSON scalar takes as input (a correction's
+    content)."""
+    scalars = st.one_of(
+        st.just(nodes.Null),
+        st.booleans().map(nodes.Boolean),
+        st.integers(min_value=-(2**31), max_value=2**31 - 1).map(nodes.Int),
+        st.floats(allow_nan=False, allow_infinity=False).map(nodes.Float),
+        st.text(max_size=20).map(nodes.String),
+    )
+
+    def containers(children: st.SearchStrategy[graphql.ValueNode]) -> st.SearchStrategy[graphql.ValueNode]:
+        key = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,10}", fullmatch=True)
+        field = st.tuples(key, children).map(
+            lambda pair: graphql.ObjectFieldNode(name=graphql.NameNode(value=pair[0]), value=pair[1])
+        )
+        fields = st.lists(field, max_size=4, unique_by=lambda f: f.name.value)
+        return st.one_of(st.lists(children, max_size=4).map(nodes.List), fields.map(nodes.Object))
+
+    return st.recursive(scalars, containers, max_leaves=10)
+
+
+schemathesis.graphql.scalar("JSON", json_literals())
 
 
 @schemathesis.check
