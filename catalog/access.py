@@ -5,11 +5,14 @@ projects they may read). Requests without a token act as ``ANONYMOUS``."""
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
+
+from catalog.errors import Invalid
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -40,6 +43,17 @@ class Viewer:
     @property
     def sees_everything(self) -> bool:
         return self.role is Role.ADMIN
+
+
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,127}")
+"""A token's or a group's name: letters, digits and ``._@-``, up to 128 characters."""
+
+
+def checked_name(kind: str, name: str) -> str:
+    """A token's or a group's name, or ``Invalid``."""
+    if not NAME.fullmatch(name):
+        raise Invalid(f"{kind} name {name!r}: use letters, digits and ._@- (up to 128 characters)")
+    return name
 
 
 ANONYMOUS = Viewer(name="anonymous", role=None)

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
+from catalog.access import checked_name
 from catalog.errors import Invalid
 from catalog.repo import access, audit
-from catalog.services.tokens import checked_name
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

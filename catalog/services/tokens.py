@@ -4,12 +4,11 @@ its digest kept), listed, revoked, and resolved to the viewer a request acts as.
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from catalog.access import Role, Viewer
+from catalog.access import Role, Viewer, checked_name
 from catalog.errors import Invalid, NotFound, Unauthenticated
 from catalog.repo import audit, tokens
 
@@ -21,21 +20,12 @@ if TYPE_CHECKING:
 
 PREFIX = "cat_"
 """Every secret starts so: a leaked one is recognisable (secret scanners look for prefixes)."""
-NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,127}")
-"""A token's or a group's name: letters, digits and ``._@-``, up to 128 characters."""
 
 
 def digest(secret: str) -> str:
     """What is stored of a secret: its SHA-256 (secrets are random, so no salt or stretching is
     needed to keep them from being guessed back)."""
     return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def checked_name(kind: str, name: str) -> str:
-    """A token's or a group's name, or ``Invalid``."""
-    if not NAME.fullmatch(name):
-        raise Invalid(f"{kind} name {name!r}: use letters, digits and ._@- (up to 128 characters)")
-    return name
 
 
 async def create(db: Database, name: str, role: str, groups: Sequence[str] = ()) -> str:

@@ -72,7 +72,8 @@ def refused(_conn: HTTPConnection, error: Exception) -> Response:
 
 class ActAs:
     """Every request acts as its viewer (``access.acting_as``), so that the data layer, which
-    decides what may be seen, knows who is asking on every route."""
+    decides what may be seen, knows who is asking on every route (and the API, through
+    ``access.current``)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -86,9 +87,3 @@ class ActAs:
         origin = client[0] if client else "unknown"
         with access.acting_as(user.viewer if isinstance(user, ViewerUser) else ANONYMOUS, origin):
             await self.app(scope, receive, send)
-
-
-def viewer_of(conn: HTTPConnection) -> Viewer:
-    """The viewer a request acts as (anonymous where no authentication ran)."""
-    user = conn.scope.get("user")
-    return user.viewer if isinstance(user, ViewerUser) else ANONYMOUS

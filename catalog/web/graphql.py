@@ -11,11 +11,11 @@ from cross_web import HTTPException
 from starlette.requests import Request
 from strawberry.asgi import GraphQL
 
+from catalog import access
 from catalog.errors import CatalogError, Invalid
 from catalog.graphql.context import Context
 from catalog.graphql.schema import schema
 from catalog.limits import MAX_QUERY_CHARS
-from catalog.web.authentication import viewer_of
 from catalog.web.errors import error_response, refusal
 from catalog.web.inputs import check_json, read_json
 
@@ -52,7 +52,7 @@ class CatalogGraphQL(GraphQL[Context, None]):
         await response(scope, receive, send)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        viewer = viewer_of(request)
+        viewer = access.current()  # set for the request by web/authentication.ActAs
         return Context.for_request(self.settings, self.db, self.stores, self.vocabulary, viewer)
 
     def decode_json(self, data: str | bytes) -> object:
