@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from catalog.conventions.names import parse_name_or_none
+from catalog.conventions.names import AssetKind, parse_name_or_none
 from catalog.errors import Invalid
 from catalog.graphql.context import Info
 from catalog.limits import MAX_PROVENANCE_DEPTH
@@ -21,13 +21,25 @@ if TYPE_CHECKING:
 
 @strawberry.type(
     description="An asset of the lineage, or a name that no asset has (an intermediate that was never "
-    "registered): its name, and the process and time its name gives."
+    "registered): its name, and the process and time its name gives. An asset its viewer may not "
+    "read is a redacted placeholder: its hops and kind, never its name, and the walk does not go "
+    "on through it."
 )
 class ProvenanceNode:
-    name: str
+    name: str = strawberry.field(
+        description="Its name; for a redacted node a placeholder (redacted-1, ...) unique in this "
+        "graph, which its edges use, never an asset's name."
+    )
     hops: int = strawberry.field(description="The fewest edges between it and the asset asked about.")
     registered: bool = strawberry.field(
         description="Whether an asset has this name; if not, the walk went on through it."
+    )
+    redacted: bool = strawberry.field(
+        description="An asset its viewer may not read: only hops and kind are told; its edges are "
+        "those that reached it."
+    )
+    kind: AssetKind | None = strawberry.field(
+        description="Primary or derived: the asset's, or the one its name gives (null if it gives none)."
     )
     process_label: str | None = strawberry.field(
         description="Its process label: the asset's, or the one its name gives."
@@ -44,12 +56,25 @@ class ProvenanceNode:
 def _node(node: provenance.Node) -> ProvenanceNode:
     from catalog.graphql.types import Asset  # types.py imports this module for its field
 
+    if node.redacted:
+        return ProvenanceNode(
+            name=node.name,
+            hops=node.hops,
+            registered=True,
+            redacted=True,
+            kind=node.kind,
+            process_label=None,
+            processed_at=None,
+            asset=None,
+        )
     if node.asset is not None:
         row = node.asset
         return ProvenanceNode(
             name=node.name,
             hops=node.hops,
             registered=True,
+            redacted=False,
+            kind=node.kind,
             process_label=row.process_label,
             processed_at=row.processed_at,
             asset=Asset(row=row),
@@ -60,6 +85,8 @@ def _node(node: provenance.Node) -> ProvenanceNode:
         name=node.name,
         hops=node.hops,
         registered=False,
+        redacted=False,
+        kind=node.kind,
         process_label=parsed.process_label if parsed else None,
         processed_at=processed.replace(tzinfo=UTC) if processed else None,
         asset=None,

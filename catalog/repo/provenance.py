@@ -37,10 +37,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
-from catalog.conventions.names import TOKEN_CHARACTERS, parse_name_or_none
-from catalog.db.models import Asset, ProvenanceEdge
+from catalog.conventions.names import TOKEN_CHARACTERS, AssetKind, parse_name_or_none
+from catalog.db.models import Asset, AssetState, ProvenanceEdge
 from catalog.repo.filters import condition
-from catalog.repo.visibility import visible
+from catalog.repo.visibility import visible, withheld
 from catalog.schemas.enums import ProvenanceDirection
 
 if TYPE_CHECKING:
@@ -183,12 +183,16 @@ def _gaps() -> CTE:
 
 @dataclass(frozen=True, slots=True)
 class Node:
-    """A name the walk reached: a visible asset, or (``asset`` None) a name that no asset has, given
-    as an input by a visible asset or encoded in such a name (an intermediate never registered)."""
+    """A name the walk reached: a visible asset; or (``asset`` None) a name that no asset has, given
+    as an input by a visible asset or encoded in such a name (an intermediate never registered); or
+    (``redacted``) an asset its viewer may not read, named by a placeholder unique in its lineage,
+    whose kind alone is told and through which the walk went no further."""
 
     name: str
     hops: int  # the fewest edges between it and the root
     asset: Asset | None
+    kind: AssetKind | None  # None for a name no asset has that does not parse
+    redacted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,48 +205,66 @@ class Lineage:
 
 
 def _visible_names() -> Subquery:
-    """Every hop lands on a visible asset or on a name no asset has: a pending asset is neither
-    returned nor walked through."""
+    """The names a walk may learn of unregistered names from: a visible asset's."""
     return visible().with_only_columns(Asset.id, Asset.name).subquery()
 
 
-Step = Callable[[CTE], Select[int | None, str, int]]
+def _hidden() -> ColumnElement[bool]:
+    """Whether the step landed on an asset its viewer may not read: a placeholder, a dead end. A
+    pending asset is no node at all, and the steps below leave it out."""
+    return case((withheld(), literal(True)), else_=literal(False))
 
 
-def _inputs_of(walk: CTE) -> Select[int | None, str, int]:
+Step = Callable[[CTE], Select[int | None, str, int, bool, str | None]]
+"""One hop from every node of a walk, to rows of it: (id, name, hops, hidden, via); ``via`` names
+the node a placeholder was reached from downstream (the one edge of it its lineage shows), NULL
+otherwise. No hop leaves a placeholder."""
+
+
+def _inputs_of(walk: CTE) -> Select[int | None, str, int, bool, str | None]:
     """One hop upstream: the inputs that a registered asset's edges name, or the input that the
     name of an unregistered one encodes."""
     encoded = case((walk.c.id.is_(None), _implied_input(walk.c.name)))
     name = _as_name(func.coalesce(ProvenanceEdge.input_name, encoded))
-    seen = _visible_names()
     return (
-        select(seen.c.id, name.label("name"), (walk.c.hops + 1).label("hops"))
+        select(
+            Asset.id,
+            name.label("name"),
+            (walk.c.hops + 1).label("hops"),
+            _hidden().label("hidden"),
+            cast(null(), _NAME).label("via"),
+        )
         .select_from(walk)
         .outerjoin(ProvenanceEdge, ProvenanceEdge.derived_id == walk.c.id)
         .outerjoin(Asset, Asset.name == name)
-        .outerjoin(seen, seen.c.id == Asset.id)
-        .where(name.is_not(None), or_(Asset.id.is_(None), seen.c.id.is_not(None)))
+        .where(~walk.c.hidden, name.is_not(None), or_(Asset.id.is_(None), Asset.state == AssetState.READY))
     )
 
 
-def _derivatives_of(walk: CTE, gaps: CTE) -> Select[int | None, str, int]:
-    """One hop downstream: the visible assets whose edges name a node of ``walk``, and the
+def _derivatives_of(walk: CTE, gaps: CTE) -> Select[int | None, str, int, bool, str | None]:
+    """One hop downstream: the registered assets whose edges name a node of ``walk``, and the
     unregistered names that encode it (``gaps``).
 
     PostgreSQL lets a recursive term read the walk only once, and a union of both kinds joined to
     it would be read whole at every step: each node is read twice instead (``recorded`` true,
     then false), once looking up edges by their indexed input name, once the gaps."""
     way = union_all(select(literal(True).label("recorded")), select(literal(False))).subquery("way")
-    derived = _visible_names()
-    name = _as_name(func.coalesce(derived.c.name, gaps.c.name))
+    name = _as_name(func.coalesce(Asset.name, gaps.c.name))
+    hidden = _hidden()
     return (
-        select(derived.c.id, name.label("name"), (walk.c.hops + 1).label("hops"))
+        select(
+            Asset.id,
+            name.label("name"),
+            (walk.c.hops + 1).label("hops"),
+            hidden.label("hidden"),
+            _as_name(case((hidden, walk.c.name), else_=null())).label("via"),
+        )
         .select_from(walk)
         .join(way, literal(True))
         .outerjoin(ProvenanceEdge, and_(way.c.recorded, ProvenanceEdge.input_name == walk.c.name))
-        .outerjoin(derived, derived.c.id == ProvenanceEdge.derived_id)
+        .outerjoin(Asset, and_(Asset.id == ProvenanceEdge.derived_id, Asset.state == AssetState.READY))
         .outerjoin(gaps, and_(~way.c.recorded, gaps.c.input_name == walk.c.name))
-        .where(name.is_not(None))
+        .where(~walk.c.hidden, name.is_not(None))
     )
 
 
@@ -254,13 +276,18 @@ DIRECTIONS: dict[ProvenanceDirection, tuple[str, ...]] = {
 
 
 def _walk(root_id: int, name: str, step: Step, depth: int) -> CTE:
-    """(id, name, hops) of the nodes within ``depth`` steps of the root, recursively; the id is
-    NULL for a name no asset has.
+    """(id, name, hops, hidden, via) of the nodes within ``depth`` steps of the root, recursively
+    (``Step``); the id is NULL for a name no asset has.
 
-    UNION (not UNION ALL) keeps each (name, hops) pair once and ``depth`` bounds hops, so a
-    cycle ends and a diamond does not multiply paths: at most one row per name and distance."""
+    UNION (not UNION ALL) keeps each row once and ``depth`` bounds hops, so a cycle ends and a
+    diamond does not multiply paths: at most one row per name and distance (a placeholder's, one
+    per node it was reached from)."""
     root = visible().with_only_columns(
-        Asset.id, _as_name(Asset.name).label("name"), literal(0, Integer).label("hops")
+        Asset.id,
+        _as_name(Asset.name).label("name"),
+        literal(0, Integer).label("hops"),
+        literal(False).label("hidden"),
+        cast(null(), _NAME).label("via"),
     )
     walk = root.where(Asset.id == root_id).cte(name, recursive=True)
     return walk.union(step(walk).where(walk.c.hops < depth))
@@ -292,20 +319,30 @@ async def lineage(
     input two hops away is found behind a filtered-out one; it matches registered assets only."""
     steps: dict[str, Step] = {"upstream": _inputs_of, "downstream": partial(_derivatives_of, gaps=_gaps())}
     walks = [(_walk(root_id, name, steps[name], depth), steps[name]) for name in DIRECTIONS[direction]]
-    every = union_all(*(select(walk.c.name, walk.c.hops) for walk, _ in walks)).subquery()
-    reached = select(every.c.name, func.min(every.c.hops).label("hops")).group_by(every.c.name).cte("reached")
-    # The walk lands only on visible assets and on names no asset has: the join needs no other test.
+    every = union_all(*(select(walk.c.name, walk.c.hops, walk.c.hidden) for walk, _ in walks)).subquery()
+    reached = (
+        select(every.c.name, every.c.hidden, func.min(every.c.hops).label("hops"))
+        .group_by(every.c.name, every.c.hidden)
+        .cte("reached")
+    )
+    # The walk lands only on registered assets and on names no asset has: the join needs no other test.
     kept = (
-        select(Asset, reached.c.name.label("node_name"), reached.c.hops)
+        select(Asset, reached.c.name.label("node_name"), reached.c.hops, reached.c.hidden)
         .select_from(reached)
         .outerjoin(Asset, Asset.name == reached.c.name)
     )
-    if node_filter is not None:
+    if node_filter is not None:  # never tested on a placeholder: whether it matches is its own
         kept = kept.where(
-            or_(Asset.id == root_id, and_(Asset.id.is_not(None), condition(dialect, node_filter)))
+            or_(
+                Asset.id == root_id,
+                and_(Asset.id.is_not(None), ~reached.c.hidden, condition(dialect, node_filter)),
+            )
         )
+    reached_from = union_all(
+        *(select(walk.c.name, walk.c.via).where(walk.c.via.is_not(None)) for walk, _ in walks)
+    ).subquery("reached_from")
     truncated = or_(*(_cut(walk, step, depth, reached) for walk, step in walks))
-    rows = await session.execute(_nodes_with_inputs(kept.cte("kept"), truncated))
+    rows = await session.execute(_nodes_with_inputs(kept.cte("kept"), reached_from, truncated))
     return _assemble(rows)
 
 
@@ -314,16 +351,18 @@ NAME_SEPARATOR = " "
 
 
 def _nodes_with_inputs(
-    kept: CTE, truncated: ColumnElement[bool]
-) -> Select[Asset | None, str, int, str | None, bool]:
+    kept: CTE, reached_from: Subquery, truncated: ColumnElement[bool]
+) -> Select[Asset | None, str, int, bool, str | None, bool]:
     """A row per kept node with its kept inputs' names joined in one string: nodes and edges at
     once, without repeating an asset's columns for each of its inputs. A registered node's inputs
-    are its edges'; an unregistered one's, the input its name encodes."""
+    are its edges'; an unregistered one's, the input its name encodes; a placeholder's, only the
+    nodes the walk reached it from (its other edges are its own, hidden)."""
     kept_inputs = kept.alias("kept_inputs")
     recorded = (
         select(kept.c.node_name.label("derived_name"), ProvenanceEdge.input_name)
         .join(ProvenanceEdge, ProvenanceEdge.derived_id == kept.c.id)
         .join(kept_inputs, kept_inputs.c.node_name == ProvenanceEdge.input_name)
+        .where(~kept.c.hidden)
     )
     encoded = _implied_input(kept.c.node_name)
     implied = (
@@ -331,7 +370,12 @@ def _nodes_with_inputs(
         .join(kept_inputs, kept_inputs.c.node_name == encoded)
         .where(kept.c.id.is_(None))
     )
-    links = union(recorded, implied).subquery()  # one edge per input, whichever sources recorded it
+    walked = (
+        select(kept.c.node_name, reached_from.c.via)
+        .join(reached_from, reached_from.c.name == kept.c.node_name)
+        .join(kept_inputs, kept_inputs.c.node_name == reached_from.c.via)
+    )
+    links = union(recorded, implied, walked).subquery()  # one edge per input, whichever recorded it
     inputs = (
         select(
             links.c.derived_name, func.aggregate_strings(links.c.input_name, NAME_SEPARATOR).label("names")
@@ -341,23 +385,40 @@ def _nodes_with_inputs(
     )
     return (
         select(
-            aliased(Asset, kept), kept.c.node_name, kept.c.hops, inputs.c.names, truncated.label("truncated")
+            aliased(Asset, kept),
+            kept.c.node_name,
+            kept.c.hops,
+            kept.c.hidden,
+            inputs.c.names,
+            truncated.label("truncated"),
         )
         .outerjoin(inputs, inputs.c.derived_name == kept.c.node_name)
         .order_by(kept.c.hops, kept.c.node_name)
     )
 
 
-def _assemble(rows: Result[Asset | None, str, int, str | None, bool]) -> Lineage:
+PLACEHOLDER = "redacted-{}"
+"""The name a lineage gives an asset its viewer may not read: numbered in the order of its nodes,
+never a name an asset can have (a name starts with a modality and a subject: conventions/names)."""
+
+
+def _assemble(rows: Result[Asset | None, str, int, bool, str | None, bool]) -> Lineage:
+    found = rows.all()
+    placeholders = {name: PLACEHOLDER.format(i) for i, name in enumerate((r[1] for r in found if r[3]), 1)}
     nodes: list[Node] = []
     edges: list[tuple[str, str, str | None]] = []
     truncated = False  # the same on every row; no row at all when the root is not visible
-    for asset, name, hops, names, cut in rows:
+    for asset, name, hops, hidden, names, cut in found:
         truncated = bool(cut)
-        if hops:
-            nodes.append(Node(name, hops, asset))
+        shown = placeholders.get(name, name)
         parsed = parse_name_or_none(name) if asset is None else None
-        process = asset.process_label if asset is not None else (parsed.process_label if parsed else None)
-        inputs = sorted(names.split(NAME_SEPARATOR)) if names else []
-        edges.extend((name, input_name, process) for input_name in inputs)
+        kind = AssetKind(asset.kind) if asset is not None else (parsed.kind if parsed else None)
+        if hops:
+            nodes.append(Node(shown, hops, None if hidden else asset, kind, redacted=bool(hidden)))
+        if hidden:
+            process = None
+        else:
+            process = asset.process_label if asset is not None else (parsed.process_label if parsed else None)
+        inputs = sorted(placeholders.get(n, n) for n in names.split(NAME_SEPARATOR)) if names else []
+        edges.extend((shown, input_name, process) for input_name in inputs)
     return Lineage(nodes, edges, truncated)

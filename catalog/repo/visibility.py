@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, not_, or_, select, true
 
 from catalog import access
 from catalog.db.models import AccessRule, AccessRuleGroup, Asset, AssetState
@@ -21,17 +21,27 @@ def readable() -> ColumnElement[bool]:
     """Whether the current viewer may see an asset: registered completely, and public (no rule, a
     public rule, or an embargo past), or covered by a rule naming one of the viewer's groups; an
     admin sees every registered asset."""
-    ready = Asset.state == AssetState.READY
+    return and_(Asset.state == AssetState.READY, _allowed())
+
+
+def withheld() -> ColumnElement[bool]:
+    """Whether an asset is registered but the current viewer may not see it: what lineage shows as
+    a placeholder, never by name."""
+    return and_(Asset.state == AssetState.READY, not_(_allowed()))
+
+
+def _allowed() -> ColumnElement[bool]:
+    """The viewer's side of ``readable``: the asset's rule lets the viewer in."""
     viewer = access.current()
     if viewer.sees_everything:
-        return ready
+        return true()
     today = datetime.now(UTC).date()
     open_rules = select(AccessRule.id).where(or_(AccessRule.public, AccessRule.embargo_until <= today))
     allowed = [Asset.access_rule_id.is_(None), Asset.access_rule_id.in_(open_rules)]
     if viewer.groups:
         member = select(AccessRuleGroup.rule_id).where(AccessRuleGroup.group.in_(sorted(viewer.groups)))
         allowed.append(Asset.access_rule_id.in_(member))
-    return and_(ready, or_(*allowed))
+    return or_(*allowed)
 
 
 def visible() -> Select[Asset]:

@@ -2,7 +2,8 @@
 private and two embargoed assets (one embargo running, one past) are seen by anonymous users,
 a reader of another group, a writer of another group, a member and an admin exactly as their
 rules say, by name, in lists and their counts, facets, aggregates, manifests (GraphQL and the
-streamed /manifest) and downloads."""
+streamed /manifest), downloads and lineage (where an asset its viewer may not read is a placeholder
+the walk does not pass)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from catalog import access
 from catalog.access import Viewer
 from catalog.conventions.modalities import Vocabulary
 from catalog.db.engine import Database
-from catalog.repo import assets
+from catalog.repo import assets, provenance
 from catalog.services import rules, tokens
 from catalog.services.imports import Record, RecordImport
 
@@ -28,6 +29,13 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 PUBLIC, PRIVATE, EMBARGOED, RELEASED = RECORDS[:4]
+SORTED = f"{PUBLIC}_sorted_2025-01-01_00-00-00"  # private to lab-a
+STITCHED = f"{PUBLIC}_stitched_2025-01-02_00-00-00"  # embargoed, the embargo running
+CURATED = f"{PUBLIC}_curated_2025-01-03_00-00-00"  # embargoed, the embargo past
+ANALYSED = f"{SORTED}_analysed_2025-02-01_00-00-00"  # public, derived from the private one
+LINEAGE = {SORTED: PUBLIC, STITCHED: PUBLIC, CURATED: PUBLIC, ANALYSED: SORTED}
+"""Derived asset → its input: a public raw asset's derivatives under each rule, and a public
+asset derived from a private one."""
 FOR_MEMBERS = {PUBLIC, PRIVATE, EMBARGOED, RELEASED}
 FOR_OTHERS = {PUBLIC, RELEASED}
 SEES = {
@@ -48,9 +56,16 @@ async def guarded(
     settings = local_settings(module_migrated_database_url, root, port)
     await ingest_records(settings, root / "src", fixtures_dir, [PUBLIC, PRIVATE, EMBARGOED, RELEASED])
     db = Database(settings.database_url)
-    await rules.set_access(db, asset=PRIVATE, groups=["lab-a"])
-    await rules.set_access(db, asset=EMBARGOED, groups=["lab-a"], embargo_until="2999-01-01")
-    await rules.set_access(db, asset=RELEASED, groups=["lab-a"], embargo_until="2000-01-01")
+    with access.acting_as(access.OPERATOR):
+        async with db.transaction() as session:
+            ids = await assets.insert_ready(
+                session, [{"name": n, "kind": "DERIVED", "process_label": n.split("_")[-3]} for n in LINEAGE]
+            )
+            await provenance.add(session, [(ids[n], i, "name", None) for n, i in LINEAGE.items()])
+    for private, embargoed, released in ((PRIVATE, EMBARGOED, RELEASED), (SORTED, STITCHED, CURATED)):
+        await rules.set_access(db, asset=private, groups=["lab-a"])
+        await rules.set_access(db, asset=embargoed, groups=["lab-a"], embargo_until="2999-01-01")
+        await rules.set_access(db, asset=released, groups=["lab-a"], embargo_until="2000-01-01")
     secrets = {
         "stranger": await tokens.create(db, "stranger", "reader", ["lab-b"]),
         "writer": await tokens.create(db, "writer", "writer", ["lab-b"]),
@@ -126,6 +141,59 @@ def test_each_viewer_sees_exactly_what_the_rules_allow_on_every_path(
     assert streamed.status_code == 200
     assert {n for n in FOR_MEMBERS if f"{n}/" in streamed.text} == expected
     assert downloads == expected
+
+
+LINEAGE_QUERY = """query($n: String!, $d: ProvenanceDirection!) { asset(name: $n) {
+  provenance(direction: $d) { nodes { name hops registered redacted kind processLabel asset { name } }
+                              edges { source target process } truncated }
+  derivatives { name } derivedFrom { name } } }"""
+
+
+@pytest.mark.parametrize("who", sorted(SEES))
+def test_lineage_shows_what_a_viewer_may_not_read_as_a_placeholder_it_goes_no_further_than(
+    guarded: tuple[Catalog, dict[str, dict[str, str]]], who: str
+) -> None:
+    """Downstream of the public raw asset and upstream of the public asset derived from the private
+    one: a member or an admin sees every node by name; anyone else sees the private and the running
+    embargo's assets as placeholders (hops and kind), nothing past them, and no hidden name at all."""
+    catalog, headers = guarded
+    mine, member = headers[who], SEES[who] == FOR_MEMBERS
+    down = catalog.client.post(
+        f"{catalog.url}/graphql",
+        json={"query": LINEAGE_QUERY, "variables": {"n": PUBLIC, "d": "DOWNSTREAM"}},
+        headers=mine,
+    )
+    up = catalog.client.post(
+        f"{catalog.url}/graphql",
+        json={"query": LINEAGE_QUERY, "variables": {"n": ANALYSED, "d": "UPSTREAM"}},
+        headers=mine,
+    )
+    downstream, upstream = down.json()["data"]["asset"], up.json()["data"]["asset"]
+    nodes = {(n["name"], n["hops"], n["redacted"]) for n in downstream["provenance"]["nodes"]}
+    edges = {(e["source"], e["target"]) for e in downstream["provenance"]["edges"]}
+    inputs = {(n["name"], n["hops"], n["redacted"]) for n in upstream["provenance"]["nodes"]}
+    if member:
+        assert nodes == {(SORTED, 1, False), (STITCHED, 1, False), (CURATED, 1, False), (ANALYSED, 2, False)}
+        assert edges == set(LINEAGE.items())
+        assert inputs == {(SORTED, 1, False), (PUBLIC, 2, False)}
+        assert {d["name"] for d in downstream["derivatives"]} == {SORTED, STITCHED, CURATED}
+        assert [a["name"] for a in upstream["derivedFrom"]] == [SORTED]
+        return
+    assert nodes == {("redacted-1", 1, True), ("redacted-2", 1, True), (CURATED, 1, False)}
+    assert edges == {("redacted-1", PUBLIC), ("redacted-2", PUBLIC), (CURATED, PUBLIC)}
+    assert inputs == {("redacted-1", 1, True)}
+    assert {e["source"] for e in upstream["provenance"]["edges"]} == {ANALYSED}
+    placeholders = [n for n in downstream["provenance"]["nodes"] if n["redacted"]]
+    assert all(
+        n["kind"] == "DERIVED" and n["registered"] and n["asset"] is None and n["processLabel"] is None
+        for n in placeholders
+    )
+    assert {e["process"] for e in downstream["provenance"]["edges"] if e["source"] != CURATED} == {None}
+    assert [d["name"] for d in downstream["derivatives"]] == [CURATED]
+    assert upstream["derivedFrom"] == []
+    for hidden in (SORTED, STITCHED):
+        assert hidden not in down.text
+    assert not downstream["provenance"]["truncated"]
 
 
 def test_a_hidden_asset_looks_like_no_asset(guarded: tuple[Catalog, dict[str, dict[str, str]]]) -> None:

@@ -15,6 +15,8 @@ import strawberry
 from factories import write_asset
 from sqlalchemy import event
 
+from catalog import access
+from catalog.access import Viewer
 from catalog.config import Settings
 from catalog.conventions.names import AssetKind
 from catalog.graphql.context import Context, Info
@@ -24,6 +26,7 @@ from catalog.repo import assets, provenance
 from catalog.repo.provenance import Lineage
 from catalog.schemas.enums import ProvenanceDirection
 from catalog.schemas.filters import AssetFilter
+from catalog.services import rules
 from catalog.services.ingest import FolderIngest
 from catalog.storage.registry import StoreRegistry
 
@@ -374,6 +377,81 @@ async def test_derived_from_and_derivatives_skip_unregistered_intermediates(db: 
     assert [asset.name for asset in derivatives[ids[RAW]]] == sorted(
         [f"{RAW}_sorted_2024-07-10_00-00-00", SEGMENTED]
     )
+
+
+def placeholders(found: Lineage) -> list[tuple[str, int, AssetKind | None]]:
+    """The redacted nodes, after checking none carries its asset."""
+    assert all(node.asset is None for node in found.nodes if node.redacted)
+    return [(node.name, node.hops, node.kind) for node in found.nodes if node.redacted]
+
+
+async def private(db: Database, *names: str) -> None:
+    for name in names:
+        await rules.set_access(db, asset=name, groups=["lab-a"])
+
+
+MEMBER = Viewer("member", access.Role.READER, frozenset({"lab-a"}))
+
+
+async def test_an_asset_its_viewer_may_not_read_is_a_placeholder_the_walk_stops_at(db: Database) -> None:
+    ids = await register(db, {**CHAIN, "analysed": ["curated"]})
+    await private(db, "sorted")
+
+    upstream = await walk(db, ids["analysed"], "UPSTREAM")
+    downstream = await walk(db, ids["raw"], "DOWNSTREAM")
+    with access.acting_as(MEMBER):
+        member = await walk(db, ids["raw"], "DOWNSTREAM")
+
+    assert (hops(upstream), placeholders(upstream)) == (
+        [("curated", 1)],
+        [("redacted-1", 2, AssetKind.DERIVED)],
+    )
+    assert links(upstream) == {("analysed", "curated"), ("curated", "redacted-1")}
+    assert (hops(downstream), placeholders(downstream)) == ([], [("redacted-1", 1, AssetKind.DERIVED)])
+    assert downstream.edges == [("redacted-1", "raw", None)]
+    assert hops(member) == [("sorted", 1), ("curated", 2), ("analysed", 3)]
+
+
+async def test_a_placeholder_shows_only_the_edge_that_reached_it(db: Database) -> None:
+    """Upstream, its own inputs are its metadata: hidden, even when the walk reached them otherwise."""
+    ids = await register(db, DIAMOND)
+    await private(db, "left")
+
+    found = await walk(db, ids["merged"], "UPSTREAM")
+
+    assert hops(found) == [("right", 1), ("raw", 2)]
+    assert placeholders(found) == [("redacted-1", 1, AssetKind.DERIVED)]
+    assert links(found) == {("merged", "redacted-1"), ("merged", "right"), ("right", "raw")}
+
+
+async def test_two_placeholders_are_never_linked(db: Database) -> None:
+    ids = await register(db, {"raw": [], "a": ["raw"], "b": ["a"], "c": ["a", "b"]})
+    await private(db, "a", "b")
+
+    found = await walk(db, ids["c"], "UPSTREAM")
+
+    assert placeholders(found) == [("redacted-1", 1, AssetKind.DERIVED), ("redacted-2", 1, AssetKind.DERIVED)]
+    assert links(found) == {("c", "redacted-1"), ("c", "redacted-2")}
+
+
+async def test_a_node_filter_never_returns_a_placeholder(db: Database) -> None:
+    """Whether a hidden asset matches would tell of its fields."""
+    ids = await register(db, DIAMOND)
+    await private(db, "left")
+
+    found = await walk(db, ids["raw"], "DOWNSTREAM", node_filter=AssetFilter(kind=AssetKind.DERIVED))
+
+    assert (hops(found), placeholders(found)) == ([("right", 1), ("merged", 2)], [])
+
+
+async def test_a_placeholder_at_the_depth_limit_cuts_nothing(db: Database) -> None:
+    """The walk would not go on through it anyway: what lies behind it is not the limit's doing."""
+    ids = await register(db, CHAIN)
+    await private(db, "sorted")
+
+    found = await walk(db, ids["raw"], "DOWNSTREAM", depth=1)
+
+    assert (placeholders(found), found.truncated) == ([("redacted-1", 1, AssetKind.DERIVED)], False)
 
 
 def layered(size: int) -> dict[str, list[str]]:
