@@ -256,18 +256,25 @@ async def _indexed_groups(
 async def _read_groups(
     session: AsyncSession, dialect: Dialect, path: MetadataPath, number: Any, matching: Any, limit: int
 ) -> Groups:
-    """The groups of any path, read from the documents."""
+    """The groups of any path, read from the documents: a value reading as a number is grouped as
+    that number, so that an asset reaching it in both spellings counts once."""
     selection = paths.selection(dialect, path, Asset.id)  # each generation's spelling, when unified
     found = selection.found
-    columns = (found.value, found.json_type, number, func.count().over().label("distinct"))
+    as_number = dialect.as_number(found)
+    value = case((as_number.is_(None), found.value))
+    json_type = case((as_number.is_(None), found.json_type))
+    columns = (as_number, value, json_type, number, func.count().over().label("distinct"))
     query = (
         selection.join(select(*columns).select_from(Asset))
         .where(*matching)
-        .group_by(found.value, found.json_type)
+        .group_by(as_number, value, json_type)
         .order_by(number.desc())
         .limit(limit)
     )
-    rows = [(dialect.reached_value(v, kind), n, d) for v, kind, n, d in await session.execute(query)]
+    rows = [
+        (read if read is not None else dialect.reached_value(v, kind), n, d)
+        for read, v, kind, n, d in await session.execute(query)
+    ]
     return rows, select(found.source.c.asset_id).where(found.condition).exists()
 
 
