@@ -46,11 +46,11 @@ function RestrictedDetails({ node, signedIn }: { node: GraphNode; signedIn: bool
       <p className="prov-details-badges">
         <RestrictedBadge /> <NodeKindBadge kind={node.kind} />
       </p>
-      <p className="muted">
+      <p className="prov-details-note muted">
         An asset you may not read. The catalog tells only its kind and where it sits in this lineage, not its name, QC or process, and the graph does
         not go on through it.
       </p>
-      <p className="muted" data-testid="restricted-access-hint">
+      <p className="prov-details-note muted" data-testid="restricted-access-hint">
         {signedIn ? (
           <>The token in use may not read it. A token with access to it would show it, and what lies beyond it.</>
         ) : (
