@@ -11,6 +11,11 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 import pytest
+from servers import run_coroutine
+
+from catalog import access
+from catalog.db.engine import Database
+from catalog.services import rules
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -97,6 +102,29 @@ def facet_box(page: Page, facet: str, value: str) -> Locator:
 
 def query_of(page: Page) -> dict[str, list[str]]:
     return parse_qs(urlsplit(page.url).query)
+
+
+def set_access(site: CatalogProcess, asset: str, **rule: Any) -> None:
+    """An asset's access rule, written to the served catalog's database as `catalog access set`
+    writes it (the server reads the rules at each request)."""
+
+    async def write() -> None:
+        db = Database(site.settings.database_url)
+        try:
+            with access.acting_as(access.OPERATOR, "test"):
+                await rules.set_access(db, asset=asset, **rule)
+        finally:
+            await db.dispose()
+
+    run_coroutine(write())
+
+
+def click_node(page: Page, node_id: str) -> None:
+    """Clicks the graph's node of that id where the canvas draws it."""
+    box = page.locator("[data-ready='true']").bounding_box()
+    assert box is not None
+    at = page.evaluate("id => window.catalogGraph.getElementById(id).renderedPosition()", node_id)
+    page.mouse.click(box["x"] + at["x"], box["y"] + at["y"])
 
 
 def test_search_facets_and_the_url_hold_the_whole_state(page: Page, demo_site: CatalogProcess) -> None:
@@ -203,12 +231,64 @@ def test_the_provenance_graph_shows_the_lineage_and_a_click_opens_a_node(
     assert {tuple(edge) for edge in drawn["edges"]} == expected_edges, "edges run from input to derived"
 
     raw = next(iter(sorted(expected_nodes - {name})))
-    box = page.locator("[data-ready='true']").bounding_box()
-    assert box is not None
-    at = page.evaluate("raw => window.catalogGraph.getElementById(raw).renderedPosition()", raw)
-    page.mouse.click(box["x"] + at["x"], box["y"] + at["y"])
+    click_node(page, raw)
     page.wait_for_url(re.compile(f"/assets/{re.escape(quote(raw))}$"))
     page.get_by_role("heading", level=1, name=raw).wait_for()
+
+
+def test_an_input_its_viewer_may_not_read_is_a_restricted_node_never_named_nor_linked(
+    page: Page, demo_site: CatalogProcess
+) -> None:
+    curated = api(
+        demo_site, '{ assets(first: 1, filter: {nameContains: "_curated_"}) { edges { node { name } } } }'
+    )
+    name = curated["assets"]["edges"][0]["node"]["name"]
+    upstream = api(
+        demo_site,
+        "query($n: String!) { asset(name: $n) { provenance(direction: UPSTREAM, depth: 1) { nodes { asset { name kind } } } } }",
+        n=name,
+    )["asset"]["provenance"]["nodes"]
+    hidden = upstream[0]["asset"]
+    set_access(demo_site, hidden["name"], groups=["lab-a"])
+    try:
+        answer = api(
+            demo_site,
+            "query($n: String!) { asset(name: $n) { provenance(direction: BOTH, depth: 10) { nodes { name redacted } } } }",
+            n=name,
+        )["asset"]["provenance"]["nodes"]
+        assert [node["name"] for node in answer if node["redacted"]] == ["redacted-1"], (
+            "the anonymous viewer's lineage"
+        )
+
+        page.goto(f"/assets/{quote(name)}/provenance?direction=both&depth=10")
+        graph = page.locator("[data-ready='true']")
+        graph.wait_for()
+        assert "(1 restricted)" in (graph.get_attribute("aria-label") or "")
+        drawn = page.evaluate(
+            """() => window.catalogGraph.nodes('.redacted').map(node => ({
+                id: node.id(), label: node.data('label'), fill: node.style('background-fill'),
+            }))"""
+        )
+        kind = "Primary" if hidden["kind"] == "PRIMARY" else "Derived"
+        assert drawn == [
+            {"id": "redacted-1", "label": f"Restricted asset\n{kind}", "fill": "linear-gradient"}
+        ]
+        assert hidden["name"] not in page.evaluate("() => window.catalogGraph.nodes().map(node => node.id())")
+
+        row = page.get_by_role("table").locator("tbody tr", has_text="Restricted asset")
+        assert row.count() == 1
+        assert row.get_by_role("link").count() == 0, "no page to open"
+        assert page.locator(f"a[href='/assets/{quote(hidden['name'])}']").count() == 0
+        assert "redacted-1" not in page.locator("body").inner_text(), "the placeholder is no name to show"
+
+        click_node(page, "redacted-1")
+        panel = page.get_by_role("complementary", name="Pointed at")
+        panel.get_by_text("An asset you may not read").wait_for()
+        assert "Use a token" in panel.inner_text()
+        assert panel.get_by_role("link").count() == 0
+        assert urlsplit(page.url).path == f"/assets/{quote(name)}/provenance", "clicking it opens nothing"
+    finally:
+        set_access(demo_site, hidden["name"], public=True)
 
 
 def test_an_unknown_asset_shows_the_designed_not_found_page(page: Page) -> None:

@@ -6,15 +6,16 @@
  *
  * Automation hook for end-to-end tests: once laid out, `window.catalogGraph` is the cytoscape
  * Core and the container (`[data-testid="provenance-graph"]`) has `data-ready="true"`. A node's
- * id is its asset's name, so `catalogGraph.getElementById(name).renderedPosition()` plus the
+ * id is its asset's name (an asset the viewer may not read: its placeholder, `redacted-1`…, and
+ * the class `redacted`), so `catalogGraph.getElementById(name).renderedPosition()` plus the
  * container's page offset is where to click. The last layout's duration, from asking for it to
  * the graph placed and fitted, is the user-timing measure "provenance-layout". */
 import cytoscape, { type Core, type EventObject } from "cytoscape";
 import { type RefObject, useEffect, useMemo, useRef, useState } from "react";
-import { KIND_WORDS } from "../../lib/kind";
 import { qcLabel } from "../../lib/qc";
 import { FIT_PADDING, firstView, graphStyle, layeredOptions, MAX_FIT_ZOOM, OFF_THREAD, readPalette, viewportOptions } from "./graphConfig";
-import { describeGraph, type GraphModel, type GraphNode, toElements } from "./graphModel";
+import { describeGraph, type GraphModel, type GraphNode, opensAsset, toElements } from "./graphModel";
+import { kindWords, RESTRICTED } from "./labels";
 import { layoutRequest, placeElements } from "./layout";
 import { runLayout, spawnLayoutWorker } from "./layoutJob";
 import { runInTasks, slices } from "./tasks";
@@ -78,7 +79,8 @@ function mountGraph({ element, elementCount, nodes, handlers, setTip }: Mount): 
     const node = nodes.get(String(event.target.id()));
     if (!node) return;
     const position = event.target.renderedPosition();
-    element.style.cursor = "pointer";
+    // Only an asset the viewer may open looks like a link.
+    element.style.cursor = opensAsset(node) ? "pointer" : "default";
     tipShown = true;
     // Kept inside the canvas, whose edges would cut off a tip centred on a node near them.
     const half = Math.min(TIP_HALF_WIDTH, element.clientWidth / 2);
@@ -234,12 +236,23 @@ export function GraphCanvas({ model, onHover, onOpen }: Props) {
  * assistive technology, so this stays out of the accessibility tree. */
 function NodeTip({ tip }: { tip: Tip }) {
   const { node } = tip;
+  const distance = node.focus ? "asked about" : `${node.hops} hop${node.hops === 1 ? "" : "s"}`;
+  if (node.redacted) {
+    return (
+      <div className="prov-tip" style={{ left: tip.x, top: tip.y }} aria-hidden="true">
+        <div className="prov-tip-name">{RESTRICTED}</div>
+        <div className="prov-tip-meta">
+          {kindWords(node.kind)} · you may not read it · {distance}
+        </div>
+      </div>
+    );
+  }
   return (
     <div className="prov-tip" style={{ left: tip.x, top: tip.y }} aria-hidden="true">
       <div className="prov-tip-name">{node.name}</div>
       <div className="prov-tip-meta">
-        {node.registered ? KIND_WORDS[node.kind] : "Not registered"}
-        {node.process ? ` · ${node.process}` : ""} · {qcLabel(node.qcStatus)} · {node.focus ? "asked about" : `${node.hops} hop${node.hops === 1 ? "" : "s"}`}
+        {node.registered ? kindWords(node.kind) : "Not registered"}
+        {node.process ? ` · ${node.process}` : ""} · {qcLabel(node.qcStatus)} · {distance}
       </div>
     </div>
   );

@@ -4,6 +4,7 @@ const ITEMS = [
   { swatch: "prov-swatch prov-swatch-derived", text: "Derived" },
   { swatch: "prov-swatch prov-swatch-focus", text: "The asset asked about" },
   { swatch: "prov-swatch prov-swatch-unregistered", text: "Not registered (hollow, dashed): known from names only" },
+  { swatch: "prov-swatch prov-swatch-restricted", text: "Restricted (hatched, in its kind's colour): an asset you may not read; the graph stops there" },
   { swatch: "prov-swatch prov-qc-pass", text: "QC pass (solid)" },
   { swatch: "prov-swatch prov-qc-fail", text: "QC fail (double)" },
   { swatch: "prov-swatch prov-qc-pending", text: "QC pending (dashed)" },

@@ -2,10 +2,13 @@
  * with its full name and a way to open it or walk the graph from it. It keeps the last one, so
  * the pointer can travel from the node to these links. */
 import { Link } from "react-router";
-import { KindBadge, QcBadge } from "../../components/Badges";
+import { storedToken } from "../../api/token";
+import { QcBadge } from "../../components/Badges";
 import { formatInstant } from "../../lib/format";
 import { assetPath } from "../../lib/paths";
 import type { GraphNode } from "./graphModel";
+import { kindWords } from "./labels";
+import { NodeKindBadge, RestrictedBadge, RestrictedName } from "./NodeBadges";
 import { provenancePath } from "./paths";
 import type { GraphParams } from "./params";
 
@@ -31,14 +34,50 @@ function UnregisteredDetails({ node }: { node: GraphNode }) {
   );
 }
 
+/** An asset the viewer may not read: what the catalog tells of it (its kind and distance), why
+ * that is all, and how to see more. No name, no page to open, no graph to walk from it. */
+function RestrictedDetails({ node, signedIn }: { node: GraphNode; signedIn: boolean }) {
+  return (
+    <aside className="prov-details card" aria-labelledby="prov-details-title">
+      <h2 id="prov-details-title">Pointed at</h2>
+      <p className="prov-details-name">
+        <RestrictedName />
+      </p>
+      <p className="prov-details-badges">
+        <RestrictedBadge /> <NodeKindBadge kind={node.kind} />
+      </p>
+      <p className="prov-details-note muted">
+        An asset you may not read. The catalog tells only its kind and where it sits in this lineage, not its name, QC or process, and the graph does
+        not go on through it.
+      </p>
+      <p className="prov-details-note muted" data-testid="restricted-access-hint">
+        {signedIn ? (
+          <>The token in use may not read it. A token with access to it would show it, and what lies beyond it.</>
+        ) : (
+          <>
+            A token with access to it would show it, and what lies beyond it: <strong>Use a token</strong> at the top of the page.
+          </>
+        )}
+      </p>
+      <dl className="prov-details-list">
+        <dt>Distance</dt>
+        <dd>{`${node.hops} hop${node.hops === 1 ? "" : "s"}`}</dd>
+        <dt>Kind</dt>
+        <dd>{kindWords(node.kind)}</dd>
+      </dl>
+    </aside>
+  );
+}
+
 export function NodeDetails({ node, params }: { node: GraphNode; params: GraphParams }) {
+  if (node.redacted) return <RestrictedDetails node={node} signedIn={storedToken() !== null} />;
   if (!node.registered) return <UnregisteredDetails node={node} />;
   return (
     <aside className="prov-details card" aria-labelledby="prov-details-title">
       <h2 id="prov-details-title">{node.focus ? "Asked about" : "Pointed at"}</h2>
       <p className="prov-details-name mono">{node.name}</p>
       <p className="prov-details-badges">
-        <KindBadge kind={node.kind} /> <QcBadge status={node.qcStatus} />
+        <NodeKindBadge kind={node.kind} /> <QcBadge status={node.qcStatus} />
       </p>
       <dl className="prov-details-list">
         <dt>Distance</dt>

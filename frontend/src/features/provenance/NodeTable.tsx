@@ -1,16 +1,30 @@
 /** The graph as a table: what keyboard and screen-reader users (and tests) read instead of the
  * canvas, nearest assets first. */
 import { Link } from "react-router";
-import { KindBadge, QcBadge } from "../../components/Badges";
+import { QcBadge } from "../../components/Badges";
 import { assetPath } from "../../lib/paths";
-import { type GraphModel, linkCount } from "./graphModel";
+import { type GraphModel, type GraphNode, graphCounts, opensAsset } from "./graphModel";
+import { NodeKindBadge, RestrictedName } from "./NodeBadges";
+
+/** An asset's name links to its page; a name no asset has is shown as it is, unlinked; an asset
+ * the viewer may not read shows no name at all. */
+function NodeName({ node }: { node: GraphNode }) {
+  if (node.redacted) return <RestrictedName />;
+  if (!opensAsset(node)) return <span className="prov-unregistered">{node.name}</span>;
+  return <Link to={assetPath(node.name)}>{node.name}</Link>;
+}
+
+function NodeKind({ node }: { node: GraphNode }) {
+  if (!node.registered) return <span className="badge badge-neutral">Not registered</span>;
+  return <NodeKindBadge kind={node.kind} />;
+}
 
 export function NodeTable({ model }: { model: GraphModel }) {
   return (
     <section className="prov-table" aria-labelledby="prov-table-title">
       <h2 id="prov-table-title">Assets in this graph</h2>
       <p className="muted" data-testid="provenance-counts">
-        {model.nodes.length.toLocaleString("en-US")} asset{model.nodes.length === 1 ? "" : "s"}, {linkCount(model)}.
+        {graphCounts(model)}.
       </p>
       <div className="table-scroll">
         <table className="data">
@@ -30,16 +44,21 @@ export function NodeTable({ model }: { model: GraphModel }) {
           </thead>
           <tbody>
             {model.nodes.map((node) => (
-              <tr key={node.name} aria-current={node.focus ? "true" : undefined} className={node.focus ? "prov-row-focus" : undefined}>
+              <tr
+                key={node.name}
+                aria-current={node.focus ? "true" : undefined}
+                className={node.focus ? "prov-row-focus" : node.redacted ? "prov-row-restricted" : undefined}
+              >
                 <td className="prov-table-name">
-                  {node.registered ? <Link to={assetPath(node.name)}>{node.name}</Link> : <span className="prov-unregistered">{node.name}</span>}
+                  <NodeName node={node} />
                   {node.focus && <span className="muted"> (asked about)</span>}
                 </td>
-                <td>{node.registered ? <KindBadge kind={node.kind} /> : <span className="badge badge-neutral">Not registered</span>}</td>
-                <td className="number">{node.hops}</td>
                 <td>
-                  <QcBadge status={node.qcStatus} />
+                  <NodeKind node={node} />
                 </td>
+                <td className="number">{node.hops}</td>
+                {/* What a restricted asset's QC is, is not told: not "No QC", which would say it has none. */}
+                <td>{node.redacted ? "—" : <QcBadge status={node.qcStatus} />}</td>
                 <td>{node.process ?? "—"}</td>
               </tr>
             ))}

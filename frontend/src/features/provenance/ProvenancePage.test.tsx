@@ -7,9 +7,17 @@ import { describeGraph, type GraphModel } from "./graphModel";
 import { ProvenancePage } from "./ProvenancePage";
 import type { ProvenanceAsset } from "./query";
 
-// jsdom has no canvas: the drawn graph is stood in for by its accessible name.
+// jsdom has no canvas: the drawn graph is stood in for by its accessible name, and a tap on a
+// node by a button per node.
 vi.mock("./GraphCanvas", () => ({
-  GraphCanvas: ({ model }: { model: GraphModel }) => <div role="img" aria-label={describeGraph(model)} data-testid="provenance-graph" />,
+  GraphCanvas: ({ model, onOpen }: { model: GraphModel; onOpen: (name: string) => void }) => (
+    <>
+      <div role="img" aria-label={describeGraph(model)} data-testid="provenance-graph" />
+      {model.nodes.map((node) => (
+        <button key={node.name} type="button" data-testid={`tap-${node.name}`} onClick={() => onOpen(node.name)} />
+      ))}
+    </>
+  ),
 }));
 
 const RAW = "ecephys_652918_2023-03-10_16-32-00";
@@ -21,7 +29,26 @@ function asset(name: string, kind: "PRIMARY" | "DERIVED") {
 
 const SORTED_GRAPH: ProvenanceAsset = {
   ...asset(SORTED, "DERIVED"),
-  provenance: { nodes: [{ name: RAW, hops: 1, registered: true, processLabel: null, processedAt: null, asset: asset(RAW, "PRIMARY") }], edges: [{ source: SORTED, target: RAW, process: "sorted" }], truncated: false },
+  provenance: { nodes: [{ name: RAW, hops: 1, registered: true, redacted: false, kind: "PRIMARY", processLabel: null, processedAt: null, asset: asset(RAW, "PRIMARY") }], edges: [{ source: SORTED, target: RAW, process: "sorted" }], truncated: false },
+};
+
+const CURATED = `${SORTED}_curated_2023-03-15_19-12-00`;
+
+/** The sorted asset as a viewer who may not read its raw session sees it: the walk stopped at the
+ * placeholder upstream; the curation downstream is readable. */
+const RESTRICTED_RAW_GRAPH: ProvenanceAsset = {
+  ...asset(SORTED, "DERIVED"),
+  provenance: {
+    nodes: [
+      { name: "redacted-1", hops: 1, registered: true, redacted: true, kind: "PRIMARY", processLabel: null, processedAt: null, asset: null },
+      { name: CURATED, hops: 1, registered: true, redacted: false, kind: "DERIVED", processLabel: "curated", processedAt: null, asset: asset(CURATED, "DERIVED") },
+    ],
+    edges: [
+      { source: SORTED, target: "redacted-1", process: "sorted" },
+      { source: CURATED, target: SORTED, process: "curated" },
+    ],
+    truncated: false,
+  },
 };
 
 /** Answers every request with this body and records the variables sent. */
@@ -108,8 +135,8 @@ describe("ProvenancePage", () => {
           ...asset(fusion, "DERIVED"),
           provenance: {
             nodes: [
-              { name: flatfield, hops: 1, registered: false, processLabel: "flatfield-correction", processedAt: "2023-03-12T08:00:00+00:00", asset: null },
-              { name: RAW, hops: 2, registered: true, processLabel: null, processedAt: null, asset: asset(RAW, "PRIMARY") },
+              { name: flatfield, hops: 1, registered: false, redacted: false, kind: "DERIVED", processLabel: "flatfield-correction", processedAt: "2023-03-12T08:00:00+00:00", asset: null },
+              { name: RAW, hops: 2, registered: true, redacted: false, kind: "PRIMARY", processLabel: null, processedAt: null, asset: asset(RAW, "PRIMARY") },
             ],
             edges: [
               { source: fusion, target: flatfield, process: "fusion" },
@@ -127,6 +154,50 @@ describe("ProvenancePage", () => {
     expect(within(row as HTMLElement).queryByRole("link")).toBeNull();
     expect(within(row as HTMLElement).getByText("Not registered")).toBeTruthy();
     expect(within(screen.getByRole("table")).getByRole("link", { name: RAW }).getAttribute("href")).toBe(`/assets/${RAW}`);
+  });
+
+  it("draws an asset the viewer may not read as restricted: counted apart, listed with its kind but no name, link or fields", async () => {
+    serve({ data: { asset: RESTRICTED_RAW_GRAPH } });
+    open(`/assets/${SORTED}/provenance?direction=both`);
+    expect((await screen.findByRole("img")).getAttribute("aria-label")).toBe(`Provenance graph of ${SORTED}: 3 assets (1 restricted), 2 links`);
+    expect(screen.getByTestId("provenance-counts").textContent).toBe("3 assets (1 restricted), 2 links.");
+    const table = screen.getByRole("table");
+    const row = within(table).getByText("Restricted asset").closest("tr") as HTMLElement;
+    expect(within(row).queryByRole("link")).toBeNull();
+    expect(within(row).getByText("Primary")).toBeTruthy();
+    expect(within(row).queryByText("No QC")).toBeNull();
+    expect(within(table).getAllByRole("link").map((link) => link.textContent)).toEqual([SORTED, CURATED]);
+    expect(document.body.textContent).not.toContain("redacted-1");
+  });
+
+  it("explains the restricted style in the legend", async () => {
+    serve({ data: { asset: RESTRICTED_RAW_GRAPH } });
+    open(`/assets/${SORTED}/provenance`);
+    await screen.findByRole("img");
+    const legend = screen.getByRole("region", { name: "Legend" });
+    expect(within(legend).getByText(/^Restricted \(hatched/).textContent).toContain("an asset you may not read");
+  });
+
+  it("points at a tapped restricted asset, saying a token with access would show it, rather than opening a page", async () => {
+    serve({ data: { asset: RESTRICTED_RAW_GRAPH } });
+    const router = open(`/assets/${SORTED}/provenance?direction=both`);
+    await screen.findByRole("img");
+    await userEvent.click(screen.getByTestId("tap-redacted-1"));
+    const panel = screen.getByRole("complementary", { name: "Pointed at" });
+    expect(within(panel).getByText("Restricted asset")).toBeTruthy();
+    expect(within(panel).getByText(/An asset you may not read/)).toBeTruthy();
+    expect(within(panel).getByTestId("restricted-access-hint").textContent).toContain("Use a token");
+    expect(within(panel).queryByRole("link")).toBeNull();
+    expect(panel.textContent).not.toContain("redacted-1");
+    expect(router.state.location.pathname).toBe(`/assets/${SORTED}/provenance`);
+  });
+
+  it("opens a readable asset's page when its node is tapped", async () => {
+    serve({ data: { asset: RESTRICTED_RAW_GRAPH } });
+    const router = open(`/assets/${SORTED}/provenance?direction=both`);
+    await screen.findByRole("img");
+    await userEvent.click(screen.getByTestId(`tap-${CURATED}`));
+    await waitFor(() => expect(router.state.location.pathname).toBe(`/assets/${CURATED}`));
   });
 
   it("shows a designed state that searches for the name's subject when there is no such asset", async () => {

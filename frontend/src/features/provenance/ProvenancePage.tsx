@@ -9,7 +9,7 @@ import { UsePython } from "../../components/UsePython";
 import { assetPath, searchPathFor } from "../../lib/paths";
 import { GraphCanvas } from "./GraphCanvas";
 import { GraphControls } from "./GraphControls";
-import { buildGraphModel, type GraphModel, type GraphNode } from "./graphModel";
+import { buildGraphModel, type GraphModel, type GraphNode, opensAsset } from "./graphModel";
 import { Legend } from "./Legend";
 import { NodeDetails } from "./NodeDetails";
 import { NodeTable } from "./NodeTable";
@@ -138,11 +138,12 @@ function GraphView({ model, params }: { model: GraphModel; params: GraphParams }
   const onHover = useCallback((node: GraphNode | null) => {
     if (node) setPointed(node);
   }, []);
-  // A name no asset has has no page: tapping it only points at it.
+  // A name no asset has, or an asset the viewer may not read (whose node id is a placeholder,
+  // no asset's name), has no page: tapping it only points at it.
   const onOpen = useCallback(
     (name: string) => {
       const found = model.nodes.find((node) => node.name === name);
-      if (found && !found.registered) setPointed(found);
+      if (found && !opensAsset(found)) setPointed(found);
       else void navigate(assetPath(name));
     },
     [model, navigate],

@@ -1,4 +1,5 @@
-import { firstView, graphStyle, LARGE_GRAPH, layeredOptions, MAX_FIT_ZOOM, nodeBox, READABLE_ZOOM, readPalette, viewportOptions } from "./graphConfig";
+import cytoscape from "cytoscape";
+import { firstView, graphStyle, hatch, LARGE_GRAPH, layeredOptions, MAX_FIT_ZOOM, nodeBox, READABLE_ZOOM, readPalette, viewportOptions } from "./graphConfig";
 
 describe("viewportOptions", () => {
   it("draws every element while panning a small graph, at the screen's density", () => {
@@ -63,6 +64,55 @@ describe("graphStyle", () => {
     const edge = style.find((block) => block.selector === "edge");
     expect(node && "style" in node ? node.style : {}).toHaveProperty("min-zoomed-font-size");
     expect(edge && "style" in edge ? edge.style : {}).toHaveProperty("min-zoomed-font-size");
+  });
+});
+
+describe("hatch", () => {
+  it("alternates ink and ground in equal stripes with sharp edges", () => {
+    expect(hatch("#000000", "#ffffff", 4)).toEqual({
+      "background-gradient-stop-colors": ["#000000", "#000000", "#ffffff", "#ffffff", "#000000", "#000000", "#ffffff", "#ffffff"],
+      "background-gradient-stop-positions": ["0%", "25%", "25%", "50%", "50%", "75%", "75%", "100%"],
+    });
+  });
+});
+
+describe("a restricted asset's node", () => {
+  const palette = readPalette(() => "");
+  /** The style cytoscape gives a node of these classes (headless: the stylesheet is parsed and applied). */
+  function drawn(classes: string) {
+    const cy = cytoscape({ headless: true, styleEnabled: true, style: graphStyle(palette), elements: [{ group: "nodes", data: { id: "redacted-1", label: "Restricted asset" }, classes }] });
+    const node = cy.getElementById("redacted-1");
+    const style = {
+      fill: node.style("background-fill") as string,
+      stripes: String(node.style("background-gradient-stop-colors")),
+      border: [node.style("border-style"), node.style("border-width")],
+      labelGround: node.style("text-background-opacity") as string,
+    };
+    cy.destroy();
+    return style;
+  }
+  const rgb = (hex: string) => `rgb(${[1, 3, 5].map((at) => Number.parseInt(hex.slice(at, at + 2), 16)).join(",")})`;
+
+  it("is hatched in its kind's colour", () => {
+    const primary = drawn("primary qc-unknown redacted");
+    expect(primary.fill).toBe("linear-gradient");
+    expect(primary.stripes).toContain(rgb(palette.primary));
+    expect(primary.stripes).toContain(rgb(palette.restricted));
+    expect(drawn("derived qc-unknown redacted").stripes).toContain(rgb(palette.derived));
+  });
+
+  it("is hatched in grey when its kind is not known", () => {
+    const unknown = drawn("kind-unknown qc-unknown redacted");
+    expect(unknown.stripes).toContain(rgb(palette.unknown));
+    expect(unknown.stripes).not.toContain(rgb(palette.primary));
+  });
+
+  it("has a solid grey border of the usual width, since its QC is not told", () => {
+    expect(drawn("primary qc-unknown redacted").border).toEqual(["solid", "4px"]);
+  });
+
+  it("puts its label on a plain ground, readable over the stripes", () => {
+    expect(Number(drawn("primary qc-unknown redacted").labelGround)).toBeGreaterThan(0.5);
   });
 });
 

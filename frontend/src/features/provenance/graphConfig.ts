@@ -106,6 +106,8 @@ export interface Palette {
   edge: string;
   text: string;
   surface: string;
+  /** The light stripes of a restricted asset's hatching. */
+  restricted: string;
 }
 
 /** Cytoscape draws on a canvas, which cannot read CSS variables: the tokens are read once. */
@@ -120,6 +122,7 @@ export const PALETTE_TOKENS: Record<keyof Palette, [token: string, fallback: str
   edge: ["--muted", "#5b6577"],
   text: ["--text", "#1c2330"],
   surface: ["--surface", "#ffffff"],
+  restricted: ["--restricted", "#d3d8e0"],
 };
 
 export function readPalette(read: (token: string) => string): Palette {
@@ -127,9 +130,27 @@ export function readPalette(read: (token: string) => string): Palette {
   return Object.fromEntries(entries) as Record<keyof Palette, string>;
 }
 
+/** Stripes across a restricted asset's node, corner to corner. */
+export const HATCH_STRIPES = 16;
+
+/** A hatching as cytoscape draws it: a linear gradient whose stops change colour abruptly,
+ * alternating `ink` and `ground` in equal stripes. */
+export function hatch(ink: string, ground: string, stripes = HATCH_STRIPES): { "background-gradient-stop-colors": string[]; "background-gradient-stop-positions": string[] } {
+  const colors: string[] = [];
+  const positions: string[] = [];
+  for (let stripe = 0; stripe < stripes; stripe += 1) {
+    const color = stripe % 2 === 0 ? ink : ground;
+    colors.push(color, color);
+    positions.push(`${(stripe / stripes) * 100}%`, `${((stripe + 1) / stripes) * 100}%`);
+  }
+  return { "background-gradient-stop-colors": colors, "background-gradient-stop-positions": positions };
+}
+
 /** Fill by kind, border by QC (colour and line style, so it does not rest on colour alone),
- * a name no asset has hollow with a dashed grey border, the focus larger with a halo. Labels vanish below a readable size, which also spares drawing
- * a thousand labels when the whole graph is in view. */
+ * a name no asset has hollow with a dashed grey border, an asset the viewer may not read hatched
+ * in its kind's colour (grey when its kind is not known) with a solid grey border, the focus
+ * larger with a halo. Labels vanish below a readable size, which also spares drawing a thousand
+ * labels when the whole graph is in view. */
 export function graphStyle(palette: Palette): StylesheetJson {
   return [
     {
@@ -161,6 +182,28 @@ export function graphStyle(palette: Palette): StylesheetJson {
       selector: "node.unregistered",
       style: { "background-color": palette.surface, color: palette.text, "border-color": palette.unknown, "border-style": "dashed" },
     },
+    // An asset the viewer may not read: hatched, so it never reads as one they can open; its
+    // kind keeps its colour in the stripes; its QC is not told, so its border says none; the
+    // label sits on a plain ground to stay readable over the stripes. Same box, same border
+    // width: it takes the room nodeBox gives it.
+    {
+      selector: "node.redacted",
+      style: {
+        "background-fill": "linear-gradient",
+        "background-gradient-direction": "to-bottom-right",
+        ...hatch(palette.unknown, palette.restricted),
+        color: palette.text,
+        "border-color": palette.unknown,
+        "border-style": "solid",
+        "border-width": BORDER,
+        "text-background-color": palette.surface,
+        "text-background-opacity": 0.92,
+        "text-background-shape": "roundrectangle",
+        "text-background-padding": "3px",
+      },
+    },
+    { selector: "node.redacted.primary", style: hatch(palette.primary, palette.restricted) },
+    { selector: "node.redacted.derived", style: hatch(palette.derived, palette.restricted) },
     {
       selector: "node.focus",
       style: {

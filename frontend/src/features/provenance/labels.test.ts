@@ -1,4 +1,4 @@
-import { middleEllipsis, shortLabel, shortLabels } from "./labels";
+import { kindWords, middleEllipsis, restrictedLabel, shortLabel, shortLabels } from "./labels";
 
 const RAW = "ecephys_652918_2023-03-10_16-32-00";
 const SORTED = `${RAW}_sorted_2023-03-13_21-44-00`;
@@ -64,5 +64,17 @@ describe("middleEllipsis", () => {
 
   it("keeps both ends of longer text", () => {
     expect(middleEllipsis("abcdefghijkl", 7)).toBe("abc…jkl");
+  });
+});
+
+describe("restrictedLabel", () => {
+  it("says the asset is restricted, then its kind", () => {
+    expect(restrictedLabel("PRIMARY")).toBe("Restricted asset\nPrimary");
+    expect(restrictedLabel("DERIVED")).toBe("Restricted asset\nDerived");
+  });
+
+  it("says when its kind is not known", () => {
+    expect(restrictedLabel(null)).toBe("Restricted asset\nKind unknown");
+    expect(kindWords(null)).toBe("Kind unknown");
   });
 });

@@ -1,7 +1,23 @@
 /** Short node labels. Asset names follow `<modality>_<subject>_<date>_<time>` with
  * `_<process>_<date>_<time>` appended at each processing step, so a full name grows to 90+
  * characters; on a node the last step and its date say enough (the edge into it names the
- * process, the full name is in the tooltip, side panel and table). */
+ * process, the full name is in the tooltip, side panel and table). An asset the viewer may not
+ * read has no name to shorten: it is labelled as restricted, with its kind. */
+import type { AssetKind } from "../../gql/graphql";
+import { KIND_WORDS } from "../../lib/kind";
+
+/** What a restricted asset is called wherever a name would be: its placeholder is no name. */
+export const RESTRICTED = "Restricted asset";
+
+/** Its kind in words, "Kind unknown" when the catalog does not know it. */
+export function kindWords(kind: AssetKind | null): string {
+  return kind ? KIND_WORDS[kind] : "Kind unknown";
+}
+
+/** The label of a restricted asset's node: that it is restricted, then its kind. */
+export function restrictedLabel(kind: AssetKind | null): string {
+  return `${RESTRICTED}\n${kindWords(kind)}`;
+}
 
 const STAMP = /(\d{4}-\d{2}-\d{2})_(\d{2})-(\d{2})-\d{2}/g;
 const MAX_LABEL = 26;

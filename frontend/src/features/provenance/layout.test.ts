@@ -1,6 +1,6 @@
 import cytoscape from "cytoscape";
 import { graphStyle, layeredOptions, nodeBox, readPalette } from "./graphConfig";
-import { buildGraphModel, type GraphModel, toElements } from "./graphModel";
+import { buildGraphModel, type GraphModel, type GraphNode, toElements } from "./graphModel";
 import { answer, type LayoutRequest, layoutRequest, layOut, placeElements } from "./layout";
 import { syntheticLineage } from "./synthetic";
 
@@ -20,9 +20,9 @@ function lineage(): GraphModel {
     ...asset(SORTED),
     provenance: {
       nodes: [
-        { name: RAW, hops: 1, registered: true, processLabel: null, processedAt: null, asset: asset(RAW, null) },
-        { name: CURATED, hops: 1, registered: true, processLabel: null, processedAt: null, asset: asset(CURATED) },
-        { name: MOTION, hops: 2, registered: true, processLabel: null, processedAt: null, asset: asset(MOTION, "FAIL") },
+        { name: RAW, hops: 1, registered: true, redacted: false, kind: asset(RAW).kind, processLabel: null, processedAt: null, asset: asset(RAW, null) },
+        { name: CURATED, hops: 1, registered: true, redacted: false, kind: asset(CURATED).kind, processLabel: null, processedAt: null, asset: asset(CURATED) },
+        { name: MOTION, hops: 2, registered: true, redacted: false, kind: asset(MOTION).kind, processLabel: null, processedAt: null, asset: asset(MOTION, "FAIL") },
       ],
       edges: [
         { source: SORTED, target: RAW, process: "sorted" },
@@ -63,6 +63,8 @@ describe("layoutRequest", () => {
 
   it("gives each node the room cytoscape draws it in, the stylesheet's box and border", () => {
     const model = lineage();
+    // A restricted asset too: its hatching keeps the box and border of any node.
+    model.nodes.push({ ...(model.nodes[1] as GraphNode), name: "redacted-1", redacted: true, qc: "unknown", qcStatus: null });
     const cy = cytoscape({ headless: true, styleEnabled: true, elements: toElements(model), style: graphStyle(readPalette(() => "")) });
     for (const node of model.nodes) {
       const drawn = cy.getElementById(node.name).layoutDimensions({ nodeDimensionsIncludeLabels: false });

@@ -1,5 +1,6 @@
 /** The one request behind the page: the asset itself (the graph's focus, which the lineage
- * does not list) and its lineage, each node with what the graph and its table show. */
+ * does not list) and its lineage, each node with what the graph and its table show. A node the
+ * viewer may not read comes `redacted`: a placeholder name (`redacted-1`…) and its kind only. */
 import { graphql } from "../../gql";
 import type { ProvenancePageGraphQuery } from "../../gql/graphql";
 
@@ -28,6 +29,8 @@ export const ProvenancePageGraph = graphql(`
           name
           hops
           registered
+          redacted
+          kind
           processLabel
           processedAt
           asset {

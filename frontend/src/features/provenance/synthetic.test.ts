@@ -34,4 +34,32 @@ describe("syntheticLineage", () => {
     expect(syntheticLineage(200, 7)).toEqual(syntheticLineage(200, 7));
     expect(syntheticLineage(200, 8)).not.toEqual(syntheticLineage(200, 7));
   });
+
+  describe("with raw sessions the viewer may not read", () => {
+    const hidden = syntheticLineage(300, 3, { restricted: 0.5 });
+    const placeholders = hidden.provenance.nodes.filter((node) => node.redacted);
+
+    it("answers them as the server does: a numbered placeholder, its kind and hops, nothing else", () => {
+      expect(placeholders.length).toBeGreaterThan(0);
+      expect(placeholders.map((node) => node.name)).toEqual(placeholders.map((_, index) => `redacted-${index + 1}`));
+      for (const node of placeholders) expect(node).toMatchObject({ registered: true, kind: "PRIMARY", asset: null, processLabel: null, processedAt: null });
+    });
+
+    it("links them by their placeholders, and never names them", () => {
+      const names = new Set(hidden.provenance.nodes.map((node) => node.name));
+      expect(hidden.provenance.edges.every((edge) => names.has(edge.target))).toBe(true);
+      expect(hidden.provenance.edges.some((edge) => edge.target.startsWith("redacted-"))).toBe(true);
+      const readable = syntheticLineage(300, 3);
+      const secret = readable.provenance.nodes.filter((node) => !hidden.provenance.nodes.some((other) => other.name === node.name)).map((node) => node.name);
+      expect(secret).toHaveLength(placeholders.length);
+      const named = hidden.provenance.edges.flatMap((edge) => [edge.source, edge.target]);
+      expect(secret.filter((name) => named.includes(name))).toEqual([]);
+    });
+
+    it("is the same lineage otherwise", () => {
+      const readable = syntheticLineage(300, 3);
+      expect(hidden.provenance.nodes.map((node) => node.hops)).toEqual(readable.provenance.nodes.map((node) => node.hops));
+      expect(hidden.provenance.edges.map((edge) => edge.source)).toEqual(readable.provenance.edges.map((edge) => edge.source));
+    });
+  });
 });

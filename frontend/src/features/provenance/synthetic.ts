@@ -1,7 +1,8 @@
 /** A synthetic lineage of any size, shaped like the GraphQL answer: raw sessions, each with a
  * chain of processing steps and now and then a diamond (two analyses of one session merged),
  * groups of sessions combined, and one cohort asset built from every group, which is the focus.
- * Used to measure how the graph behaves at a thousand nodes; deterministic for a seed. */
+ * Used to measure how the graph behaves at a thousand nodes; deterministic for a seed. A share of
+ * the raw sessions can be ones the viewer may not read, answered as the server does. */
 import type { ProvenanceAsset } from "./query";
 
 interface Made {
@@ -42,7 +43,12 @@ function stamp(day: number, minute: number): { text: string; iso: string } {
   return { text: `${iso.slice(0, 10)}_${iso.slice(11, 19).replaceAll(":", "-")}`, iso };
 }
 
-export function syntheticLineage(size: number, seed = 1): ProvenanceAsset {
+export interface SyntheticOptions {
+  /** The share (0–1) of raw sessions the viewer may not read: redacted placeholders. */
+  restricted?: number;
+}
+
+export function syntheticLineage(size: number, seed = 1, { restricted = 0 }: SyntheticOptions = {}): ProvenanceAsset {
   const next = random(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
   const made: Made[] = [];
@@ -115,11 +121,28 @@ export function syntheticLineage(size: number, seed = 1): ProvenanceAsset {
     modalities: [{ abbreviation: asset.modality }],
   });
   const focus = made[made.length - 1] as Made;
+  const lineage = made.filter((asset) => asset !== focus);
+
+  // A raw session the viewer may not read is answered as the server answers it: a placeholder
+  // numbered in the order of the nodes, its kind and hops, the edges that reached it renamed. Its
+  // own generator, so the lineage is the same for a seed whatever the share.
+  const hide = random(seed ^ 0x5eed);
+  const placeholders = new Map<string, string>();
+  for (const asset of lineage) {
+    if (restricted > 0 && asset.kind === "PRIMARY" && hide() < restricted) placeholders.set(asset.name, `redacted-${placeholders.size + 1}`);
+  }
+  const node = (asset: Made) => {
+    const placeholder = placeholders.get(asset.name);
+    const at = hops.get(asset.name) ?? 0;
+    if (placeholder) return { name: placeholder, hops: at, registered: true, redacted: true, kind: asset.kind, processLabel: null, processedAt: null, asset: null };
+    return { name: asset.name, hops: at, registered: true, redacted: false, kind: asset.kind, processLabel: asset.process, processedAt: null, asset: fields(asset) };
+  };
   return {
     ...fields(focus),
     provenance: {
-      nodes: made.filter((asset) => asset !== focus).map((asset) => ({ name: asset.name, hops: hops.get(asset.name) ?? 0, registered: true, processLabel: asset.process, processedAt: null, asset: fields(asset) })),
-      edges: made.flatMap((asset) => asset.inputs.map((input) => ({ source: asset.name, target: input, process: asset.process }))),
+      nodes: lineage.map(node),
+      // A raw session has no inputs: the walk, stopping at it, leaves nothing beyond it out.
+      edges: made.flatMap((asset) => asset.inputs.map((input) => ({ source: asset.name, target: placeholders.get(input) ?? input, process: asset.process }))),
       truncated: false,
     },
   };
