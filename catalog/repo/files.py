@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, delete, func, insert, select
+from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, true
 
-from catalog.db.models import Asset, File
+from catalog.db.models import Asset, AssetLocation, File
 from catalog.repo.filters import condition
 from catalog.repo.visibility import visible
 
@@ -153,3 +153,54 @@ async def stored_at(session: AsyncSession, store_url: str, key: str) -> File | N
         .with_only_columns(File)
     )
     return (await session.scalars(query)).one_or_none()
+
+
+async def with_sha256(session: AsyncSession, digest: str, first: int) -> list[tuple[Asset, File]]:
+    """Up to ``first`` (asset, file) pairs of visible assets whose file has this lowercase hex
+    digest, by asset name then path (``ix_files_sha256`` finds them)."""
+    query = (
+        visible()
+        .join(File, File.asset_id == Asset.id)
+        .where(File.sha256 == digest)
+        .add_columns(File)
+        .order_by(Asset.name, File.path)
+        .limit(first)
+    )
+    return [(asset, file) for asset, file in await session.execute(query)]
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """Where a key or URL may put a file: in the asset ``name`` at ``path``, and, for a URL, in
+    the asset's folder ``folder`` (its primary location or a further one)."""
+
+    name: str
+    path: str
+    folder: str | None = None
+
+
+async def placed(session: AsyncSession, candidates: Sequence[Placed], first: int) -> list[tuple[Asset, File]]:
+    """Up to ``first`` (asset, file) pairs of visible assets that some candidate names, by asset
+    name then path: each is found through the unique name and (asset, path) indexes."""
+    if not candidates:
+        return []
+    further = select(AssetLocation.id).where(AssetLocation.asset_id == Asset.id)
+    matches = [
+        and_(
+            Asset.name == c.name,
+            File.path == c.path,
+            true()
+            if c.folder is None
+            else or_(Asset.location == c.folder, further.where(AssetLocation.url == c.folder).exists()),
+        )
+        for c in candidates
+    ]
+    query = (
+        visible()
+        .join(File, File.asset_id == Asset.id)
+        .where(or_(*matches))
+        .add_columns(File)
+        .order_by(Asset.name, File.path)
+        .limit(first)
+    )
+    return [(asset, file) for asset, file in await session.execute(query)]
