@@ -502,7 +502,11 @@ def print_locations(found: list[Location], *, as_json: bool) -> None:
     import dataclasses
 
     if as_json:
-        say(json.dumps([dataclasses.asdict(f) for f in found], indent=1, default=lambda moment: moment.isoformat()))
+        say(
+            json.dumps(
+                [dataclasses.asdict(f) for f in found], indent=1, default=lambda moment: moment.isoformat()
+            )
+        )
         return
     from rich.console import Console
     from rich.table import Table

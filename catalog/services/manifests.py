@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from catalog.conventions.globs import glob_to_regex
 from catalog.conventions.names import parse_name
-from catalog.errors import Invalid, NotFound
+from catalog.errors import CatalogError, Invalid, NotFound
 from catalog.limits import MAX_MANIFEST_FILES
 from catalog.repo import files, locations
 from catalog.services.locations import SIGNED_SCHEMES, fallback_store
@@ -78,14 +78,10 @@ async def manifest(
     async with db.reader() as session:
         rows = await files.matching(session, db.dialect, spec, regex, limit + 1)
         further = await locations.urls_of_matching(session, db.dialect, spec, SIGNED_SCHEMES) if rows else {}
-    fallbacks = {
-        name: [store for url in urls if (store := fallback_store(url, name)) is not None]
-        for name, urls in further.items()
-    }
     presigners: dict[str | None, Callable[[str, int], str]] = {
-        store_url: stores.for_url(store_url).presign_get
-        for store_url in {row.store_url for row in rows}.union(*fallbacks.values())
+        store_url: stores.for_url(store_url).presign_get for store_url in {row.store_url for row in rows}
     }
+    fallbacks = _fallbacks(stores, further, presigners)
     entries = [
         ManifestEntry(
             row.asset,
@@ -98,6 +94,28 @@ async def manifest(
         for row in rows[:limit]
     ]
     return entries, valid.expires_at, len(rows) > limit
+
+
+def _fallbacks(
+    stores: StoreRegistry,
+    further: dict[str, list[str]],
+    presigners: dict[str | None, Callable[[str, int], str]],
+) -> dict[str, list[str]]:
+    """asset name → the stores of its further locations the server signs for, in order (their
+    signers added to ``presigners``). A store it cannot open (a bucket without credentials in its
+    environment) is left out: an alternate is a courtesy, the manifest does not depend on it."""
+    found: dict[str, list[str]] = {}
+    refused: set[str] = set()
+    for name, urls in further.items():
+        for store in (s for url in urls if (s := fallback_store(url, name)) is not None):
+            if store not in presigners and store not in refused:
+                try:
+                    presigners[store] = stores.for_url(store).presign_get
+                except CatalogError:
+                    refused.add(store)
+            if store in presigners:
+                found.setdefault(name, []).append(store)
+    return found
 
 
 def signed_url(

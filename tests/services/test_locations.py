@@ -11,11 +11,13 @@ from factories import payload, sha256, write_asset
 
 from catalog import access
 from catalog.access import Role, Viewer
+from catalog.config import Settings
 from catalog.errors import Conflict, Forbidden, Invalid, NotFound
 from catalog.repo import audit, locations
 from catalog.services import locations as service
-from catalog.services import lookup, rules
+from catalog.services import lookup, manifests, rules
 from catalog.services.ingest import FolderIngest
+from catalog.storage.registry import StoreRegistry
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -246,3 +248,30 @@ async def test_a_key_that_names_no_place_is_refused(registered: Database, key: s
     with pytest.raises(Invalid) as refused:
         await lookup.by_key(registered, key, 10)
     assert why in refused.value.message
+
+
+async def test_a_manifest_offers_the_copies_it_can_sign_and_leaves_out_the_others(
+    registered: Database, local_store: LocalStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without S3 credentials in its environment the server cannot sign a bucket: the manifest
+    still answers, with the folder's copy alone."""
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID", raising=False)
+    settings = Settings(
+        storage_url=local_store.url, secret_key="test-secret", public_url="http://127.0.0.1:1"
+    )
+    with access.acting_as(WRITER):
+        await service.add(registered, NAME, COLD, label="cold")
+        await service.add(registered, NAME, f"file:///mirror/{NAME}")
+    stores = StoreRegistry(settings)
+    try:
+        entries, _, _ = await manifests.manifest(registered, stores, None, path_glob=None, expires_in=60)
+    finally:
+        await stores.close()
+
+    mine = [e for e in entries if e.asset == NAME]
+    assert [e.path for e in mine] == ["data/raw.bin", "empty.txt"]
+    for entry in mine:
+        [alternate] = entry.alternates
+        assert alternate.startswith(f"http://127.0.0.1:1/files/{NAME}/{entry.path}?")
+        assert "store=file%3A%2F%2F%2Fmirror" in alternate
+    assert all(e.alternates == () for e in entries if e.asset == OTHER)
