@@ -142,14 +142,19 @@ async def held_in_stores(session: AsyncSession, names: Sequence[str] = ()) -> li
 
 
 async def stored_at(session: AsyncSession, store_url: str, key: str) -> File | None:
-    """The file a visible asset recorded at ``key`` of the store at ``store_url``. A key begins
+    """The file a visible asset recorded at ``key`` of the store at ``store_url``, or of a further
+    location of the asset there (``<store_url>/<asset>``, a copy a manifest signs). A key begins
     with its asset's name (every registration stores files so), which finds the row through the
     unique name and (asset, path) indexes."""
     name, _, path = key.partition("/")
+    copy = select(AssetLocation.id).where(
+        AssetLocation.asset_id == Asset.id, AssetLocation.url == f"{store_url}/{name}"
+    )
     query = (
         visible()
         .join(File, File.asset_id == Asset.id)
-        .where(Asset.name == name, Asset.store_url == store_url, File.path == path, File.key == key)
+        .where(Asset.name == name, File.path == path, File.key == key)
+        .where(or_(Asset.store_url == store_url, copy.exists()))
         .with_only_columns(File)
     )
     return (await session.scalars(query)).one_or_none()

@@ -177,3 +177,18 @@ async def test_a_file_is_found_by_its_store_key_or_a_url_in_any_location(catalog
     assert catalog.data(BY_KEY, k=f"s3://elsewhere/{NAME}/data/raw.bin")["fileByKey"] == []
     body = catalog.gql(BY_KEY, k=f"{NAME}/../x")
     assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_USER_INPUT"]
+
+
+async def test_a_copy_whose_bytes_differ_from_the_record_is_refused_not_served(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    mirror = copied(catalog, NAME, tmp_path / "mirror")
+    damaged = tmp_path / "mirror" / NAME / "data" / "raw.bin"
+    damaged.write_bytes(bytes(len(damaged.read_bytes())))  # same size, other bytes
+    async with located(catalog, (NAME, mirror, "mirror")):
+        entries = catalog.data(MANIFEST, f={"name": NAME})["downloadManifest"]["files"]
+
+    [entry] = [e for e in entries if e["path"] == "data/raw.bin"]
+    refused = catalog.client.get(entry["alternates"][0])
+    assert refused.status_code == 500
+    assert refused.json()["error"]["code"] == "INTEGRITY_ERROR"
