@@ -44,6 +44,8 @@ _EXAMPLES = (
 
 @dataclass(frozen=True, slots=True)
 class Location:
+    """One place an asset's folder is kept, as ``catalog locate`` and ``Asset.locations`` show it."""
+
     url: str
     label: str
     priority: int
