@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from catalog.config import Settings
     from catalog.db.engine import Database
+    from catalog.services.locations import Location
 
 # Each command imports what it needs (SQLAlchemy, alembic, services, servers) when it runs,
 # so ``--help`` and argument errors answer at once.
@@ -451,6 +452,125 @@ def metadata_set(
         say(f"{name}: {document} is at version {version}")
 
     run(main)
+
+
+@app.command()
+def locate(
+    name: Annotated[str, typer.Argument(help="the asset")],
+    add: Annotated[
+        str | None,
+        typer.Option(
+            help="list a further copy of its folder: s3://bucket/prefix/NAME, file:///dir/NAME, https://..."
+        ),
+    ] = None,
+    remove: Annotated[str | None, typer.Option(help="remove a further location, by its URL")] = None,
+    label: Annotated[
+        str | None, typer.Option(help="with --add: a word for it, e.g. cold, lab-server (default mirror)")
+    ] = None,
+    priority: Annotated[
+        int | None, typer.Option(help="with --add: its place in the order (1 first; default last)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the locations as JSON")] = False,
+) -> None:
+    """List where an asset's folder is kept (where it was registered first), or add or remove a
+    further location that clients fall back to."""
+    from catalog.services import locations
+
+    if add is not None and remove is not None:
+        raise typer.BadParameter("add or remove, not both at once", param_hint="--add/--remove")
+    if add is None and (label is not None or priority is not None):
+        raise typer.BadParameter("goes with --add", param_hint="--label/--priority")
+
+    async def main(_settings: Settings, db: Database) -> list[locations.Location]:
+        if add is not None:
+            added = await locations.add(db, name, add, label=label, priority=priority)
+            say(f"{name}: {added.url} added as {added.label}, priority {added.priority}")
+            if hint := locations.fallback_hint(added.url, name):
+                complain("warning", hint)
+        elif remove is not None:
+            await locations.remove(db, name, remove)
+            say(f"{name}: {remove} removed")
+        return await locations.of(db, name)
+
+    found = run(main)
+    if add is None and remove is None:
+        print_locations(found, as_json=as_json)
+
+
+def print_locations(found: list[Location], *, as_json: bool) -> None:
+    """``catalog locate``'s listing: a table, or JSON for scripts."""
+    import dataclasses
+
+    if as_json:
+        say(
+            json.dumps(
+                [dataclasses.asdict(f) for f in found], indent=1, default=lambda moment: moment.isoformat()
+            )
+        )
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("priority", "label", "url", "fallback", "added by", "added at")
+    for column in table.columns:
+        column.overflow = "fold"  # a URL is copied whole, never cut short
+    for f in found:
+        added_at = f.added_at.isoformat(timespec="seconds") if f.added_at else ""
+        fallback = "yes" if f.fallback else ""
+        table.add_row(str(f.priority), f.label, f.url, fallback, f.added_by or "", added_at)
+    Console().print(table)
+
+
+@app.command()
+def find(
+    sha256: Annotated[
+        str | None, typer.Option("--sha256", help="files with this content (64 hexadecimal digits)")
+    ] = None,
+    key: Annotated[
+        str | None,
+        typer.Option(help="the file at this store key (ASSET/path) or URL in one of its asset's locations"),
+    ] = None,
+    first: Annotated[int, typer.Option(min=1, max=500, help="at most this many")] = 100,
+    as_json: Annotated[bool, typer.Option("--json", help="print them as JSON")] = False,
+) -> None:
+    """Find files in this catalog's database: which asset and path hold them. Exits 1 when none does."""
+    from catalog.services import lookup
+
+    if (sha256 is None) == (key is None):
+        raise typer.BadParameter("give one of them", param_hint="--sha256/--key")
+
+    async def main(_settings: Settings, db: Database) -> list[dict[str, Any]]:
+        found = (
+            await lookup.by_sha256(db, sha256, first)
+            if sha256 is not None
+            else await lookup.by_key(db, key or "", first)
+        )
+        return [
+            {
+                "asset": asset.name,
+                "path": file.path,
+                "size": file.size,
+                "sha256": file.sha256,
+                "location": f"{asset.location}/{file.path}" if asset.location else None,
+            }
+            for asset, file in found
+        ]
+
+    rows = run(main)
+    if not rows:
+        raise fail(f"no file has sha256 {sha256}" if sha256 is not None else f"no file is at {key}")
+    if as_json:
+        say(json.dumps(rows, indent=1))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("asset", "path", "size", "sha256")
+    for column in table.columns:
+        column.overflow = "fold"  # a sha256 is copied whole, never cut short
+    for row in rows:
+        table.add_row(row["asset"], row["path"], str(row["size"]), row["sha256"] or "")
+    Console().print(table)
 
 
 async def _announce(work: Awaitable[None], message: str) -> None:

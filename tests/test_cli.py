@@ -73,6 +73,8 @@ def test_every_command_explains_itself(subtests: pytest.Subtests) -> None:
         "db upgrade",
         "db downgrade",
         "db current",
+        "locate",
+        "find",
     } <= {" ".join(words) for words in commands}
     for words in commands:
         with subtests.test(command=" ".join(words)):
@@ -314,3 +316,106 @@ def test_a_token_name_is_taken_for_good(env: dict[str, str | None]) -> None:
     again = catalog("token", "create", "--name", "rita", "--role", "reader", env=env)
     assert again.exit_code == 1
     assert "revoked tokens keep their names" in again.stderr
+
+
+def test_locate_lists_adds_and_removes_the_further_locations_of_an_asset(
+    env: dict[str, str | None], tmp_path: Path
+) -> None:
+    assert catalog("ingest", str(write_asset(tmp_path / "src", PRIMARY)), env=env).exit_code == 0
+    cold = f"s3://cold-archive/lab/{PRIMARY}"
+
+    added = catalog("locate", PRIMARY, "--add", f"{cold}/", "--label", "cold", env=env)
+    listed = json.loads(catalog("locate", PRIMARY, "--json", env=env).stdout)
+    table = catalog("locate", PRIMARY, env=env | {"COLUMNS": "250"})
+    removed = catalog("locate", PRIMARY, "--remove", cold, env=env)
+
+    assert (added.exit_code, added.stdout, added.stderr) == (
+        0,
+        f"{PRIMARY}: {cold} added as cold, priority 1\n",
+        "",
+    )
+    assert [(f["label"], f["priority"], f["primary"], f["fallback"], f["added_by"]) for f in listed] == [
+        ("primary", 0, True, False, None),
+        ("cold", 1, False, True, "operator"),
+    ]
+    assert listed[0]["url"] == f"{(tmp_path / 'store').resolve().as_uri()}/{PRIMARY}"
+    assert listed[1]["url"] == cold
+    assert table.exit_code == 0
+    assert cold in table.stdout
+    assert removed.stdout == f"{PRIMARY}: {cold} removed\n"
+    assert [f["label"] for f in json.loads(catalog("locate", PRIMARY, "--json", env=env).stdout)] == [
+        "primary"
+    ]
+
+
+def test_locate_warns_when_a_bucket_or_folder_will_not_be_a_download_fallback(
+    env: dict[str, str | None], tmp_path: Path
+) -> None:
+    assert catalog("ingest", str(write_asset(tmp_path / "src", PRIMARY)), env=env).exit_code == 0
+    added = catalog("locate", PRIMARY, "--add", "file:///mnt/lab-server/raw", env=env)
+    assert added.exit_code == 0
+    assert added.stderr == (
+        "warning: manifests will not offer file:///mnt/lab-server/raw as a fallback: "
+        f"name the asset's own folder, ending in /{PRIMARY}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--add", "ftp://host/x"], 1, "error: location 'ftp://host/x': use s3://bucket/prefix/ASSET"),
+        (["--add", "s3://b/x?v=1"], 1, "error: location 's3://b/x?v=1': no query or fragment"),
+        (["--remove", "s3://never-added/x"], 1, f"error: {PRIMARY} has no location s3://never-added/x"),
+        (["--add", "s3://b/x", "--remove", "s3://b/x"], 2, "add or remove, not both at once"),
+        (["--label", "cold"], 2, "goes with --add"),
+    ],
+)
+def test_a_wrong_locate_says_why(
+    env: dict[str, str | None], tmp_path: Path, args: list[str], code: int, message: str
+) -> None:
+    assert catalog("ingest", str(write_asset(tmp_path / "src", PRIMARY)), env=env).exit_code == 0
+    result = catalog("locate", PRIMARY, *args, env=env)
+    assert result.exit_code == code
+    assert message in result.stderr
+
+
+def test_find_names_the_asset_and_path_holding_a_file(env: dict[str, str | None], tmp_path: Path) -> None:
+    content = b"the same bytes"
+    folder = write_asset(tmp_path / "src", PRIMARY, files={"data/raw.bin": content})
+    assert catalog("ingest", str(folder), env=env).exit_code == 0
+
+    by_hash = catalog("find", "--sha256", sha256(content).upper(), "--json", env=env)
+    by_key = catalog("find", "--key", f"{PRIMARY}/data/raw.bin", "--json", env=env)
+    table = catalog("find", "--sha256", sha256(content), env=env | {"COLUMNS": "250"})
+
+    assert by_hash.exit_code == 0, by_hash.stderr
+    assert json.loads(by_hash.stdout) == [
+        {
+            "asset": PRIMARY,
+            "path": "data/raw.bin",
+            "size": len(content),
+            "sha256": sha256(content),
+            "location": f"{(tmp_path / 'store').resolve().as_uri()}/{PRIMARY}/data/raw.bin",
+        }
+    ]
+    assert by_key.stdout == by_hash.stdout
+    assert PRIMARY in table.stdout
+    assert sha256(content) in table.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--sha256", "0" * 64], 1, f"error: no file has sha256 {'0' * 64}\n"),
+        (["--sha256", "abc"], 1, "error: sha256 'abc': 64 hexadecimal digits\n"),
+        (["--key", f"{PRIMARY}/none"], 1, f"error: no file is at {PRIMARY}/none\n"),
+        ([], 2, "give one of them"),
+        (["--sha256", "0" * 64, "--key", "a/b"], 2, "give one of them"),
+    ],
+)
+def test_find_says_when_nothing_holds_the_file(
+    env: dict[str, str | None], args: list[str], code: int, message: str
+) -> None:
+    result = catalog("find", *args, env=env)
+    assert result.exit_code == code
+    assert message in result.stderr

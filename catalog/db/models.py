@@ -260,6 +260,24 @@ class File(Base):
     __table_args__ = (UniqueConstraint("asset_id", "path"),)
 
 
+class AssetLocation(Base):
+    """A further place an asset's folder is kept (cold storage, a mirror, a lab server), besides the
+    primary ``Asset.location`` where it was registered; listed after it, by priority. Never read
+    by the catalog itself: a client falls back to it, and a manifest signs it when it can."""
+
+    __tablename__ = "asset_locations"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    asset_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("assets.id", ondelete="CASCADE"))
+    url: Mapped[str] = mapped_column(String(2048))
+    label: Mapped[str] = mapped_column(String(64))
+    priority: Mapped[int] = mapped_column(Integer)
+    added_by: Mapped[str] = mapped_column(String(255))  # the viewer's name; operator from the CLI
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (UniqueConstraint("asset_id", "url"),)
+
+
 class ProvenanceEdge(Base):
     """derived → input. The input is named, not referenced: it may be registered later."""
 

@@ -20,7 +20,9 @@ class AuditEventInfo:
     cursor: str = strawberry.field(description="Pass as after to read the events before this one.")
     at: datetime
     actor: str = strawberry.field(description="The token's name; operator from the command line.")
-    action: str = strawberry.field(description="register, metadata, access, token.create or token.revoke.")
+    action: str = strawberry.field(
+        description="register, metadata, location.add, location.remove, access, token.create or token.revoke."
+    )
     target: str
     detail: JSON = strawberry.field(description="What was written: documents and versions, a rule, a role.")
     origin: str = strawberry.field(description="The client's address, or command line.")

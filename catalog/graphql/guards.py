@@ -35,6 +35,8 @@ PAGED: Mapping[str, tuple[str, int]] = {
     "files": ("first", 50),
     "facets": ("limit", 100),
     "aggregate": ("first", 100),
+    "fileBySha256": ("first", 50),
+    "fileByKey": ("first", 50),
 }
 """Fields whose argument says how many items each returns, with its default."""
 FACET_LISTS = ("fields", "metadataFields")
@@ -44,6 +46,7 @@ FANNED: Mapping[str, int] = {
     "derivedFrom": 20,
     "derivatives": 20,
     "modalities": 10,
+    "locations": 5,
     "downloadManifest": 10_000,
 }
 """Fields without a page size: a fixed estimate of their length (a manifest: a typical

@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 from strawberry.dataloader import DataLoader
 
 from catalog.repo import assets as asset_repo
-from catalog.repo import documents, files, provenance
+from catalog.repo import documents, files, locations, provenance
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Sequence
 
     from catalog.db.dialects.base import ConditionSpec
     from catalog.db.engine import Database
-    from catalog.db.models import Asset, File
+    from catalog.db.models import Asset, AssetLocation, File
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -49,6 +49,7 @@ class Loaders:
     elements_of_asset: DataLoader[ElementsKey, list[Any]]
     versions_of_document: DataLoader[tuple[int, str], list[documents.Version]]
     content_of_version: DataLoader[VersionKey, Any]
+    locations_by_asset: DataLoader[int, list[AssetLocation]]
 
 
 def create_loaders(db: Database) -> Loaders:
@@ -67,6 +68,10 @@ def create_loaders(db: Database) -> Loaders:
     async def derivative_assets(ids: Sequence[int]) -> dict[int, list[Asset]]:
         async with db.reader() as session:
             return await provenance.derivatives_by_input(session, ids)
+
+    async def further_locations(ids: Sequence[int]) -> dict[int, list[AssetLocation]]:
+        async with db.reader() as session:
+            return await locations.of_assets(session, ids)
 
     async def document_sets(keys: list[DocumentsKey]) -> list[dict[str, Any]]:
         """One statement for all assets: the named documents asked for, or all when any key wants all."""
@@ -127,4 +132,5 @@ def create_loaders(db: Database) -> Loaders:
         elements_of_asset=DataLoader(element_lists, cache_key_fn=repr),
         versions_of_document=DataLoader(version_lists),
         content_of_version=DataLoader(version_contents),
+        locations_by_asset=DataLoader(_grouped(further_locations, list)),
     )

@@ -19,6 +19,11 @@ class ManifestEntry:
     size: float = strawberry.field(description="Bytes (a Float: files may exceed 2^31 bytes).")
     sha256: str | None
     url: str
+    alternates: list[str] = strawberry.field(
+        description="Signed URLs of the same file in the asset's further locations the server can "
+        "sign (Asset.locations with fallback), in the order to try them when url fails; empty when "
+        "there are none. Compare the sha256 of what they send."
+    )
 
 
 @strawberry.type
@@ -47,6 +52,9 @@ async def resolve_manifest(
         expires_in=expires_in,
     )
     entries = [
-        ManifestEntry(asset=e.asset, path=e.path, size=e.size, sha256=e.sha256, url=e.url) for e in found
+        ManifestEntry(
+            asset=e.asset, path=e.path, size=e.size, sha256=e.sha256, url=e.url, alternates=list(e.alternates)
+        )
+        for e in found
     ]
     return Manifest(files=entries, expires_at=expires_at, truncated=truncated)

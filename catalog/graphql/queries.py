@@ -10,6 +10,7 @@ from catalog.graphql.aggregates import AggregateResult, resolve_aggregate
 from catalog.graphql.audit import AuditPage, resolve_audit_log
 from catalog.graphql.context import Info
 from catalog.graphql.facets import Facet, resolve_facets
+from catalog.graphql.lookup import FileLocation, resolve_file_by_key, resolve_file_by_sha256
 from catalog.graphql.manifests import Manifest, resolve_manifest
 from catalog.graphql.pagination import decode_cursor, encode_cursor, page_size
 from catalog.graphql.types import Asset, AssetEdge, PageInfo, ViewerInfo
@@ -45,7 +46,17 @@ class AssetConnection:
 class Query:
     audit_log: AuditPage = strawberry.field(
         resolver=resolve_audit_log,
-        description="Every write (registrations, corrections, access, tokens): admins only.",
+        description="Every write (registrations, corrections, locations, access, tokens): admins only.",
+    )
+    file_by_sha256: list[FileLocation] = strawberry.field(
+        resolver=resolve_file_by_sha256,
+        description="The files whose content has this SHA-256 (64 hexadecimal digits, any case): which "
+        "asset holds each and at which path, by asset name then path; only assets the viewer may read.",
+    )
+    file_by_key: list[FileLocation] = strawberry.field(
+        resolver=resolve_file_by_key,
+        description="The file a store key names (ASSET/path/in/it), or a URL in any of its asset's "
+        "locations (s3://bucket/prefix/ASSET/path, file:///folder/ASSET/path); only assets the viewer may read.",
     )
 
     @strawberry.field(description="Who this request acts as (send Authorization: Bearer TOKEN).")

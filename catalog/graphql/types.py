@@ -15,11 +15,13 @@ from catalog.conventions.paths import parse_path, values_at
 from catalog.db import models
 from catalog.errors import Invalid, NotFound
 from catalog.graphql.context import Info
+from catalog.graphql.locations import Location
 from catalog.graphql.pagination import decode_path_cursor, encode_cursor, page_size
 from catalog.graphql.provenance import ProvenanceGraph, resolve_provenance
 from catalog.repo import documents
 from catalog.schemas.enums import ProvenanceDirection
 from catalog.schemas.filters import AssetFilter, ElementPredicate
+from catalog.services import locations
 from catalog.services.corrections import changes
 from catalog.services.manifests import LINK_LIFETIME, signed_url
 
@@ -241,6 +243,14 @@ class Asset:
     @strawberry.field(description="Where the asset's data lives (a store prefix or an external URI).")
     def location(self) -> str | None:
         return self.row.location
+
+    @strawberry.field(
+        description="Every place its folder is kept: where it was registered (location) first, then "
+        "the further copies listed with catalog locate --add, by priority."
+    )
+    async def locations(self, info: Info) -> list[Location]:
+        further = await info.context.loaders.locations_by_asset.load(self.row.id)
+        return [Location.of(found) for found in locations.listing(self.row, further)]
 
     @strawberry.field(
         description="The bucket or host of its location (s3://aind-open-data), or the folder holding "

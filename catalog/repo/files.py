@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, delete, func, insert, select
+from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, true
 
-from catalog.db.models import Asset, File
+from catalog.db.models import Asset, AssetLocation, File
 from catalog.repo.filters import condition
 from catalog.repo.visibility import visible
 
@@ -142,14 +142,70 @@ async def held_in_stores(session: AsyncSession, names: Sequence[str] = ()) -> li
 
 
 async def stored_at(session: AsyncSession, store_url: str, key: str) -> File | None:
-    """The file a visible asset recorded at ``key`` of the store at ``store_url``. A key begins
+    """The file a visible asset recorded at ``key`` of the store at ``store_url``, or of a further
+    location of the asset there (``<store_url>/<asset>``, a copy a manifest signs). A key begins
     with its asset's name (every registration stores files so), which finds the row through the
     unique name and (asset, path) indexes."""
     name, _, path = key.partition("/")
+    copy = select(AssetLocation.id).where(
+        AssetLocation.asset_id == Asset.id, AssetLocation.url == f"{store_url}/{name}"
+    )
     query = (
         visible()
         .join(File, File.asset_id == Asset.id)
-        .where(Asset.name == name, Asset.store_url == store_url, File.path == path, File.key == key)
+        .where(Asset.name == name, File.path == path, File.key == key)
+        .where(or_(Asset.store_url == store_url, copy.exists()))
         .with_only_columns(File)
     )
     return (await session.scalars(query)).one_or_none()
+
+
+async def with_sha256(session: AsyncSession, digest: str, first: int) -> list[tuple[Asset, File]]:
+    """Up to ``first`` (asset, file) pairs of visible assets whose file has this lowercase hex
+    digest, by asset name then path (``ix_files_sha256`` finds them)."""
+    query = (
+        visible()
+        .join(File, File.asset_id == Asset.id)
+        .where(File.sha256 == digest)
+        .add_columns(File)
+        .order_by(Asset.name, File.path)
+        .limit(first)
+    )
+    return [(asset, file) for asset, file in await session.execute(query)]
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """Where a key or URL may put a file: in the asset ``name`` at ``path``, and, for a URL, in
+    the asset's folder ``folder`` (its primary location or a further one)."""
+
+    name: str
+    path: str
+    folder: str | None = None
+
+
+async def placed(session: AsyncSession, candidates: Sequence[Placed], first: int) -> list[tuple[Asset, File]]:
+    """Up to ``first`` (asset, file) pairs of visible assets that some candidate names, by asset
+    name then path: each is found through the unique name and (asset, path) indexes."""
+    if not candidates:
+        return []
+    further = select(AssetLocation.id).where(AssetLocation.asset_id == Asset.id)
+    matches = [
+        and_(
+            Asset.name == c.name,
+            File.path == c.path,
+            true()
+            if c.folder is None
+            else or_(Asset.location == c.folder, further.where(AssetLocation.url == c.folder).exists()),
+        )
+        for c in candidates
+    ]
+    query = (
+        visible()
+        .join(File, File.asset_id == Asset.id)
+        .where(or_(*matches))
+        .add_columns(File)
+        .order_by(Asset.name, File.path)
+        .limit(first)
+    )
+    return [(asset, file) for asset, file in await session.execute(query)]

@@ -11,7 +11,8 @@ import strawberry
 class AuditFilter:
     actor: str | None = strawberry.field(default=None, description="A token's name, operator or anonymous.")
     action: str | None = strawberry.field(
-        default=None, description="register, metadata, access, token.create or token.revoke."
+        default=None,
+        description="register, metadata, location.add, location.remove, access, token.create or token.revoke.",
     )
     target: str | None = strawberry.field(
         default=None, description="An asset's name, project:NAME or asset:NAME (access), a token's name."

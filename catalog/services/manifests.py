@@ -1,8 +1,10 @@
 """Signed download URLs for many files at once (a manifest) or for one, and how long they live.
 
-A manifest is one SQL statement and then local signing, no network per file: a store's
-``presign_get`` is looked up once per store, not once per row, so 10,000 URLs take
-milliseconds. Every URL of a manifest carries the same lifetime."""
+A manifest is two SQL statements (the files, the further locations of their assets) and then
+local signing, no network per file: a store's ``presign_get`` is looked up once per store, not
+once per row, so 10,000 URLs take milliseconds. Every URL of a manifest carries the same
+lifetime. Each file also lists its alternates: the same key signed in the further locations the
+server can sign (``locations.fallback_store``), in the order a client should try them."""
 
 from __future__ import annotations
 
@@ -12,9 +14,10 @@ from typing import TYPE_CHECKING
 
 from catalog.conventions.globs import glob_to_regex
 from catalog.conventions.names import parse_name
-from catalog.errors import Invalid, NotFound
+from catalog.errors import CatalogError, Invalid, NotFound
 from catalog.limits import MAX_MANIFEST_FILES
-from catalog.repo import files
+from catalog.repo import files, locations
+from catalog.services.locations import SIGNED_SCHEMES, fallback_store
 from catalog.storage.base import validate_key
 
 if TYPE_CHECKING:
@@ -37,6 +40,9 @@ class ManifestEntry:
     size: int
     sha256: str | None
     url: str
+    alternates: tuple[str, ...] = ()
+    """Signed URLs of the same bytes in the asset's further locations, to try in order when
+    ``url`` fails (their content is not checked by the catalog: compare the sha256)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,16 +77,45 @@ async def manifest(
     regex = glob_to_regex(path_glob) if path_glob is not None else None
     async with db.reader() as session:
         rows = await files.matching(session, db.dialect, spec, regex, limit + 1)
+        further = await locations.urls_of_matching(session, db.dialect, spec, SIGNED_SCHEMES) if rows else {}
     presigners: dict[str | None, Callable[[str, int], str]] = {
         store_url: stores.for_url(store_url).presign_get for store_url in {row.store_url for row in rows}
     }
+    fallbacks = _fallbacks(stores, further, presigners)
     entries = [
         ManifestEntry(
-            row.asset, row.path, row.size, row.sha256, presigners[row.store_url](row.key, valid.seconds)
+            row.asset,
+            row.path,
+            row.size,
+            row.sha256,
+            presigners[row.store_url](row.key, valid.seconds),
+            tuple(presigners[store](row.key, valid.seconds) for store in fallbacks.get(row.asset, ())),
         )
         for row in rows[:limit]
     ]
     return entries, valid.expires_at, len(rows) > limit
+
+
+def _fallbacks(
+    stores: StoreRegistry,
+    further: dict[str, list[str]],
+    presigners: dict[str | None, Callable[[str, int], str]],
+) -> dict[str, list[str]]:
+    """asset name → the stores of its further locations the server signs for, in order (their
+    signers added to ``presigners``). A store it cannot open (a bucket without credentials in its
+    environment) is left out: an alternate is a courtesy, the manifest does not depend on it."""
+    found: dict[str, list[str]] = {}
+    refused: set[str] = set()
+    for name, urls in further.items():
+        for store in (s for url in urls if (s := fallback_store(url, name)) is not None):
+            if store not in presigners and store not in refused:
+                try:
+                    presigners[store] = stores.for_url(store).presign_get
+                except CatalogError:
+                    refused.add(store)
+            if store in presigners:
+                found.setdefault(name, []).append(store)
+    return found
 
 
 def signed_url(

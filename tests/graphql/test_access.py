@@ -2,8 +2,8 @@
 private and two embargoed assets (one embargo running, one past) are seen by anonymous users,
 a reader of another group, a writer of another group, a member and an admin exactly as their
 rules say, by name, in lists and their counts, facets, aggregates, manifests (GraphQL and the
-streamed /manifest), downloads and lineage (where an asset its viewer may not read is a placeholder
-the walk does not pass)."""
+streamed /manifest, with their alternates), downloads, locations, files found by sha256 or key,
+and lineage (where an asset its viewer may not read is a placeholder the walk does not pass)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 from conftest import RECORDS, Catalog, ingest_records, local_settings, served
+from factories import payload, sha256
 from servers import free_port
 
 from catalog import access
@@ -21,7 +22,7 @@ from catalog.access import Viewer
 from catalog.conventions.modalities import Vocabulary
 from catalog.db.engine import Database
 from catalog.repo import assets, provenance
-from catalog.services import rules, tokens
+from catalog.services import locations, rules, tokens
 from catalog.services.imports import Record, RecordImport
 
 if TYPE_CHECKING:
@@ -66,6 +67,9 @@ async def guarded(
         await rules.set_access(db, asset=private, groups=["lab-a"])
         await rules.set_access(db, asset=embargoed, groups=["lab-a"], embargo_until="2999-01-01")
         await rules.set_access(db, asset=released, groups=["lab-a"], embargo_until="2000-01-01")
+    with access.acting_as(access.OPERATOR):
+        for name in (PUBLIC, PRIVATE, EMBARGOED, RELEASED):
+            await locations.add(db, name, f"file:///cold-archive/{name}", label="cold")
     secrets = {
         "stranger": await tokens.create(db, "stranger", "reader", ["lab-b"]),
         "writer": await tokens.create(db, "writer", "writer", ["lab-b"]),
@@ -87,6 +91,9 @@ def ask(catalog: Catalog, headers: dict[str, str], query: str, **variables: Any)
 
 
 NAMES = {"names": sorted(FOR_MEMBERS)}
+LOCATED = "query($n: String!) { asset(name: $n) { locations { url } } }"
+BY_SHA256 = "query($h: String!) { fileBySha256(sha256: $h) { asset { name } } }"
+BY_KEY = "query($k: String!) { fileByKey(key: $k) { asset { name } } }"
 
 
 @pytest.mark.parametrize("who", sorted(SEES))
@@ -119,7 +126,10 @@ def test_each_viewer_sees_exactly_what_the_rules_allow_on_every_path(
         f=NAMES,
     )
     manifest = ask(
-        catalog, mine, "query($f: AssetFilter!) { downloadManifest(filter: $f) { files { asset } } }", f=NAMES
+        catalog,
+        mine,
+        "query($f: AssetFilter!) { downloadManifest(filter: $f) { files { asset alternates } } }",
+        f=NAMES,
     )
     streamed = catalog.client.get(
         f"{catalog.url}/manifest", params={"filter": json.dumps(NAMES), "format": "tsv"}, headers=mine
@@ -132,7 +142,24 @@ def test_each_viewer_sees_exactly_what_the_rules_allow_on_every_path(
         ).status_code
         in (200, 302, 307)
     }
+    located = {
+        n
+        for n in sorted(FOR_MEMBERS)
+        if (found := ask(catalog, mine, LOCATED, n=n)["asset"]) and len(found["locations"]) == 2
+    }
+    hashed = {
+        f["asset"]["name"]
+        for n in sorted(FOR_MEMBERS)
+        for f in ask(catalog, mine, BY_SHA256, h=sha256(payload(n)))["fileBySha256"]
+    }
+    keyed = {
+        f["asset"]["name"]
+        for n in sorted(FOR_MEMBERS)
+        for f in ask(catalog, mine, BY_KEY, k=f"file:///cold-archive/{n}/data/raw.bin")["fileByKey"]
+    }
     assert by_name == expected
+    assert located == hashed == keyed == expected
+    assert {f["asset"] for f in manifest["downloadManifest"]["files"] if f["alternates"]} == expected
     assert {e["node"]["name"] for e in listed["edges"]} == expected
     assert listed["totalCount"] == len(expected)
     assert sum(v["count"] for f in facet["facets"] for v in f["values"]) == len(expected)
