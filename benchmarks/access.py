@@ -25,8 +25,10 @@ one of the viewer's groups). This script measures the difference, in one run:
    machine noise falls on all of them alike. Every first answer is checked against the
    generated data and the rules. Reported: p50 and p95 per query and viewer, and the ratio of
    each viewer's p50 to the admin's, the reader's held to the issue's target (≤ 1.2×). Where
-   the reader misses it, the statements of one request of each viewer are logged and
-   EXPLAIN ANALYZEd (``benchmarks/analytics.py``'s ``diagnose``) and printed.
+   the reader misses it (always with ``--explain``), the statements of one request of each
+   viewer are logged and EXPLAIN ANALYZEd (``benchmarks/analytics.py``'s ``diagnose``), the plans
+   printed, and the section says whether the reader's plans are the admin's but for the rule
+   test, and where a viewer's plan runs in parallel and another's does not.
 
 Usage::
 
@@ -432,31 +434,56 @@ class Report:
 
     def explained(self) -> list[str]:
         """One logged request per viewer and query: its statements (the slowest with its plan's
-        shape), and where viewers' plans differ in being parallel, that they do."""
-        lines, parallel = [], {}
-        for diagnosis in self.diagnoses:
-            statements = sorted(diagnosis.statements, key=lambda s: -s.milliseconds)
-            if not statements:
-                continue
-            slowest = statements[0]
-            gather = re.search(r"Workers Launched: (\d+)", slowest.plan)
-            parallel[diagnosis.label] = gather is not None
-            shape = f"parallel plan, {gather.group(1)} workers" if gather else "serial plan"
-            lines.append(
-                f"- {diagnosis.label}: SQL of one logged request (HTTP {diagnosis.http_ms:,.0f} ms): "
-                f"{len(statements)} statements, {sum(s.milliseconds for s in statements):,.0f} ms logged; "
-                f"the slowest {slowest.summary} ({shape})"
-            )
+        shape); then whether the reader's plans are the admin's (but for the rule test's subplans),
+        and where viewers' main statements differ in being run in parallel."""
+        lines: list[str] = []
+        found = {d.label: d for d in self.diagnoses}
         for query in self.chosen:
-            shapes = {v.label: parallel.get(f"{query.label} {v.label}") for v in (ADMIN, READER, ANONYMOUS)}
-            if len({shape for shape in shapes.values() if shape is not None}) == 2:
-                running = [label for label, shape in shapes.items() if shape]
-                serial = [label for label, shape in shapes.items() if shape is False]
+            shapes, parallel = {}, {}
+            for viewer in (ADMIN, READER, ANONYMOUS):
+                diagnosis = found.get(f"{query.label} {viewer.label}")
+                statements = sorted(diagnosis.statements if diagnosis else [], key=lambda s: -s.milliseconds)
+                if diagnosis is None or not statements:
+                    continue
+                slowest = statements[0]
+                workers = re.search(r"Workers Launched: (\d+)", slowest.plan)
+                parallel[viewer.label] = workers is not None
+                shapes[viewer.label] = sorted(
+                    _shape(s.plan) for s in statements if "FROM tokens" not in s.sql
+                )
+                count = workers.group(1) if workers else ""
+                shape = f"parallel plan, {count} worker{'s' * (count != '1')}" if workers else "serial plan"
                 lines.append(
-                    f"- {query.label}: PostgreSQL ran its main statement in parallel for {', '.join(running)} and "
-                    f"serially for {', '.join(serial)} (row estimates differ with the predicate): on 2 busy cores, "
-                    "starting workers can cost more than the rows they share, so this plan choice, not the "
-                    "rule test itself, separates those viewers' times"
+                    f"- {diagnosis.label}: SQL of one logged request (HTTP {diagnosis.http_ms:,.0f} ms): "
+                    f"{len(statements)} statements, {sum(s.milliseconds for s in statements):,.0f} ms logged; "
+                    f"the slowest {slowest.summary} ({shape})"
+                )
+            if ADMIN.label in shapes and READER.label in shapes:
+                reader = found[f"{query.label} {READER.label}"].statements
+                tests = re.findall(r"OR \((hashed )?SubPlan \d+\)", "\n".join(s.plan for s in reader))
+                how = (
+                    "hashed: a scan of `access_rules` and of `access_rule_groups`, a few rows each, made once "
+                    "per statement and process, then a hash probe per row"
+                    if tests and all(tests)
+                    else "not all hashed: some run per row"
+                )
+                same = shapes[ADMIN.label] == shapes[READER.label]
+                lines.append(
+                    f"- {query.label}: the reader's plans are "
+                    + (
+                        f"the admin's, node for node, plus the rule test's subplans ({how})"
+                        if same
+                        else "not the admin's (the rule test changed the planner's choices: see the plans printed)"
+                    )
+                )
+            if len(set(parallel.values())) == 2:
+                running = [label for label, shape in parallel.items() if shape]
+                serial = [label for label, shape in parallel.items() if not shape]
+                lines.append(
+                    f"- {query.label}: PostgreSQL ran the main statement in parallel for {', '.join(running)} and "
+                    f"serially for {', '.join(serial)} (its row estimates differ with the predicate): on 2 busy "
+                    "cores, starting workers can cost more than the rows they share, so this choice of plan (and "
+                    "the token lookup, row (0)), not the rule test itself, separates those viewers' times"
                 )
         return lines
 
@@ -478,6 +505,21 @@ class Report:
                 "",
             ]
         )
+
+
+def _shape(plan: str) -> tuple[str, ...]:
+    """A plan's nodes and what they scan, without costs, times, aliases' numbers (a subquery more
+    renumbers them) or the rule test's own scans."""
+    nodes = [
+        line.split("  (cost=")[0].strip().removeprefix("->").strip()
+        for line in plan.splitlines()
+        if "  (cost=" in line
+    ]
+    return tuple(
+        re.sub(r"\b(\w+?)_\d+\b", r"\1", node)
+        for node in nodes
+        if not re.search(r" on access_rule(s|_groups)\b", node)
+    )
 
 
 # --- main ----------------------------------------------------------------------------------------
