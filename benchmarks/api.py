@@ -371,8 +371,12 @@ def make_lineage(
     return plans
 
 
-def plan_catalog(assets: int, files: int, seed: int = 20261124) -> Catalog:
-    """Every asset with its file count; the counts add up to ``files`` exactly."""
+def plan_catalog(
+    assets: int, files: int, seed: int = 20261124, lineage_projects: Sequence[str] | None = None
+) -> Catalog:
+    """Every asset with its file count; the counts add up to ``files`` exactly. ``lineage_projects``
+    keeps the lineage DAG's sessions (hence its assets) to those projects, its root a session of
+    the first (default: any project)."""
     rng = random.Random(seed)
     subjects = make_subjects(rng, max(50, assets // 6))
     dag_size = min(DAG_SIZE, assets // 10)
@@ -398,7 +402,12 @@ def plan_catalog(assets: int, files: int, seed: int = 20261124) -> Catalog:
             )
             plans.append(parent)
             step += 1
-    plans += make_lineage(rng, len(plans) + 1, dag_size, sessions, subjects[0])
+    if lineage_projects is None:
+        plans += make_lineage(rng, len(plans) + 1, dag_size, sessions, subjects[0])
+    else:
+        chosen = [session for session in sessions if session.subject.project in lineage_projects]
+        root = next(session for session in chosen if session.subject.project == lineage_projects[0])
+        plans += make_lineage(rng, len(plans) + 1, dag_size, chosen, root.subject)
     catalog = Catalog(plans, dag_size=dag_size)
     big = next((p for p in sessions if p.platform.label == "SmartSPIM"), sessions[0])
     catalog.files_asset, catalog.dag_root = big.name, plans[pool].name if dag_size else plans[0].name
@@ -1029,9 +1038,12 @@ class Timing:
         return self.quantile(95)
 
 
-def graphql(base_url: str, query: str, variables: dict[str, Any]) -> Callable[[httpx.Client], httpx.Response]:
+def graphql(
+    base_url: str, query: str, variables: dict[str, Any], headers: dict[str, str] | None = None
+) -> Callable[[httpx.Client], httpx.Response]:
+    """A POST of ``query``, with ``headers`` added (an ``Authorization``, say)."""
     body = json.dumps({"query": query, "variables": variables}).encode()
-    headers = {"content-type": "application/json"}
+    headers = {"content-type": "application/json", **(headers or {})}
     return lambda client: client.post(f"{base_url}/graphql", content=body, headers=headers)
 
 
