@@ -53,7 +53,7 @@ class DownloadSummary:
     skipped: int
     """Files already in place with the recorded sha256."""
     renewed: int
-    """Files whose link the store refused (expired) and that were fetched with a fresh one."""
+    """Links signed again: all of an asset's at once, when the store refused one (expired)."""
 
 
 async def download(
@@ -131,22 +131,25 @@ class _Transfer:
         the size and sha256 of what ``part`` then holds."""
         offset = await asyncio.to_thread(_size, part)
         offset = offset if offset <= file.size else 0
-        handle, digest = await asyncio.to_thread(_resumed, part, offset)
-        try:
-            progress.at(offset)
-            if offset < file.size:
-                async with self._opened(file, offset) as response:
-                    if offset and response.status_code != PARTIAL:
-                        await asyncio.to_thread(handle.truncate, 0)
-                        digest, offset = hashlib.sha256(), 0
-                        progress.at(0)
-                    async for chunk in response.aiter_bytes(CHUNK):
-                        await asyncio.to_thread(_append, handle, digest, chunk)
-                        self._bytes += len(chunk)
-                        offset += len(chunk)
-                        progress.at(offset)
-        finally:
+        digest = await asyncio.to_thread(_sha256_of_first, part, offset)
+        progress.at(offset)
+        if offset == file.size:
+            handle = await asyncio.to_thread(_open_at, part, offset)  # an empty file is made here
             await asyncio.to_thread(handle.close)
+            return offset, digest.hexdigest()
+        async with self._opened(file, offset) as response:
+            if offset and response.status_code != PARTIAL:
+                digest, offset = hashlib.sha256(), 0
+                progress.at(0)
+            handle = await asyncio.to_thread(_open_at, part, offset)
+            try:
+                async for chunk in response.aiter_bytes(CHUNK):
+                    await asyncio.to_thread(_append, handle, digest, chunk)
+                    self._bytes += len(chunk)
+                    offset += len(chunk)
+                    progress.at(offset)
+            finally:
+                await asyncio.to_thread(handle.close)
         return offset, digest.hexdigest()
 
     @asynccontextmanager
@@ -159,8 +162,6 @@ class _Transfer:
                 if response.status_code == FORBIDDEN and renewal < RENEWALS:
                     await response.aread()
                     await self._renewed_link(file, link)
-                    if renewal == 0:
-                        self._renewed += 1
                     continue
                 if response.status_code not in (OK, PARTIAL):
                     await response.aread()
@@ -178,6 +179,7 @@ class _Transfer:
                 return
             fresh = await self._renew(file.asset)
             self._links.update({(entry.asset, entry.path): entry.url for entry in fresh.files})
+            self._renewed += len(fresh.files)
         if key not in self._links:
             raise NotFound(f"{file.asset}/{file.path} is no longer in the catalog")
 
@@ -208,15 +210,22 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _resumed(part: Path, offset: int) -> tuple[BinaryIO, hashlib._Hash]:
-    """``part`` cut to its first ``offset`` bytes, open to append to, and the sha256 so far."""
+def _sha256_of_first(path: Path, size: int) -> hashlib._Hash:
+    """The sha256 of the first ``size`` bytes of ``path``, to go on hashing from there."""
+    digest = hashlib.sha256()
+    if size:
+        with path.open("rb") as kept:
+            while size > 0 and (chunk := kept.read(min(CHUNK, size))):
+                digest.update(chunk)
+                size -= len(chunk)
+    return digest
+
+
+def _open_at(part: Path, offset: int) -> BinaryIO:
+    """``part`` cut to its first ``offset`` bytes, open to append to."""
     handle = part.open("ab")
     handle.truncate(offset)
-    digest = hashlib.sha256()
-    with part.open("rb") as kept:
-        while chunk := kept.read(CHUNK):
-            digest.update(chunk)
-    return handle, digest
+    return handle
 
 
 def _append(handle: BinaryIO, digest: hashlib._Hash, chunk: bytes) -> None:
