@@ -62,8 +62,10 @@ class AsyncCatalog:
         try:
             data = response.json()["data"]
         except (ValueError, KeyError, TypeError):
-            raise CatalogError(f"{self.url}/graphql did not answer as a GraphQL API") from None
-        return dict(data)
+            data = None
+        if not isinstance(data, dict):
+            raise CatalogError(f"{self.url}/graphql did not answer as a GraphQL API")
+        return data
 
     def assets(
         self, *, order_by: Any = None, page_size: int = MAX_PAGE, time_zone: str | None = None, **filters: Any

@@ -201,3 +201,18 @@ async def test_the_sync_client_works_where_an_event_loop_is_already_running(regi
 
     assert len(df) > 0
     assert datetime.now(UTC) > df.registered_at.max()
+
+
+def test_the_readme_example_runs_as_written(registered: Served, repo_root: Path, tmp_path: Path) -> None:
+    section = (repo_root / "README.md").read_text().split("## Python client", 1)[1]
+    example = section.split("```python\n", 1)[1].split("```", 1)[0]
+    runnable = example.replace('"http://127.0.0.1:8000"', repr(registered.url)).replace(
+        '"data/"', repr(str(tmp_path))
+    )
+    namespace: dict[str, Any] = {}
+
+    exec(runnable, namespace)
+
+    assert len(namespace["df"]) == len(raw_assets(registered, ECEPHYS_SINCE_2023))
+    assert namespace["summary"].files == 0  # registered from metadata only: no file to fetch
+    namespace["cat"].close()
