@@ -227,6 +227,8 @@ class AsyncCatalog:
         expires_in: int | None = None,
         quiet: bool = False,
     ) -> DownloadSummary:
+        if isinstance(assets, Manifest) and include is not None:
+            raise ValueError("a manifest's files are chosen already: include goes with names or a query")
         manifest = (
             assets
             if isinstance(assets, Manifest)

@@ -183,7 +183,9 @@ class Catalog:
         quiet: bool = False,
     ) -> DownloadSummary:
         """Download the files of some assets (a result of ``assets()``, names, or a ``Manifest``)
-        to ``dest/<asset>/<path>``, ``parallel`` at a time, with a progress bar unless ``quiet``.
+        to ``dest/<asset>/<path>``, ``parallel`` at a time, with a progress bar unless ``quiet``;
+        ``include``: a path glob (``"*.nwb"``), with names or a query; ``expires_in``: seconds
+        the signed URLs live.
 
         Run it again after an interruption: files in place with the recorded sha256 are skipped
         and partial ones (``.part``) resumed. Every file's sha256 is checked; one that differs is

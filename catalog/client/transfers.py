@@ -37,6 +37,8 @@ CHUNK = 1024 * 1024
 """Bytes read and written at once, per file in flight."""
 ATTEMPTS = 3
 """Tries per file when the connection fails; each resumes where the last one stopped."""
+PAUSE = 0.5
+"""Seconds before the second try, twice that before the third."""
 RENEWALS = 2
 """Fresh links per file when the store refuses one."""
 OK, PARTIAL, FORBIDDEN = 200, 206, 403
@@ -124,6 +126,7 @@ class _Transfer:
             except httpx.TransportError:
                 if attempt == ATTEMPTS:
                     raise
+                await asyncio.sleep(PAUSE * attempt)
         return size == file.size and file.sha256 in (None, sha256)
 
     async def _receive(self, file: ManifestFile, part: Path, progress: _Credit) -> tuple[int, str]:
@@ -233,26 +236,19 @@ def _append(handle: BinaryIO, digest: hashlib._Hash, chunk: bytes) -> None:
     digest.update(chunk)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _in_place(target: Path, file: ManifestFile) -> bool:
     """Whether ``target`` holds the file as the catalog recorded it (its size, when no sha256 was)."""
     return (
         target.is_file()
         and _size(target) == file.size
-        and (file.sha256 is None or _sha256(target) == file.sha256)
+        and (file.sha256 is None or _sha256_of_first(target, file.size).hexdigest() == file.sha256)
     )
 
 
 def _corrupted(file: ManifestFile, part: Path) -> Corrupted:
     """The error for a file whose bytes are not those recorded, its download removed."""
-    found = f"{_size(part)} bytes, sha256 {_sha256(part)}" if part.exists() else "nothing"
+    size = _size(part)
+    found = f"{size} bytes, sha256 {_sha256_of_first(part, size).hexdigest()}" if part.exists() else "nothing"
     part.unlink(missing_ok=True)
     return Corrupted(
         f"{file.asset}/{file.path}: received {found}; the catalog recorded {file.size} bytes, "
