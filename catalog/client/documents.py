@@ -1,0 +1,73 @@
+"""The GraphQL documents the client sends, each with its variables, so that every request it makes
+can be read in one place (and tried in GraphiQL as it is)."""
+
+from __future__ import annotations
+
+from catalog.client.columns import ASSET_COLUMNS, selection
+
+ASSET_FIELDS = selection(ASSET_COLUMNS)
+
+ASSETS_PAGE = f"""
+query AssetsPage($filter: AssetFilter, $orderBy: [AssetOrder!], $first: Int, $after: String, $timeZone: String) {{
+  assets(filter: $filter, orderBy: $orderBy, first: $first, after: $after, timeZone: $timeZone) {{
+    edges {{ node {{ {ASSET_FIELDS} }} }}
+    pageInfo {{ hasNextPage endCursor }}
+  }}
+}}"""
+
+ASSETS_COUNT = """
+query AssetsCount($filter: AssetFilter, $timeZone: String) {
+  assets(filter: $filter, first: 0, timeZone: $timeZone) { totalCount }
+}"""
+
+ASSET = f"""
+query Asset($name: String!) {{
+  asset(name: $name) {{ {ASSET_FIELDS} metadata derivedFrom {{ name }} derivatives {{ name }} }}
+}}"""
+
+FACETS = """
+query Facets($filter: AssetFilter, $fields: [FacetField!], $metadataFields: [MetadataPath!], $limit: Int!,
+             $unit: CountUnit!, $disjunctive: Boolean!, $timeZone: String) {
+  facets(filter: $filter, fields: $fields, metadataFields: $metadataFields, limit: $limit, unit: $unit,
+         disjunctive: $disjunctive, timeZone: $timeZone) {
+    field values { value count } distinctValues truncated ignored
+  }
+}"""
+
+AGGREGATE = """
+query Aggregate($filter: AssetFilter, $groupBy: [GroupKey!], $measures: [Measure!]!, $having: [HavingPredicate!],
+                $orderBy: [AggregateOrder!], $first: Int!, $unwind: MetadataPath, $formulas: [String!],
+                $timeZone: String) {
+  aggregate(filter: $filter, groupBy: $groupBy, measures: $measures, having: $having, orderBy: $orderBy,
+            first: $first, unwind: $unwind, formulas: $formulas, timeZone: $timeZone) {
+    columns rows { record } truncated
+  }
+}"""
+
+LINEAGE_ASSET = "kind project dataLevel qcStatus acquiredAt processLabel"
+"""What lineage shows of each registered asset, the one asked about included."""
+PROVENANCE_NODE = f"name hops registered processLabel processedAt asset {{ {LINEAGE_ASSET} }}"
+"""What each lineage node brings; ``redacted`` is asked for too where the server has it."""
+
+
+def provenance(node_fields: str) -> str:
+    return f"""
+query Provenance($name: String!, $direction: ProvenanceDirection!, $depth: Int!) {{
+  asset(name: $name) {{
+    {LINEAGE_ASSET}
+    provenance(direction: $direction, depth: $depth) {{
+      nodes {{ {node_fields} }} edges {{ source target process }} truncated
+    }}
+  }}
+}}"""
+
+
+MANIFEST = """
+query Manifest($filter: AssetFilter!, $pathGlob: String, $expiresIn: Int) {
+  downloadManifest(filter: $filter, pathGlob: $pathGlob, expiresIn: $expiresIn) {
+    files { asset path size sha256 url } expiresAt truncated
+  }
+}"""
+
+TYPE_FIELDS = """
+query TypeFields($name: String!) { __type(name: $name) { fields { name } } }"""

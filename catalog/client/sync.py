@@ -1,0 +1,203 @@
+"""``Catalog``: the client for scripts and notebooks. Each method runs ``AsyncCatalog``'s on a
+private event loop (``loop.BackgroundLoop``), so it also works inside Jupyter, whose own loop is
+already running."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from catalog.client.aio import AsyncCatalog
+from catalog.client.assets import Assets, AsyncAssets
+from catalog.client.loop import BackgroundLoop
+from catalog.limits import MAX_PAGE
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from pathlib import Path
+    from types import TracebackType
+
+    from catalog.client.results import Aggregate, Facets, Manifest, Provenance
+    from catalog.client.transfers import DownloadSummary
+
+T = TypeVar("T")
+
+
+class Catalog:
+    """A catalog server: search its assets, count and group them, follow their lineage and
+    download their files.
+
+    >>> cat = Catalog("https://catalog.lab.org", token="cat_...")  # token: for private data
+    >>> df = cat.assets(modality="ecephys", acquired_after="2023-01-01").to_dataframe()
+    >>> cat.download(df.name[:20], "data/", include="*.nwb")
+
+    Refusals raise ``catalog.client.CatalogError`` subclasses whose ``.code`` is the server's
+    (``NotFound``, ``Invalid``, ``Unauthenticated``...). Use it in a ``with`` block, or call
+    ``close()``, to release its connections and thread early."""
+
+    def __init__(self, url: str, token: str | None = None, *, timeout: float = 60.0) -> None:
+        """``url``: the catalog's base URL; ``token``: a bearer token (``catalog token create``),
+        needed only for private assets or a catalog without anonymous reading; ``timeout``:
+        seconds to wait for an answer."""
+        self._loop = BackgroundLoop()
+        self.core = AsyncCatalog(url, token, timeout=timeout)
+
+    @property
+    def url(self) -> str:
+        return self.core.url
+
+    def __repr__(self) -> str:
+        return f"Catalog({self.url!r})"
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._loop.run(self.core.aclose())
+        self._loop.close()
+
+    def query(self, text: str, /, **variables: Any) -> dict[str, Any]:
+        """The ``data`` of a GraphQL request, for anything the methods below do not cover:
+        ``cat.query("query($n: String!) { asset(name: $n) { files { edges { node { path } } } } }", n=name)``."""
+        return self._loop.run(self.core.query(text, **variables))
+
+    def assets(
+        self, *, order_by: Any = None, page_size: int = MAX_PAGE, time_zone: str | None = None, **filters: Any
+    ) -> Assets:
+        """The assets matching every filter given, read lazily (see ``Assets``).
+
+        Filters are the fields of the API's ``AssetFilter`` spelled in Python:
+        ``modality="ecephys"`` (or a list: any of them), ``species="Mus musculus"``,
+        ``project=...``, ``subject_id=...``, ``acquired_after="2023-01-01"`` (a date, a
+        datetime, or ISO text; read in ``time_zone`` when it has no offset), ``names=[...]``
+        (up to 10,000 at once), ``qc_status``, ``data_level``, ``file_count_min``,
+        ``metadata=[{"document": "subject", "path": "genotype", "op": "contains", "value": "Cre"}]``,
+        ``or_=[{...}, {...}]``, ``not_={...}``... A keyword the API does not know raises a
+        TypeError listing the valid ones. ``order_by``: ``"acquired_at"``, ``"-acquired_at"``
+        (descending) or a list of them (by name otherwise)."""
+        return Assets(
+            self.core.assets(order_by=order_by, page_size=page_size, time_zone=time_zone, **filters),
+            self._loop,
+        )
+
+    def asset(self, name: str) -> dict[str, Any]:
+        """One asset by name: its columns (as in ``assets().to_dataframe()``), ``metadata`` (every
+        current document), ``derived_from`` and ``derivatives`` (names); NotFound if there is none."""
+        return self._loop.run(self.core.asset(name))
+
+    def facets(
+        self,
+        fields: Any = None,
+        *,
+        metadata_fields: Any = None,
+        limit: int = 100,
+        unit: str = "assets",
+        disjunctive: bool = False,
+        time_zone: str | None = None,
+        **filters: Any,
+    ) -> Facets:
+        """Counts per value of each dimension among the assets the filters select:
+        ``cat.facets(["modality", "species"], project="...")["modality"].values``.
+
+        ``fields``: facet names (``modality``, ``species``, ``project``, ``year``, ``month``...;
+        all when omitted); ``metadata_fields``: ``[{"document": "session", "path":
+        "experimenter_full_name"}]``; ``unit``: ``"assets"`` or ``"subjects"``; ``disjunctive``:
+        each facet ignores its own filter (a search page's counts)."""
+        return self._loop.run(
+            self.core.facets(
+                fields,
+                metadata_fields=metadata_fields,
+                limit=limit,
+                unit=unit,
+                disjunctive=disjunctive,
+                time_zone=time_zone,
+                **filters,
+            )
+        )
+
+    def aggregate(
+        self,
+        group_by: Any = (),
+        measures: Any = ("count",),
+        *,
+        having: Any = None,
+        order_by: Any = None,
+        first: int = 100,
+        unwind: Any = None,
+        formulas: Any = None,
+        time_zone: str | None = None,
+        **filters: Any,
+    ) -> Aggregate:
+        """Groups of the assets the filters select, measured in the database:
+        ``cat.aggregate(group_by=["project", "month"], measures=["count", "avg:acquisition_duration"])``.
+
+        ``group_by``: facet names, or ``{"path": {"document": ..., "path": ...}, "bucket": "year"}``;
+        ``measures``: ``"op"`` or ``"op:field"`` (ops count, count_distinct, min, max, avg, sum;
+        fields asset, subject, acquisition_duration, total_size, acquired_at...) or the API's
+        ``Measure`` as a dict; ``having``, ``order_by``, ``unwind`` and ``formulas`` as in the
+        API (README, "Analytical queries"). ``.to_dataframe()`` gives a row per group."""
+        return self._loop.run(
+            self.core.aggregate(
+                group_by,
+                measures,
+                having=having,
+                order_by=order_by,
+                first=first,
+                unwind=unwind,
+                formulas=formulas,
+                time_zone=time_zone,
+                **filters,
+            )
+        )
+
+    def provenance(self, name: str, direction: str = "upstream", depth: int = 10) -> Provenance:
+        """The lineage of an asset: ``"upstream"`` (what it came from), ``"downstream"`` (what
+        came from it) or ``"both"``, up to ``depth`` hops; ``.to_networkx()`` makes it a graph.
+        Names never registered (intermediates not kept) are nodes with ``registered`` False."""
+        return self._loop.run(self.core.provenance(name, direction, depth))
+
+    def manifest(
+        self,
+        assets: Assets | Iterable[str] | str,
+        *,
+        include: str | None = None,
+        expires_in: int | None = None,
+    ) -> Manifest:
+        """The files of some assets (a result of ``assets()``, or names) with signed URLs, sizes
+        and sha256s, without downloading them; ``include``: a path glob (``"*.nwb"``,
+        ``"ecephys/**"``); ``expires_in``: seconds the URLs live (the server caps it)."""
+        return self._loop.run(self.core.manifest(_core(assets), include=include, expires_in=expires_in))
+
+    def download(
+        self,
+        assets: Manifest | Assets | Iterable[str] | str,
+        dest: str | Path,
+        *,
+        include: str | None = None,
+        parallel: int = 8,
+        expires_in: int | None = None,
+        quiet: bool = False,
+    ) -> DownloadSummary:
+        """Download the files of some assets (a result of ``assets()``, names, or a ``Manifest``)
+        to ``dest/<asset>/<path>``, ``parallel`` at a time, with a progress bar unless ``quiet``;
+        ``include``: a path glob (``"*.nwb"``), with names or a query; ``expires_in``: seconds
+        the signed URLs live.
+
+        Run it again after an interruption: files in place with the recorded sha256 are skipped
+        and partial ones (``.part``) resumed. Every file's sha256 is checked; one that differs is
+        removed and raises ``Corrupted``. Links that expire on the way are signed again.
+        Returns how many files were fetched, bytes received, files skipped, links renewed."""
+        return self._loop.run(
+            self.core.download(
+                _core(assets), dest, include=include, parallel=parallel, expires_in=expires_in, quiet=quiet
+            )
+        )
+
+
+def _core(assets: Assets | T) -> AsyncAssets | T:
+    """A lazy result as the asynchronous client takes it."""
+    return assets.core if isinstance(assets, Assets) else assets

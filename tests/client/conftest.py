@@ -1,0 +1,229 @@
+"""Catalogs served over real HTTP for the Python client: every real record registered (read-only,
+once per session), and small ones with files in a local folder, in moto's S3 or in s3rver (which
+checks signatures and expiry), made for each test that downloads."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from databases import copy_sqlite
+from factories import load_record, payload, write_asset
+from servers import UvicornServer, free_port
+
+from catalog.app import create_app
+from catalog.client import Catalog
+from catalog.config import Settings
+from catalog.conventions.modalities import Vocabulary
+from catalog.db.engine import Database
+from catalog.services import tokens
+from catalog.services.imports import RecordImport, read_records
+from catalog.services.index import StoreIndex
+from catalog.services.ingest import FolderIngest
+from catalog.storage import open_store
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator
+    from pathlib import Path
+
+    from starlette.types import ASGIApp, Receive, Scope, Send
+
+S3RVER_ENV = {"AWS_ACCESS_KEY_ID": "S3RVER", "AWS_SECRET_ACCESS_KEY": "S3RVER"}
+"""s3rver's built-in key pair, for the catalog that signs its URLs."""
+DOWNLOADED = ["behavior_754559_2024-12-17_17-40-13", "ecephys_660104_2023-07-24_18-18-13"]
+"""The real records a download test's catalog holds, each with the files of ``asset_files``."""
+
+
+@dataclass
+class Served:
+    """A catalog on a real uvicorn server, the requests it received, and what it was given."""
+
+    url: str
+    settings: Settings
+    requests: list[Request] = field(default_factory=list)
+    sources: dict[str, Path] = field(default_factory=dict)
+    """The folder each asset was ingested from."""
+    token: str | None = None
+    """A reader's token."""
+
+    def graphql_requests(self) -> list[Request]:
+        return [request for request in self.requests if request.path == "/graphql"]
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    range: str | None
+
+
+class RequestLog:
+    """ASGI middleware noting each request's method, path and Range header: what a test counts."""
+
+    def __init__(self, app: ASGIApp, requests: list[Request]) -> None:
+        self.app, self.requests = app, requests
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            headers = dict(scope["headers"])
+            self.requests.append(Request(scope["method"], scope["path"], _text(headers.get(b"range"))))
+        await self.app(scope, receive, send)
+
+
+def _text(value: bytes | None) -> str | None:
+    return value.decode() if value is not None else None
+
+
+def serve(settings: Settings, port: int, served: Served) -> UvicornServer:
+    return UvicornServer(RequestLog(create_app(settings), served.requests), port=port)
+
+
+def asset_files(name: str) -> dict[str, bytes]:
+    """Three data files per asset, one bigger than a read chunk of the server (1 MiB) and in a
+    folder, one with a space in its name."""
+    return {
+        "data/raw.bin": payload(name, 1_500_017),
+        "data/probe A.json": payload(f"{name}/probe", 700),
+        "notes.txt": payload(f"{name}/notes", 100),
+    }
+
+
+@pytest.fixture(scope="session")
+async def registered(
+    sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory, fixtures_dir: Path
+) -> AsyncIterator[Served]:
+    """Every real record, registered from its metadata (no files), with a reader's token; tests
+    only read it."""
+    root, port = tmp_path_factory.mktemp("registered"), free_port()
+    copy_sqlite(sqlite_template, root / "catalog.db")
+    settings = _settings(f"sqlite+aiosqlite:///{root / 'catalog.db'}", (root / "store").as_uri(), port)
+    db = Database(settings.database_url)
+    try:
+        records = sorted((fixtures_dir / "records").glob("*.json"))
+        await RecordImport(db, Vocabulary())(record for path in records for record in read_records(path))
+        token = await tokens.create(db, "rita", "reader")
+    finally:
+        await db.dispose()
+    served = Served(f"http://127.0.0.1:{port}", settings, token=token)
+    with serve(settings, port, served):
+        yield served
+
+
+@pytest.fixture
+def cat(registered: Served) -> Iterator[Catalog]:
+    """The client of the catalog of every real record; its log starts empty."""
+    registered.requests.clear()
+    with Catalog(registered.url) as client:
+        yield client
+
+
+@pytest.fixture
+async def local_files(
+    request: pytest.FixtureRequest, tmp_path: Path, fixtures_dir: Path
+) -> AsyncIterator[Served]:
+    """Two real records ingested with their files into a local folder (served by ``/files``)."""
+    async for served in _ingested(request, tmp_path, fixtures_dir, (tmp_path / "store").as_uri(), None):
+        yield served
+
+
+@pytest.fixture
+async def moto_files(
+    request: pytest.FixtureRequest, tmp_path: Path, fixtures_dir: Path, s3_bucket: tuple[str, str]
+) -> AsyncIterator[Served]:
+    """The same records in a moto bucket (which checks no signature)."""
+    endpoint, bucket = s3_bucket
+    storage = f"s3://{bucket}/catalog-{uuid.uuid4().hex[:8]}"
+    async for served in _ingested(request, tmp_path, fixtures_dir, storage, endpoint):
+        yield served
+
+
+@pytest.fixture
+async def s3rver_files(
+    request: pytest.FixtureRequest,
+    s3rver: tuple[str, str],
+    tmp_path: Path,
+    fixtures_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> AsyncIterator[Served]:
+    """The same records in s3rver, which refuses a presigned URL past its expiry."""
+    for name, value in S3RVER_ENV.items():
+        monkeypatch.setenv(name, value)
+    endpoint, bucket = s3rver
+    storage = f"s3://{bucket}/catalog-{uuid.uuid4().hex[:8]}"
+    async for served in _ingested(request, tmp_path, fixtures_dir, storage, endpoint, indexed=True):
+        yield served
+
+
+@pytest.fixture(params=["local", "moto"])
+def with_files(request: pytest.FixtureRequest) -> Served:
+    """A catalog of files in a local folder, then in an S3 bucket."""
+    served: Served = request.getfixturevalue(f"{request.param}_files")
+    return served
+
+
+@pytest.fixture(params=["local", "moto", "s3rver"])
+def signing(request: pytest.FixtureRequest) -> Served:
+    """A catalog of files behind signed links: its own, moto's presigned URLs, s3rver's."""
+    served: Served = request.getfixturevalue(f"{request.param}_files")
+    return served
+
+
+@pytest.fixture(params=["local", "s3rver"])
+def expiring(request: pytest.FixtureRequest) -> Served:
+    """A catalog of files whose signed links stop working when they expire."""
+    served: Served = request.getfixturevalue(f"{request.param}_files")
+    return served
+
+
+async def _ingested(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    fixtures_dir: Path,
+    storage: str,
+    endpoint: str | None,
+    *,
+    indexed: bool = False,
+) -> AsyncIterator[Served]:
+    """The records of ``DOWNLOADED`` in a catalog on ``storage``, served. ``indexed``: the folders
+    are copied into the store and indexed there (s3rver lacks the multipart listing an ingest
+    uses to clean up after a crash)."""
+    port = free_port()
+    sqlite_template: Path = request.getfixturevalue("sqlite_template")
+    copy_sqlite(sqlite_template, tmp_path / "catalog.db")
+    settings = _settings(
+        f"sqlite+aiosqlite:///{tmp_path / 'catalog.db'}", storage, port, s3_endpoint_url=endpoint
+    )
+    db, store = Database(settings.database_url), open_store(settings)
+    sources = {}
+    try:
+        for name in DOWNLOADED:
+            sources[name] = write_asset(
+                tmp_path / "src", name, load_record(fixtures_dir, name), asset_files(name)
+            )
+        if indexed:
+            for name, folder in sources.items():
+                for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                    await store.put_bytes(f"{name}/{path.relative_to(folder).as_posix()}", path.read_bytes())
+            await StoreIndex(db, Vocabulary())(store)
+        else:
+            ingest = FolderIngest(db, store, Vocabulary())
+            for folder in sources.values():
+                await ingest(folder)
+    finally:
+        await store.close()
+        await db.dispose()
+    served = Served(f"http://127.0.0.1:{port}", settings, sources=sources)
+    with serve(settings, port, served):
+        yield served
+
+
+def _settings(database_url: str, storage_url: str, port: int, **more: Any) -> Settings:
+    return Settings(
+        database_url=database_url,
+        storage_url=storage_url,
+        public_url=f"http://127.0.0.1:{port}",
+        secret_key="client-test-secret",
+        **more,
+    )
