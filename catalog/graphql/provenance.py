@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from catalog.conventions.names import AssetKind, parse_name_or_none
+from catalog.conventions.names import AssetKind
 from catalog.errors import Invalid
 from catalog.graphql.context import Info
 from catalog.limits import MAX_PROVENANCE_DEPTH
@@ -56,40 +56,15 @@ class ProvenanceNode:
 def _node(node: provenance.Node) -> ProvenanceNode:
     from catalog.graphql.types import Asset  # types.py imports this module for its field
 
-    if node.redacted:
-        return ProvenanceNode(
-            name=node.name,
-            hops=node.hops,
-            registered=True,
-            redacted=True,
-            kind=node.kind,
-            process_label=None,
-            processed_at=None,
-            asset=None,
-        )
-    if node.asset is not None:
-        row = node.asset
-        return ProvenanceNode(
-            name=node.name,
-            hops=node.hops,
-            registered=True,
-            redacted=False,
-            kind=node.kind,
-            process_label=row.process_label,
-            processed_at=row.processed_at,
-            asset=Asset(row=row),
-        )
-    parsed = parse_name_or_none(node.name)
-    processed = parsed.processed if parsed else None
     return ProvenanceNode(
         name=node.name,
         hops=node.hops,
-        registered=False,
-        redacted=False,
+        registered=node.asset is not None or node.redacted,
+        redacted=node.redacted,
         kind=node.kind,
-        process_label=parsed.process_label if parsed else None,
-        processed_at=processed.replace(tzinfo=UTC) if processed else None,
-        asset=None,
+        process_label=node.process_label,
+        processed_at=node.processed_at,
+        asset=Asset(row=node.asset) if node.asset is not None else None,
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -192,6 +193,8 @@ class Node:
     hops: int  # the fewest edges between it and the root
     asset: Asset | None
     kind: AssetKind | None  # None for a name no asset has that does not parse
+    process_label: str | None  # the asset's, or the one its name gives
+    processed_at: datetime | None  # likewise; a name's unknown local zone read as UTC
     redacted: bool = False
 
 
@@ -397,6 +400,21 @@ def _nodes_with_inputs(
     )
 
 
+def _told(
+    asset: Asset | None, name: str, *, hidden: bool
+) -> tuple[AssetKind | None, str | None, datetime | None]:
+    """A node's kind, process label and processing time: the asset's, or what a name no asset has
+    gives; of a placeholder, its kind alone."""
+    if asset is not None:
+        kind = AssetKind(asset.kind)
+        return (kind, None, None) if hidden else (kind, asset.process_label, asset.processed_at)
+    parsed = parse_name_or_none(name)
+    if parsed is None:
+        return None, None, None
+    processed = parsed.processed.replace(tzinfo=UTC) if parsed.processed else None
+    return parsed.kind, parsed.process_label, processed
+
+
 PLACEHOLDER = "redacted-{}"
 """The name a lineage gives an asset its viewer may not read: numbered in the order of its nodes,
 never a name an asset can have (a name starts with a modality and a subject: conventions/names)."""
@@ -411,14 +429,9 @@ def _assemble(rows: Result[Asset | None, str, int, bool, str | None, bool]) -> L
     for asset, name, hops, hidden, names, cut in found:
         truncated = bool(cut)
         shown = placeholders.get(name, name)
-        parsed = parse_name_or_none(name) if asset is None else None
-        kind = AssetKind(asset.kind) if asset is not None else (parsed.kind if parsed else None)
+        kind, process, processed = _told(asset, name, hidden=bool(hidden))
         if hops:
-            nodes.append(Node(shown, hops, None if hidden else asset, kind, redacted=bool(hidden)))
-        if hidden:
-            process = None
-        else:
-            process = asset.process_label if asset is not None else (parsed.process_label if parsed else None)
+            nodes.append(Node(shown, hops, None if hidden else asset, kind, process, processed, bool(hidden)))
         inputs = sorted(placeholders.get(n, n) for n in names.split(NAME_SEPARATOR)) if names else []
         edges.extend((shown, input_name, process) for input_name in inputs)
     return Lineage(nodes, edges, truncated)

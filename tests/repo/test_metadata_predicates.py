@@ -353,14 +353,20 @@ def records(fixtures_dir: Path) -> dict[str, dict[str, Any]]:
     return {r["name"]: documents_from_record(r) for r in raw_records(fixtures_dir)}
 
 
-@pytest.fixture(scope="module")
-async def db(module_migrated_database_url: str, fixtures_dir: Path) -> AsyncIterator[Database]:
-    """One catalog per backend holding every real record, registered metadata-only."""
-    database = Database(module_migrated_database_url)
+async def holding_every_record(url: str, fixtures_dir: Path) -> Database:
+    """The catalog at ``url`` with every real record registered metadata-only."""
+    database = Database(url)
     report = await RecordImport(database, Vocabulary())(
         Record(r["name"], r) for r in raw_records(fixtures_dir)
     )
     assert report.errors == []
+    return database
+
+
+@pytest.fixture(scope="module")
+async def db(module_migrated_database_url: str, fixtures_dir: Path) -> AsyncIterator[Database]:
+    """One catalog per backend holding every real record, registered metadata-only."""
+    database = await holding_every_record(module_migrated_database_url, fixtures_dir)
     yield database
     await database.dispose()
 

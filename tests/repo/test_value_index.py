@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from databases import copy_sqlite
 from sqlalchemy import select, text
-from test_metadata_predicates import raw_records, records
+from test_metadata_predicates import holding_every_record, raw_records, records
 
 from catalog.conventions.metadata import documents_from_record
 from catalog.conventions.modalities import Vocabulary
@@ -51,11 +51,7 @@ def sqlite_url(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) 
 @pytest.fixture(scope="module")
 async def loaded(sqlite_url: str, fixtures_dir: Path) -> AsyncIterator[Database]:
     """A SQLite catalog holding every real record, registered metadata-only."""
-    database = Database(sqlite_url)
-    report = await RecordImport(database, Vocabulary())(
-        Record(r["name"], r) for r in raw_records(fixtures_dir)
-    )
-    assert report.errors == []
+    database = await holding_every_record(sqlite_url, fixtures_dir)
     yield database
     await database.dispose()
 
@@ -378,11 +374,7 @@ async def test_a_facet_over_a_path_counts_what_a_plain_reading_counts(
 @pytest.fixture(scope="module")
 async def loaded_anywhere(module_migrated_database_url: str, fixtures_dir: Path) -> AsyncIterator[Database]:
     """Every real record, registered metadata-only, on each dialect."""
-    database = Database(module_migrated_database_url)
-    report = await RecordImport(database, Vocabulary())(
-        Record(r["name"], r) for r in raw_records(fixtures_dir)
-    )
-    assert report.errors == []
+    database = await holding_every_record(module_migrated_database_url, fixtures_dir)
     yield database
     await database.dispose()
 
