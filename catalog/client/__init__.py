@@ -1,4 +1,4 @@
-"""The catalog from Python: search, count, lineage and downloads over the HTTP API.
+"""The catalog from Python: search, count, lineage, downloads and uploads over the HTTP API.
 
 >>> from catalog.client import Catalog
 >>> cat = Catalog("https://catalog.lab.org")
@@ -14,6 +14,7 @@ from catalog.client.errors import TooComplex
 from catalog.client.results import Aggregate, Facet, Facets, Manifest, ManifestFile, Provenance
 from catalog.client.sync import Catalog
 from catalog.client.transfers import DownloadSummary
+from catalog.client.uploads import UploadSummary
 from catalog.errors import (
     CatalogError,
     Conflict,
@@ -52,4 +53,5 @@ __all__ = [
     "TooLarge",
     "Unauthenticated",
     "Unavailable",
+    "UploadSummary",
 ]

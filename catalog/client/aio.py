@@ -15,6 +15,7 @@ from catalog.client.columns import ASSET_COLUMNS, record
 from catalog.client.errors import refusal
 from catalog.client.results import Aggregate, Facet, Facets, Manifest, ManifestFile, Provenance
 from catalog.client.transfers import DownloadSummary, download
+from catalog.client.uploads import UploadSummary, upload
 from catalog.errors import CatalogError, NotFound
 from catalog.limits import MAX_NAMES, MAX_PAGE
 from catalog.schemas.aggregates import AggregateOrder, HavingPredicate
@@ -241,6 +242,30 @@ class AsyncCatalog:
         return await download(
             manifest, Path(dest), http=self._http, renew=renew, parallel=parallel, quiet=quiet
         )
+
+    async def upload(
+        self,
+        folder: str | Path,
+        *,
+        name: str | None = None,
+        draft: bool = False,
+        step: str | None = None,
+        parallel: int = 8,
+        quiet: bool = False,
+    ) -> UploadSummary:
+        return await upload(
+            self.query,
+            self._http,
+            Path(folder),
+            name=name,
+            draft=draft,
+            step=step,
+            parallel=parallel,
+            quiet=quiet,
+        )
+
+    async def seal(self, name: str) -> dict[str, Any]:
+        return record((await self.query(documents.SEAL_DRAFT, name=name))["sealDraft"], ASSET_COLUMNS)
 
     async def _manifest(self, spec: dict[str, Any], include: str | None, expires_in: int | None) -> Manifest:
         data = await self.query(documents.MANIFEST, filter=spec, pathGlob=include, expiresIn=expires_in)

@@ -71,3 +71,25 @@ query Manifest($filter: AssetFilter!, $pathGlob: String, $expiresIn: Int) {
 
 TYPE_FIELDS = """
 query TypeFields($name: String!) { __type(name: $name) { fields { name } } }"""
+
+OPEN_UPLOAD = """
+mutation OpenUpload($name: String!, $files: [UploadFileInput!]!, $draft: Boolean!) {
+  openUpload(name: $name, files: $files, draft: $draft) {
+    id expiresAt files { path size sha256 stored url partSize partCount partsStored }
+  }
+}"""
+
+UPLOAD_PART_URLS = """
+mutation UploadPartUrls($uploadId: String!, $path: String!, $parts: [Int!]!) {
+  uploadPartUrls(uploadId: $uploadId, path: $path, parts: $parts) { part url }
+}"""
+
+COMPLETE_UPLOAD = """
+mutation CompleteUpload($uploadId: String!) {
+  completeUpload(uploadId: $uploadId) { name draft draftStep }
+}"""
+
+SEAL_DRAFT = f"""
+mutation SealDraft($name: String!) {{
+  sealDraft(name: $name) {{ {ASSET_FIELDS} }}
+}}"""

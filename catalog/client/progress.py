@@ -1,4 +1,4 @@
-"""What a download shows while it runs: one rich progress bar of bytes (with rate and time left)
+"""What a transfer shows while it runs: one rich progress bar of bytes (with rate and time left)
 and files done, or nothing when asked to be quiet."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 class TransferProgress:
-    def __init__(self, files: int, size: int, *, quiet: bool) -> None:
+    def __init__(self, files: int, size: int, *, quiet: bool, label: str = "download") -> None:
         self._files, self._done = files, 0
         self._bar = Progress(
             TextColumn("{task.description}"),
@@ -30,7 +30,7 @@ class TransferProgress:
             TextColumn("{task.fields[files]}"),
             disable=quiet,
         )
-        self._task = self._bar.add_task("download", total=size, files=self._files_text())
+        self._task = self._bar.add_task(label, total=size, files=self._files_text())
 
     def __enter__(self) -> TransferProgress:
         self._bar.start()
@@ -42,7 +42,7 @@ class TransferProgress:
         self._bar.stop()
 
     def advance(self, size: int) -> None:
-        """Bytes received (negative: bytes discarded, when a file starts over)."""
+        """Bytes moved (negative: bytes discarded, when a file starts over)."""
         self._bar.advance(self._task, size)
 
     def finished(self) -> None:
@@ -51,10 +51,22 @@ class TransferProgress:
         self._bar.update(self._task, files=self._files_text())
 
     def skipped(self, size: int) -> None:
-        """A file was already in place: done, with no bytes to fetch."""
+        """A file was already in place: done, with no bytes to move."""
         self._done += 1
         total = self._bar.tasks[0].total or 0
         self._bar.update(self._task, total=total - size, files=self._files_text())
 
     def _files_text(self) -> str:
         return f"{self._done}/{self._files} files"
+
+
+class Credit:
+    """One file's (or part's) share of the progress bar: where its bytes stand, moved forward or
+    back (a retry starts it over)."""
+
+    def __init__(self, progress: TransferProgress) -> None:
+        self._progress, self._position = progress, 0
+
+    def at(self, position: int) -> None:
+        self._progress.advance(position - self._position)
+        self._position = position

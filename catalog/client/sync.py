@@ -18,17 +18,19 @@ if TYPE_CHECKING:
 
     from catalog.client.results import Aggregate, Facets, Manifest, Provenance
     from catalog.client.transfers import DownloadSummary
+    from catalog.client.uploads import UploadSummary
 
 T = TypeVar("T")
 
 
 class Catalog:
-    """A catalog server: search its assets, count and group them, follow their lineage and
-    download their files.
+    """A catalog server: search its assets, count and group them, follow their lineage,
+    download their files and upload new ones.
 
     >>> cat = Catalog("https://catalog.lab.org", token="cat_...")  # token: for private data
     >>> df = cat.assets(modality="ecephys", acquired_after="2023-01-01").to_dataframe()
     >>> cat.download(df.name[:20], "data/", include="*.nwb")
+    >>> cat.upload("/scratch/ecephys_655568_2022-04-26_11-48-09_sorted_2023-05-01_10-00-00")
 
     Refusals raise ``catalog.client.CatalogError`` subclasses whose ``.code`` is the server's
     (``NotFound``, ``Invalid``, ``Unauthenticated``...). Use it in a ``with`` block, or call
@@ -196,6 +198,40 @@ class Catalog:
                 _core(assets), dest, include=include, parallel=parallel, expires_in=expires_in, quiet=quiet
             )
         )
+
+    def upload(
+        self,
+        folder: str | Path,
+        *,
+        name: str | None = None,
+        draft: bool = False,
+        step: str | None = None,
+        parallel: int = 8,
+        quiet: bool = False,
+    ) -> UploadSummary:
+        """Register the asset folder ``folder`` (named ``name``, by default the folder's name)
+        by sending its files to the catalog's store through signed URLs: a writer's token, no
+        storage credentials. ``parallel`` files (or parts of big ones) travel at once, with a
+        progress bar unless ``quiet``.
+
+        Every file is hashed first; the catalog checks each size and sha256 in the store before
+        the asset appears. Run it again after an interruption: what the store holds already is
+        not sent again.
+
+        Drafts, for processing validated step by step: ``draft=True, step="<subfolder>"`` sends
+        that step's files (a new step, or the current one again to replace it; the subfolder
+        holds the step's ``processing.json``); ``draft=True`` without a step sends the folder's
+        top-level files (the integrated ``processing.json`` and ``quality_control.json``),
+        then ``seal(name)``. Only writers see a draft. Returns what was sent."""
+        return self._loop.run(
+            self.core.upload(folder, name=name, draft=draft, step=step, parallel=parallel, quiet=quiet)
+        )
+
+    def seal(self, name: str) -> dict[str, Any]:
+        """Freeze the draft ``name`` once its integrated metadata is in: the catalog checks its
+        top-level ``processing.json`` and ``quality_control.json`` and makes it an ordinary,
+        immutable asset that readers see. Returns its columns, as ``asset()``."""
+        return self._loop.run(self.core.seal(name))
 
 
 def _core(assets: Assets | T) -> AsyncAssets | T:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, BinaryIO
 import httpx
 
 from catalog.client.errors import refusal
-from catalog.client.progress import TransferProgress
+from catalog.client.progress import Credit, TransferProgress
 from catalog.errors import CatalogError, Corrupted, Invalid, NotFound
 
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ class _Transfer:
             return
         part = target.with_name(target.name + ".part")
         await asyncio.to_thread(target.parent.mkdir, parents=True, exist_ok=True)
-        progress = _Credit(self._progress)
+        progress = Credit(self._progress)
         resumed = await asyncio.to_thread(_size, part) > 0
         intact = await self._received_intact(file, part, progress)
         if not intact and resumed:  # the bytes kept from an earlier run may be what differs
@@ -116,7 +116,7 @@ class _Transfer:
         self._files += 1
         self._progress.finished()
 
-    async def _received_intact(self, file: ManifestFile, part: Path, progress: _Credit) -> bool:
+    async def _received_intact(self, file: ManifestFile, part: Path, progress: Credit) -> bool:
         """Whether ``part`` holds the file as recorded once received, resuming after a dropped
         connection (its size only, for a file whose sha256 was not recorded)."""
         for attempt in range(1, ATTEMPTS + 1):
@@ -129,7 +129,7 @@ class _Transfer:
                 await asyncio.sleep(PAUSE * attempt)
         return size == file.size and file.sha256 in (None, sha256)
 
-    async def _receive(self, file: ManifestFile, part: Path, progress: _Credit) -> tuple[int, str]:
+    async def _receive(self, file: ManifestFile, part: Path, progress: Credit) -> tuple[int, str]:
         """The rest of the file appended to ``part`` (all of it, if the server ignores the Range):
         the size and sha256 of what ``part`` then holds."""
         offset = await asyncio.to_thread(_size, part)
@@ -185,17 +185,6 @@ class _Transfer:
             self._renewed += len(fresh.files)
         if key not in self._links:
             raise NotFound(f"{file.asset}/{file.path} is no longer in the catalog")
-
-
-class _Credit:
-    """A file's share of the progress bar: where its bytes stand, moved forward or back."""
-
-    def __init__(self, progress: TransferProgress) -> None:
-        self._progress, self._position = progress, 0
-
-    def at(self, position: int) -> None:
-        self._progress.advance(position - self._position)
-        self._position = position
 
 
 def _target(dest: Path, file: ManifestFile) -> Path:

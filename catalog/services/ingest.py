@@ -10,7 +10,6 @@ left under the asset's prefix are discarded."""
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from catalog.conventions.metadata import CORE_DOCUMENTS, read_document_file
 from catalog.db.models import Asset, AssetState, File
 from catalog.errors import Conflict, Invalid
+from catalog.folders import LocalFile, scan_folder
 from catalog.repo import assets, documents, files
 from catalog.services import claims
 from catalog.services.describe import Description, describe
@@ -46,13 +46,6 @@ if TYPE_CHECKING:
 FLUSH_ROWS = 500
 
 
-@dataclass(frozen=True, slots=True)
-class LocalFile:
-    path: str  # relative to the asset folder, "/"-separated
-    source: Path
-    size: int
-
-
 @dataclass(slots=True)
 class IngestResult:
     name: str
@@ -62,20 +55,6 @@ class IngestResult:
     uploaded: int = 0
     reused: int = 0
     warnings: list[str] = field(default_factory=list)
-
-
-def scan_folder(folder: Path) -> list[LocalFile]:
-    """Every regular file below ``folder`` (symbolic links to files followed, to folders not)."""
-    found = []
-    for directory, subdirectories, names in os.walk(folder):
-        subdirectories.sort()
-        for name in names:
-            source = Path(directory, name)
-            if not source.is_file():
-                continue
-            relative = source.relative_to(folder).as_posix()
-            found.append(LocalFile(relative, source, source.stat().st_size))
-    return sorted(found, key=lambda f: f.path)
 
 
 def _busy(name: str, holder: str | None) -> str:
