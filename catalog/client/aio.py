@@ -272,7 +272,14 @@ class AsyncCatalog:
         found = data["downloadManifest"]
         return Manifest(
             [
-                ManifestFile(file["asset"], file["path"], int(file["size"]), file["sha256"], file["url"])
+                ManifestFile(
+                    file["asset"],
+                    file["path"],
+                    int(file["size"]),
+                    file["sha256"],
+                    file["url"],
+                    tuple(file["alternates"]),
+                )
                 for file in found["files"]
             ],
             datetime.fromisoformat(found["expiresAt"]),

@@ -65,7 +65,7 @@ query Provenance($name: String!, $direction: ProvenanceDirection!, $depth: Int!)
 MANIFEST = """
 query Manifest($filter: AssetFilter!, $pathGlob: String, $expiresIn: Int) {
   downloadManifest(filter: $filter, pathGlob: $pathGlob, expiresIn: $expiresIn) {
-    files { asset path size sha256 url } expiresAt truncated
+    files { asset path size sha256 url alternates } expiresAt truncated
   }
 }"""
 

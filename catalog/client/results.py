@@ -153,6 +153,9 @@ class ManifestFile:
     size: int
     sha256: str | None
     url: str
+    alternates: tuple[str, ...] = ()
+    """Signed URLs of the same file in the asset's further locations, tried in order when ``url``
+    fails."""
 
 
 @dataclass(frozen=True, slots=True)

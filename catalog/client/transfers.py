@@ -6,7 +6,9 @@ whatever the sizes) and moved into place only once its size and sha256 are those
 recorded; a mismatch removes it and raises. A ``.part`` left behind by an interrupted run is
 resumed with an HTTP Range request, and a file already in place with the recorded sha256 is
 skipped. A link the store refuses (an expired signature: 403) is signed again from a fresh
-manifest of that asset, once for all of its files."""
+manifest of that asset, once for all of its files. A file that cannot be had from its asset's
+primary location (unreachable, missing, or other bytes) is fetched from the next of its further
+locations (the manifest's ``alternates``), resuming what arrived."""
 
 from __future__ import annotations
 
@@ -83,8 +85,8 @@ async def download(
 class _Transfer:
     def __init__(self, http: httpx.AsyncClient, renew: Renew, dest: Path, progress: TransferProgress) -> None:
         self._http, self._renew, self._dest, self._progress = http, renew, dest, progress
-        self._links: dict[tuple[str, str], str] = {}
-        """Links signed again, by (asset, path)."""
+        self._links: dict[tuple[str, str], tuple[str, ...]] = {}
+        """Links signed again, by (asset, path): its URL in each location, in the order to try."""
         self._renewing: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._files = self._bytes = self._skipped = self._renewed = 0
 
@@ -105,23 +107,36 @@ class _Transfer:
         part = target.with_name(target.name + ".part")
         await asyncio.to_thread(target.parent.mkdir, parents=True, exist_ok=True)
         progress = Credit(self._progress)
-        resumed = await asyncio.to_thread(_size, part) > 0
-        intact = await self._received_intact(file, part, progress)
-        if not intact and resumed:  # the bytes kept from an earlier run may be what differs
-            await asyncio.to_thread(part.unlink)
-            intact = await self._received_intact(file, part, progress)
-        if not intact:
+        last = len(file.alternates)
+        for location in range(last + 1):
+            try:
+                if await self._intact_from(file, location, part, progress):
+                    break
+            except (httpx.TransportError, CatalogError):
+                if location == last:
+                    raise
+        else:
             raise await asyncio.to_thread(_corrupted, file, part)
         await asyncio.to_thread(os.replace, part, target)
         self._files += 1
         self._progress.finished()
 
-    async def _received_intact(self, file: ManifestFile, part: Path, progress: Credit) -> bool:
+    async def _intact_from(self, file: ManifestFile, location: int, part: Path, progress: Credit) -> bool:
+        """Whether ``part`` holds the file as recorded once received from one of its locations
+        (0: the manifest's URL, then its alternates), resuming what ``part`` holds."""
+        resumed = await asyncio.to_thread(_size, part) > 0
+        intact = await self._received_intact(file, location, part, progress)
+        if not intact and resumed:  # the bytes kept from an earlier run may be what differs
+            await asyncio.to_thread(part.unlink)
+            intact = await self._received_intact(file, location, part, progress)
+        return intact
+
+    async def _received_intact(self, file: ManifestFile, location: int, part: Path, progress: Credit) -> bool:
         """Whether ``part`` holds the file as recorded once received, resuming after a dropped
         connection (its size only, for a file whose sha256 was not recorded)."""
         for attempt in range(1, ATTEMPTS + 1):
             try:
-                size, sha256 = await self._receive(file, part, progress)
+                size, sha256 = await self._receive(file, location, part, progress)
                 break
             except httpx.TransportError:
                 if attempt == ATTEMPTS:
@@ -129,7 +144,9 @@ class _Transfer:
                 await asyncio.sleep(PAUSE * attempt)
         return size == file.size and file.sha256 in (None, sha256)
 
-    async def _receive(self, file: ManifestFile, part: Path, progress: Credit) -> tuple[int, str]:
+    async def _receive(
+        self, file: ManifestFile, location: int, part: Path, progress: Credit
+    ) -> tuple[int, str]:
         """The rest of the file appended to ``part`` (all of it, if the server ignores the Range):
         the size and sha256 of what ``part`` then holds."""
         offset = await asyncio.to_thread(_size, part)
@@ -140,7 +157,7 @@ class _Transfer:
             handle = await asyncio.to_thread(_open_at, part, offset)  # an empty file is made here
             await asyncio.to_thread(handle.close)
             return offset, digest.hexdigest()
-        async with self._opened(file, offset) as response:
+        async with self._opened(file, location, offset) as response:
             if offset and response.status_code != PARTIAL:
                 digest, offset = hashlib.sha256(), 0
                 progress.at(0)
@@ -156,15 +173,15 @@ class _Transfer:
         return offset, digest.hexdigest()
 
     @asynccontextmanager
-    async def _opened(self, file: ManifestFile, offset: int) -> AsyncIterator[httpx.Response]:
+    async def _opened(self, file: ManifestFile, location: int, offset: int) -> AsyncIterator[httpx.Response]:
         """The answer to a GET of the file from ``offset`` on, with a fresh link if refused."""
         headers = {"Range": f"bytes={offset}-"} if offset else {}
         for renewal in range(RENEWALS + 1):
-            link = self._links.get((file.asset, file.path), file.url)
+            link = self._link(file, location)
             async with self._http.stream("GET", link, headers=headers) as response:
                 if response.status_code == FORBIDDEN and renewal < RENEWALS:
                     await response.aread()
-                    await self._renewed_link(file, link)
+                    await self._renewed_link(file, location, link)
                     continue
                 if response.status_code not in (OK, PARTIAL):
                     await response.aread()
@@ -174,14 +191,22 @@ class _Transfer:
                 yield response
                 return
 
-    async def _renewed_link(self, file: ManifestFile, refused: str) -> None:
+    def _link(self, file: ManifestFile, location: int) -> str:
+        links = self._links.get((file.asset, file.path), (file.url, *file.alternates))
+        if location >= len(links):
+            raise NotFound(f"{file.asset}/{file.path} is no longer kept in a location {location + 1}")
+        return links[location]
+
+    async def _renewed_link(self, file: ManifestFile, location: int, refused: str) -> None:
         """Sign the links of the file's asset again, unless another file of it just did."""
         key = (file.asset, file.path)
         async with self._renewing[file.asset]:
-            if self._links.get(key, file.url) != refused:
+            if key in self._links and self._link(file, location) != refused:
                 return
             fresh = await self._renew(file.asset)
-            self._links.update({(entry.asset, entry.path): entry.url for entry in fresh.files})
+            self._links.update(
+                {(entry.asset, entry.path): (entry.url, *entry.alternates) for entry in fresh.files}
+            )
             self._renewed += len(fresh.files)
         if key not in self._links:
             raise NotFound(f"{file.asset}/{file.path} is no longer in the catalog")

@@ -1,23 +1,27 @@
 """The client downloads what a query or a list of names selects to ``dest/asset/path``, from a
 local folder and from S3: every sha256 checked, files in place skipped, partial files resumed
-with Range requests, expired links signed again, and a corrupted object never left in place."""
+with Range requests, expired links signed again, a corrupted object never left in place, and a
+file the primary location fails to give fetched from the asset's next location."""
 
 from __future__ import annotations
 
+import shutil
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
 import pytest
 from conftest import DOWNLOADED, asset_files
 
+from catalog import access
 from catalog.client import Catalog, Corrupted
+from catalog.db.engine import Database
+from catalog.services import locations
 from catalog.storage import open_store
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from conftest import Served
 
 BIG = "data/raw.bin"
@@ -132,6 +136,38 @@ async def test_a_corrupted_object_is_refused_and_not_left_in_place(
 
     assert refused.value.code == "INTEGRITY_ERROR"
     assert [found for found in dest.rglob("*") if found.is_file()] == []
+
+
+@pytest.mark.parametrize("failure", ["lost", "corrupted"])
+async def test_a_file_the_primary_location_fails_to_give_comes_from_the_next_location(
+    local_files: Served, dest: Path, tmp_path: Path, failure: str
+) -> None:
+    """The asset has a mirror (``catalog locate --add``); its primary copy of two files is lost
+    or damaged: those come from the mirror, resuming what arrived, and every file is intact."""
+    name = DOWNLOADED[0]
+    mirror = tmp_path / "mirror" / name
+    shutil.copytree(local_files.sources[name], mirror)
+    db = Database(local_files.settings.database_url)
+    try:
+        with access.acting_as(access.OPERATOR, "command line"):
+            await locations.add(db, name, mirror.as_uri(), label="mirror")
+    finally:
+        await db.dispose()
+    primary = Path(local_files.settings.storage_url.removeprefix("file://")) / name
+    for path in (BIG, "notes.txt"):
+        if failure == "lost":
+            (primary / path).unlink()
+        else:
+            (primary / path).write_bytes(bytes(reversed((primary / path).read_bytes())))
+    expected = files_of(local_files, name)
+
+    with Catalog(local_files.url) as cat:
+        summary = cat.download(name, dest, quiet=True)
+
+    assert downloaded(dest) == expected
+    assert summary.files == len(expected)
+    fetches = [r for r in local_files.requests if r.method == "GET" and r.path.startswith("/files/")]
+    assert len(fetches) >= len(expected) + 2  # the two files asked of the primary, then the mirror
 
 
 def test_expired_links_are_signed_again_and_a_partial_file_resumed(expiring: Served, dest: Path) -> None:
