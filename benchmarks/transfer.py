@@ -40,7 +40,7 @@ Everything runs against services this script starts itself, on loopback:
 Usage::
 
     .venv/bin/python benchmarks/transfer.py [--megabytes 1024] [--files 1000] [--file-megabytes 1]
-        [--rounds 3] [--parallel 8] [--assets 10000] [--repeats 5] [--no-results]
+        [--rounds 5] [--parallel 8] [--assets 10000] [--repeats 5] [--no-results]
 
 Prints a Markdown table and rewrites its section of ``benchmarks/RESULTS.md``.
 
@@ -598,6 +598,8 @@ class Report:
     seconds: dict[tuple[str, str], list[float]] = field(default_factory=dict)
     frames: Frames | None = None
     code: str = field(default_factory=api.code_version)
+    load: list[float] = field(default_factory=lambda: [os.getloadavg()[0]])
+    """The machine's 1-minute load average when the run started, then when it ended."""
 
     def median(self, case: str, dataset: Dataset) -> float:
         return statistics.median(self.seconds[case, dataset.name])
@@ -694,8 +696,9 @@ class Report:
             "the client is timed from the call to its return (manifest request included); aioboto3's keys are "
             "listed before timing; MB = 10^6 bytes; the client verifies size and sha256 of every file (its job), "
             "plain aioboto3 verifies nothing (the hashing row shows what sha256 alone costs it)",
-            "- machine load: two other helpers ran test suites on the same 2 cores meanwhile; the runs were kept "
-            "modest (one benchmark process, 8 transfers in flight)",
+            "- machine load: two other helpers ran test suites on the same 2 cores meanwhile (1-minute load "
+            f"average {' at the start, '.join(f'{load:.1f}' for load in self.load)} at the end); this run was "
+            "kept modest (one benchmark process, 8 transfers in flight), and its figures are noisy",
         ]
 
     def section(self) -> str:
@@ -741,10 +744,16 @@ class Report:
                     "; the client beats httpx alone, as it writes and hashes a chunk in a thread while it "
                     "reads the next"
                 )
+            if dataset.files < self.args.parallel:
+                reason += (
+                    f". With fewer files than {self.args.parallel}, one connection carries the bytes: next step, "
+                    "fetch a big file in parallel byte ranges (as `aws s3 cp` does), hashing the parts in order"
+                )
+            against_hashing = ratio / hashing if hashing else 0.0
             lines.append(
-                f"- {dataset.label}: the client reaches {ratio:.2f} of plain aioboto3's throughput, httpx alone on "
-                f"the same presigned URLs (no hashing, no thread) {transport:.2f}, aioboto3 with sha256 "
-                f"{hashing:.2f}: {reason}"
+                f"- {dataset.label}: the client reaches {ratio:.2f} of plain aioboto3's throughput "
+                f"({against_hashing:.2f} of aioboto3 hashing as it goes), httpx alone on the same presigned URLs "
+                f"(no hashing, no thread) {transport:.2f}, aioboto3 with sha256 {hashing:.2f}: {reason}"
             )
         frames = self.frames
         if frames is not None and frames.median > DATAFRAME_TARGET_S:
@@ -773,7 +782,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--file-megabytes", type=float, default=1.0, help="size of each of asset A's files, MB"
     )
-    parser.add_argument("--rounds", type=int, default=3, help="timed downloads per case and asset")
+    parser.add_argument("--rounds", type=int, default=5, help="timed downloads per case and asset")
     parser.add_argument("--parallel", type=int, default=8, help="transfers in flight, client and baseline")
     parser.add_argument("--assets", type=int, default=10_000, help="assets of the DataFrame's catalog")
     parser.add_argument("--repeats", type=int, default=5, help="timed DataFrames")
@@ -848,6 +857,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         (workdir / "logs").mkdir()
         run_transfers(args, report, workdir)
         run_dataframe(args, report, workdir)
+    report.load.append(os.getloadavg()[0])
     section = report.section()
     print(section)
     if not args.no_results:
