@@ -1,6 +1,6 @@
 """The catalog of this machine's database through ``catalog.client``: the application runs in this
-process and the client reaches it through httpx's ASGI transport, mounted at the settings' public
-URL, so that a command reads its own database exactly as it reads a server (one implementation).
+process and the client reaches it through an ASGI transport (``catalog.inprocess``: responses
+stream) mounted at the settings' public URL, so that a command reads its own database exactly as it reads a server (one implementation).
 
 GraphQL, ``/manifest`` and the signed ``/files`` links of a local store go to the application in
 this process; any other URL (an S3 bucket's presigned links) goes over the network. Requests act
@@ -16,6 +16,7 @@ import httpx
 from catalog.access import OPERATOR
 from catalog.app import create_app
 from catalog.client import AsyncCatalog
+from catalog.inprocess import StreamingASGITransport
 from catalog.web.authentication import in_process
 
 if TYPE_CHECKING:
@@ -33,11 +34,11 @@ async def local_catalog(settings: Settings) -> AsyncIterator[AsyncCatalog]:
     migrated to head, as on every command) and stopped around the block."""
     app = create_app(settings)
     public = httpx.URL(settings.public_url)
-    transport = httpx.ASGITransport(
-        app=in_process(app, OPERATOR), root_path=public.path.rstrip("/"), client=ORIGIN
+    transport = StreamingASGITransport(
+        in_process(app, OPERATOR), root_path=public.path.rstrip("/"), client=ORIGIN
     )
     origin = f"{public.scheme}://{public.netloc.decode()}"
-    # ASGITransport sends no lifespan events: the application's lifespan is entered here instead.
+    # An ASGI transport sends no lifespan events: the application's lifespan is entered here instead.
     async with (
         app.router.lifespan_context(app),
         AsyncCatalog(settings.public_url, mounts={origin: transport}) as client,
