@@ -521,62 +521,12 @@ def print_locations(found: list[Location], *, as_json: bool) -> None:
     Console().print(table)
 
 
-@app.command()
-def find(
-    sha256: Annotated[
-        str | None, typer.Option("--sha256", help="files with this content (64 hexadecimal digits)")
-    ] = None,
-    key: Annotated[
-        str | None,
-        typer.Option(help="the file at this store key (ASSET/path) or URL in one of its asset's locations"),
-    ] = None,
-    first: Annotated[int, typer.Option(min=1, max=500, help="at most this many")] = 100,
-    as_json: Annotated[bool, typer.Option("--json", help="print them as JSON")] = False,
-) -> None:
-    """Find files in this catalog's database: which asset and path hold them. Exits 1 when none does."""
-    from catalog.services import lookup
-
-    if (sha256 is None) == (key is None):
-        raise typer.BadParameter("give one of them", param_hint="--sha256/--key")
-
-    async def main(_settings: Settings, db: Database) -> list[dict[str, Any]]:
-        found = (
-            await lookup.by_sha256(db, sha256, first)
-            if sha256 is not None
-            else await lookup.by_key(db, key or "", first)
-        )
-        return [
-            {
-                "asset": asset.name,
-                "path": file.path,
-                "size": file.size,
-                "sha256": file.sha256,
-                "location": f"{asset.location}/{file.path}" if asset.location else None,
-            }
-            for asset, file in found
-        ]
-
-    rows = run(main)
-    if not rows:
-        raise fail(f"no file has sha256 {sha256}" if sha256 is not None else f"no file is at {key}")
-    if as_json:
-        say(json.dumps(rows, indent=1))
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table("asset", "path", "size", "sha256")
-    for column in table.columns:
-        column.overflow = "fold"  # a sha256 is copied whole, never cut short
-    for row in rows:
-        table.add_row(row["asset"], row["path"], str(row["size"]), row["sha256"] or "")
-    Console().print(table)
-
-
 async def _announce(work: Awaitable[None], message: str) -> None:
     await work
     say(message)
 
+
+import catalog.cli_client  # noqa: E402, F401  (find and download, which use the helpers above)
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())

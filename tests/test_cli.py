@@ -407,10 +407,10 @@ def test_find_names_the_asset_and_path_holding_a_file(env: dict[str, str | None]
     ("args", "code", "message"),
     [
         (["--sha256", "0" * 64], 1, f"error: no file has sha256 {'0' * 64}\n"),
-        (["--sha256", "abc"], 1, "error: sha256 'abc': 64 hexadecimal digits\n"),
+        (["--sha256", "abc"], 1, "error: sha256 'abc': 64 hexadecimal digits (BAD_USER_INPUT)\n"),
         (["--key", f"{PRIMARY}/none"], 1, f"error: no file is at {PRIMARY}/none\n"),
-        ([], 2, "give one of them"),
         (["--sha256", "0" * 64, "--key", "a/b"], 2, "give one of them"),
+        (["--sha256", "0" * 64, "--project", "A"], 2, "find files, not assets"),
     ],
 )
 def test_find_says_when_nothing_holds_the_file(

@@ -23,7 +23,7 @@ from catalog.schemas.enums import AggregateOp, CountUnit, FacetField, Provenance
 from catalog.schemas.paths import MetadataPath
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
     from types import TracebackType
 
 COUNTING = {AggregateOp.COUNT.name, AggregateOp.COUNT_DISTINCT.name}
@@ -35,12 +35,21 @@ class AsyncCatalog:
     Each method is ``Catalog``'s, awaited; ``assets()`` returns its lazy result at once
     (``async for``, ``await result.count()``, ``await result.to_dataframe()``)."""
 
-    def __init__(self, url: str, token: str | None = None, *, timeout: float = 60.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        token: str | None = None,
+        *,
+        timeout: float = 60.0,
+        mounts: Mapping[str, httpx.AsyncBaseTransport] | None = None,
+    ) -> None:
         self.url = url.rstrip("/")
         # The token goes with requests to the catalog only, never to a signed link's host: an S3
         # presigned URL refuses a second credential, and the token is not theirs to see.
         self._credentials = {"Authorization": f"Bearer {token}"} if token else {}
-        self._http = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=10.0))
+        self._http = httpx.AsyncClient(
+            timeout=httpx.Timeout(timeout, connect=10.0), mounts=dict(mounts) if mounts else None
+        )
         self._fields: dict[str, frozenset[str]] = {}
 
     async def __aenter__(self) -> AsyncCatalog:
@@ -166,6 +175,17 @@ class AsyncCatalog:
             ),
             keys=len(keys),
         )
+
+    async def files(
+        self, *, sha256: str | None = None, key: str | None = None, first: int = 50
+    ) -> list[dict[str, Any]]:
+        if (sha256 is None) == (key is None):
+            raise TypeError("files(): give sha256 or key, one of them")
+        if sha256 is not None:
+            found = (await self.query(documents.FILE_BY_SHA256, sha256=sha256, first=first))["fileBySha256"]
+        else:
+            found = (await self.query(documents.FILE_BY_KEY, key=key, first=first))["fileByKey"]
+        return [_placed(place) for place in found]
 
     async def provenance(self, name: str, direction: str = "upstream", depth: int = 10) -> Provenance:
         node_fields = documents.PROVENANCE_NODE
@@ -294,6 +314,18 @@ class AsyncCatalog:
             found = (await self.query(documents.TYPE_FIELDS, name=type_name))["__type"] or {}
             self._fields[type_name] = frozenset(field["name"] for field in found.get("fields") or ())
         return self._fields[type_name]
+
+
+def _placed(place: dict[str, Any]) -> dict[str, Any]:
+    """A ``FileLocation`` answer as ``files()`` gives it."""
+    location = place["asset"]["location"]
+    return {
+        "asset": place["asset"]["name"],
+        "path": place["path"],
+        "size": int(place["file"]["size"]),
+        "sha256": place["file"]["sha256"],
+        "location": f"{location}/{place['path']}" if location else None,
+    }
 
 
 def _objects(cls: type, values: Any, where: str) -> list[dict[str, Any]] | None:

@@ -69,6 +69,16 @@ query Manifest($filter: AssetFilter!, $pathGlob: String, $expiresIn: Int) {
   }
 }"""
 
+FILE_BY_SHA256 = """
+query FileBySha256($sha256: String!, $first: Int) {
+  fileBySha256(sha256: $sha256, first: $first) { asset { name location } path file { size sha256 } }
+}"""
+
+FILE_BY_KEY = """
+query FileByKey($key: String!, $first: Int) {
+  fileByKey(key: $key, first: $first) { asset { name location } path file { size sha256 } }
+}"""
+
 TYPE_FIELDS = """
 query TypeFields($name: String!) { __type(name: $name) { fields { name } } }"""
 

@@ -48,25 +48,25 @@ def asset_filter(keywords: Mapping[str, Any], where: str = "filter") -> dict[str
 
 
 def input_object(cls: type, values: Any, where: str) -> dict[str, Any]:
-    """``values`` (a mapping of Python field names, or a strawberry input object) as the GraphQL
-    input ``cls``; a value of None leaves the field out."""
+    """``values`` (a mapping of field names in Python or GraphQL spelling, or a strawberry input
+    object) as the GraphQL input ``cls``; a value of None leaves the field out."""
     if isinstance(values, cls):
         values = {field.python_name: getattr(values, field.python_name) for field in _fields(cls)}
     if not isinstance(values, Mapping):
         raise TypeError(f"{where}: expected a mapping of {cls.__name__} fields, not {values!r}")
-    fields = {
-        name: field for field in _fields(cls) for name in {field.python_name, field.graphql_name} if name
-    }
+    fields = {name: field for field in _fields(cls) for name in (field.python_name, _graphql_name(field))}
     spec: dict[str, Any] = {}
     for key, value in values.items():
         field = fields.get(key)
         if field is None:
             raise TypeError(_unknown(key, sorted(f.python_name for f in _fields(cls)), where))
         if value is not None:
-            spec[field.graphql_name or to_camel_case(field.python_name)] = _value(
-                field.type, value, f"{where}.{field.python_name}"
-            )
+            spec[_graphql_name(field)] = _value(field.type, value, f"{where}.{field.python_name}")
     return spec
+
+
+def _graphql_name(field: Any) -> str:
+    return str(field.graphql_name or to_camel_case(field.python_name))
 
 
 def enum_name(kind: type[Enum], value: Any, where: str) -> str:

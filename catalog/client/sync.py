@@ -12,9 +12,11 @@ from catalog.client.loop import BackgroundLoop
 from catalog.limits import MAX_PAGE
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
     from pathlib import Path
     from types import TracebackType
+
+    import httpx
 
     from catalog.client.results import Aggregate, Facets, Manifest, Provenance
     from catalog.client.transfers import DownloadSummary
@@ -36,12 +38,21 @@ class Catalog:
     (``NotFound``, ``Invalid``, ``Unauthenticated``...). Use it in a ``with`` block, or call
     ``close()``, to release its connections and thread early."""
 
-    def __init__(self, url: str, token: str | None = None, *, timeout: float = 60.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        token: str | None = None,
+        *,
+        timeout: float = 60.0,
+        mounts: Mapping[str, httpx.AsyncBaseTransport] | None = None,
+    ) -> None:
         """``url``: the catalog's base URL; ``token``: a bearer token (``catalog token create``),
         needed only for private assets or a catalog without anonymous reading; ``timeout``:
-        seconds to wait for an answer."""
+        seconds to wait for an answer; ``mounts``: httpx transports by URL pattern, e.g.
+        ``{"http://127.0.0.1:8000": httpx.ASGITransport(app)}`` to reach an application in this
+        process (other URLs, such as an S3 bucket's signed links, go over the network)."""
         self._loop = BackgroundLoop()
-        self.core = AsyncCatalog(url, token, timeout=timeout)
+        self.core = AsyncCatalog(url, token, timeout=timeout, mounts=mounts)
 
     @property
     def url(self) -> str:
@@ -155,6 +166,15 @@ class Catalog:
                 **filters,
             )
         )
+
+    def files(
+        self, *, sha256: str | None = None, key: str | None = None, first: int = 50
+    ) -> list[dict[str, Any]]:
+        """Which asset and path hold a file, by its content (``sha256``, 64 hexadecimal digits, any
+        case) or where it is (``key``: ``ASSET/path``, or a URL in one of its asset's locations), at
+        most ``first`` (up to 500): each as ``asset``, ``path``, ``size``, ``sha256`` and
+        ``location`` (the file's URL in its asset's location; None for an asset without one)."""
+        return self._loop.run(self.core.files(sha256=sha256, key=key, first=first))
 
     def provenance(self, name: str, direction: str = "upstream", depth: int = 10) -> Provenance:
         """The lineage of an asset: ``"upstream"`` (what it came from), ``"downstream"`` (what

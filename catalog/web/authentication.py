@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 
     from catalog.db.engine import Database
 
+IN_PROCESS_VIEWER = "catalog.viewer"
+"""The ASGI scope key naming the viewer of a request made from within this process (the command
+line's client of its own database, ``catalog.local``). A server builds each scope from the HTTP
+request, which cannot add keys to it, so only code that holds the application can set it."""
 DATA_ROUTES = ("/graphql", "/manifest", "/download/", "/readyz")
 """The routes that need a token when anonymous reading is off."""
 CHALLENGE = {"WWW-Authenticate": 'Bearer realm="catalog"'}
@@ -48,6 +52,8 @@ class BearerTokens(AuthenticationBackend):
         self.db, self.anonymous_read = db, anonymous_read
 
     async def authenticate(self, conn: HTTPConnection) -> tuple[AuthCredentials, BaseUser]:
+        if isinstance(inside := conn.scope.get(IN_PROCESS_VIEWER), Viewer):
+            return AuthCredentials([inside.role.value] if inside.role else []), ViewerUser(inside)
         header = conn.headers.get("authorization")
         if header is None:
             if not self.anonymous_read and conn.url.path.startswith(DATA_ROUTES):
@@ -68,6 +74,16 @@ def refused(_conn: HTTPConnection, error: Exception) -> Response:
     response = refusal(Unauthenticated(str(error)))
     response.headers.update(CHALLENGE)
     return response
+
+
+def in_process(app: ASGIApp, viewer: Viewer) -> ASGIApp:
+    """``app`` answering every request as ``viewer``: for a client in this process that holds the
+    application (and so the database) itself."""
+
+    async def acting(scope: Scope, receive: Receive, send: Send) -> None:
+        await app({**scope, IN_PROCESS_VIEWER: viewer}, receive, send)
+
+    return acting
 
 
 class ActAs:

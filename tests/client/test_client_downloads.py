@@ -5,6 +5,7 @@ file the primary location fails to give fetched from the asset's next location."
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import time
 from datetime import UTC, datetime
@@ -216,3 +217,23 @@ def test_a_download_shows_its_progress_unless_quiet(
     count = len(files_of(with_files, DOWNLOADED[0]))
     assert f"{count}/{count} files" in loud.out + loud.err
     assert quiet.out + quiet.err == ""
+
+
+def test_files_are_found_by_content_or_by_key(local_files: Served) -> None:
+    name = DOWNLOADED[0]
+    content = asset_files(name)["data/probe A.json"]
+    digest = hashlib.sha256(content).hexdigest()
+
+    with Catalog(local_files.url) as cat:
+        by_content = cat.files(sha256=digest.upper())
+        by_key = cat.files(key=f"{name}/data/probe A.json")
+        nowhere = cat.files(key=f"{name}/data/none.bin")
+        with pytest.raises(TypeError, match="give sha256 or key"):
+            cat.files()
+
+    assert by_content == by_key
+    assert [(f["asset"], f["path"], f["size"], f["sha256"]) for f in by_content] == [
+        (name, "data/probe A.json", len(content), digest)
+    ]
+    assert by_content[0]["location"] == f"{local_files.settings.storage_url}/{name}/data/probe A.json"
+    assert nowhere == []

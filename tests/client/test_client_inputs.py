@@ -80,6 +80,15 @@ def test_values_take_the_types_the_api_reads() -> None:
     }
 
 
+def test_a_field_is_also_known_by_its_graphql_name() -> None:
+    """So that a filter written for the API (``/manifest?filter=``) reads the same in Python."""
+    spec = asset_filter(
+        {"subjectId": "660104", "or": [{"acquiredAfter": "2023-01-01"}, {"qc_status": "Pass"}]}
+    )
+
+    assert spec == {"subjectId": "660104", "or": [{"acquiredAfter": "2023-01-01"}, {"qcStatus": "Pass"}]}
+
+
 def test_no_keyword_is_no_filter() -> None:
     assert asset_filter({}) is None
 
