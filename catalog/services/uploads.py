@@ -203,7 +203,7 @@ class Uploads:
             if not await assets.seal(session, asset.id):
                 raise Conflict(f"{name}: not a draft (sealed already, or never one)")
             await self._new_metadata(session, asset.id, name, description)
-            await audit.record(session, "seal", [(name, {"files": len(recorded)})])
+            await audit.record(session, "draft.seal", [(name, {"files": len(recorded)})])
 
     async def _open(
         self, name: str, declared: Sequence[Declared], *, draft: bool, step: str | None, owner: str
@@ -253,7 +253,7 @@ class Uploads:
             await uploads.add(session, upload, rows)
             await audit.record(
                 session,
-                "upload",
+                "upload.open",
                 [(name, {"upload": upload_id, "draft": draft, "step": step, "files": len(rows)})],
             )
         for item in declared:
@@ -460,7 +460,7 @@ class Uploads:
         if not await uploads.close(session, upload.id, uploads.COMPLETED):
             raise Conflict(f"upload {upload.id} of {upload.name} was completed or aborted meanwhile")
         await audit.record(
-            session, "upload complete", [(upload.name, {"upload": upload.id, "draft": upload.draft})]
+            session, "upload.complete", [(upload.name, {"upload": upload.id, "draft": upload.draft})]
         )
 
     async def _check_step(self, upload: Upload, sent: dict[str, str]) -> None:
@@ -509,7 +509,7 @@ class Uploads:
                 await self.store.delete(row.key)
         async with self.db.transaction() as session:
             if await uploads.close(session, upload.id, state):
-                await audit.record(session, "upload " + state, [(upload.name, {"upload": upload.id})])
+                await audit.record(session, "upload.abort", [(upload.name, {"upload": upload.id})])
             if claimed and asset is not None:
                 await assets.remove_pending(session, asset.id, token=upload.id)
 
