@@ -180,15 +180,31 @@ async def site_tokens(database_url: str, headers: dict[str, dict[str, str]]) -> 
 
 @pytest.fixture(params=["local", "moto"])
 def site(request: pytest.FixtureRequest, migrated_database_url: str, tmp_path: Path) -> Iterator[Site]:
-    if request.param == "local":
+    """A catalog taking uploads into a local folder, then into a moto bucket, on each dialect."""
+    with serving_uploads(request, migrated_database_url, tmp_path, request.param) as running:
+        yield running
+
+
+@pytest.fixture
+def local_site(request: pytest.FixtureRequest, migrated_database_url: str, tmp_path: Path) -> Iterator[Site]:
+    """A catalog taking uploads into a local folder (its own signed PUT route), on each dialect."""
+    with serving_uploads(request, migrated_database_url, tmp_path, "local") as running:
+        yield running
+
+
+@contextmanager
+def serving_uploads(
+    request: pytest.FixtureRequest, database_url: str, tmp_path: Path, kind: str
+) -> Iterator[Site]:
+    if kind == "local":
         storage = (tmp_path / "store").as_uri()
         endpoint = None
     else:
         endpoint, bucket = request.getfixturevalue("s3_bucket")
         storage = f"s3://{bucket}/up-{uuid.uuid4().hex[:8]}"
     port = free_port()
-    settings = upload_settings(migrated_database_url, storage, port, s3_endpoint_url=endpoint)
+    settings = upload_settings(database_url, storage, port, s3_endpoint_url=endpoint)
     headers: dict[str, dict[str, str]] = {}
-    run_coroutine(site_tokens(migrated_database_url, headers))
+    run_coroutine(site_tokens(database_url, headers))
     with served(settings, port) as running:
-        yield Site(running, headers, request.param)
+        yield Site(running, headers, kind)

@@ -6,8 +6,11 @@ leaves nothing; a crashed one resumes; readers and anonymous users are refused."
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -23,10 +26,9 @@ from catalog.db.engine import Database
 from catalog.errors import Invalid
 from catalog.services.uploads import Declared, Uploads
 from catalog.storage import open_store
+from catalog.storage.local import LocalStore
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from catalog.config import Settings
 
 NAME = "behavior_754559_2024-12-17_17-40-13"
@@ -189,6 +191,52 @@ def test_a_crashed_upload_resumes_with_what_is_stored_marked(site: Site, fixture
     assert "data/raw.bin is missing" in message
     send(site, resumed, files, skip={p for p in files if p not in ("data/raw.bin", "video/big.mp4")})
     assert site.data("writer", COMPLETE, u=plan["id"])["completeUpload"]["fileCount"] == len(files)
+
+
+def test_a_tampered_or_expired_local_put_url_takes_nothing(local_site: Site, fixtures_dir: Path) -> None:
+    site = local_site
+    files = {"data/raw.bin": payload("raw", 3000)}
+    plan = site.data("writer", OPEN, n=NAME, f=declared(files))["openUpload"]
+    url = plan["files"][0]["url"]
+    settings = site.catalog.settings
+    store = LocalStore(Path(urlsplit(settings.storage_url).path), settings.secret_key, settings.public_url)
+    key = f"{NAME}/data/raw.bin"
+    expired = store.presign_put(key, 1, size=3000, sha256=sha256(files["data/raw.bin"]))
+    forged = LocalStore(store.root, "not-the-secret", settings.public_url).presign_put(
+        key, 60, size=3000, sha256=sha256(files["data/raw.bin"])
+    )
+    time.sleep(2.1)
+
+    refused = {
+        "signature": put(url[:-1] + ("0" if not url.endswith("0") else "1"), files["data/raw.bin"]),
+        "size": put(url.replace("size=3000", "size=3001"), files["data/raw.bin"] + b"x"),
+        "key": put(url.replace("raw.bin", "other.bin"), files["data/raw.bin"]),
+        "secret": put(forged, files["data/raw.bin"]),
+        "expired": put(expired, files["data/raw.bin"]),
+    }
+
+    codes = {what: (r.status_code, r.json()["error"]["code"]) for what, r in refused.items()}
+    assert codes == {
+        "signature": (403, "FORBIDDEN"),
+        "size": (403, "FORBIDDEN"),
+        "key": (403, "FORBIDDEN"),
+        "secret": (403, "FORBIDDEN"),
+        "expired": (403, "LINK_EXPIRED"),
+    }
+    assert run_store(settings, listed) == []
+    put(url, files["data/raw.bin"]).raise_for_status()
+    assert run_store(settings, listed) == [key]
+
+
+def test_a_big_local_put_streams_past_the_body_limit(local_site: Site) -> None:
+    """The route bounds a body by the size its URL declares, not by CATALOG_MAX_BODY_BYTES."""
+    site = local_site
+    files = {"data/raw.bin": payload("raw", 3 * site.catalog.settings.max_body_bytes)}
+    plan = site.data("writer", OPEN, n=NAME, f=declared(files))["openUpload"]
+
+    send(site, plan, files)
+
+    assert site.data("writer", COMPLETE, u=plan["id"])["completeUpload"]["fileCount"] == 1
 
 
 def test_uploads_take_a_writers_token(site: Site, fixtures_dir: Path) -> None:
