@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 DERIVED = "behavior_717535_2024-10-25_10-24-48_processed_2026-04-10_21-32-50"
 SEAL = """mutation($n: String!) { sealDraft(name: $n) { name draft draftStep qcStatus } }"""
+LISTED = """{ assets(first: 50) { totalCount edges { node { name draft } } } }"""
 AUDIT = """{ auditLog(first: 100) { events { action target } } }"""
 
 
@@ -32,6 +33,14 @@ def uploaded(site: Site, files: dict[str, bytes], who: str = "writer") -> dict[s
     send(site, plan, files)
     asset: dict[str, Any] = site.data(who, COMPLETE, u=plan["id"])["completeUpload"]
     return asset
+
+
+def listed(site: Site, who: str) -> dict[str, bool]:
+    """The assets a search shows ``who`` (name → draft); its count agrees."""
+    found = site.data(who, LISTED)["assets"]
+    names = {edge["node"]["name"]: edge["node"]["draft"] for edge in found["edges"]}
+    assert found["totalCount"] == len(names)
+    return names
 
 
 def paths(site: Site, who: str = "writer") -> set[str]:
@@ -54,6 +63,8 @@ def test_a_draft_is_built_step_by_step_then_sealed(site: Site, fixtures_dir: Pat
     assert visible(site, "reader", DERIVED) is None
     assert visible(site, "anonymous", DERIVED) is None
     assert visible(site, "admin", DERIVED)["draft"] is True  # type: ignore[index]
+    assert listed(site, "reader") == {}
+    assert listed(site, "writer") == {DERIVED: True}
     code, message = site.code("writer", OPEN, n=DERIVED, f=declared(first))
     assert code == "CONFLICT"
     assert "a draft" in message
@@ -82,6 +93,7 @@ def test_a_draft_is_built_step_by_step_then_sealed(site: Site, fixtures_dir: Pat
     sealed = site.data("writer", SEAL, n=DERIVED)["sealDraft"]
 
     assert sealed["draft"] is False
+    assert listed(site, "reader") == {DERIVED: False}
     assert sealed["draftStep"] is None
     assert sealed["qcStatus"] is not None  # described from the integrated quality control
     assert paths(site, "reader") == set(first) | {"curation/processing.json", "curation/b.bin"} | set(
