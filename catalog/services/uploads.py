@@ -501,11 +501,14 @@ class Uploads:
             and asset.state == AssetState.PENDING
             and asset.claim_token == upload.id
         )
+        # A draft keeps the files it recorded; a name another registration took over (an ingest,
+        # after this upload expired) keeps every object: that one may be writing them right now.
+        draft = ours and asset is not None and asset.state == AssetState.DRAFT
         for row in declared:
             if row.parts_id is not None:
                 await self.store.abort_parts(row.key, row.parts_id)
             known = recorded.get(row.path)
-            if claimed or (ours and (known is None or known.key != row.key)):
+            if claimed or (draft and (known is None or known.key != row.key)):
                 await self.store.delete(row.key)
         async with self.db.transaction() as session:
             if await uploads.close(session, upload.id, state):
