@@ -14,7 +14,9 @@ from catalog.config import Settings
 from catalog.db.models import AssetState
 from catalog.errors import Conflict
 from catalog.repo import assets, files
+from catalog.services import claims
 from catalog.services.ingest import FolderIngest
+from catalog.services.register import now
 from catalog.services.uploads import Declared, Uploads, upload_folder
 
 if TYPE_CHECKING:
@@ -108,3 +110,22 @@ async def test_ingest_and_uploads_do_not_take_each_others_claims(
     await FolderIngest(db, local_store, vocabulary)(folder)
     with pytest.raises(Conflict, match="already registered"):
         await service.open(NAME, [Declared("a.bin", 1, sha256(b"a"))])
+
+
+async def test_an_upload_waits_for_a_live_ingest_but_takes_over_a_dead_ones_claim(
+    db: Database, local_store: LocalStore, vocabulary: Vocabulary
+) -> None:
+    service = Uploads(db, local_store, vocabulary, settings_for(local_store))
+    async with db.transaction() as session:
+        asset_id = await assets.claim(
+            session, name=NAME, kind="PRIMARY", token="ingest", holder=claims.holder(), now=now()
+        )
+
+    with pytest.raises(Conflict, match="being registered or uploaded"):
+        await service.open(NAME, [Declared("a.bin", 1, sha256(b"a"))])
+
+    async with db.transaction() as session:
+        await assets.release(session, asset_id, token="ingest")  # the ingest failed and let go
+    plan = await service.open(NAME, [Declared("a.bin", 1, sha256(b"a"))])
+    await local_store.put_bytes(f"{NAME}/a.bin", b"a")
+    assert await service.complete(plan.id) == NAME
