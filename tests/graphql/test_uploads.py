@@ -10,7 +10,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -90,6 +90,15 @@ def put(url: str, data: bytes) -> httpx.Response:
     return httpx.put(url, content=data, timeout=60)
 
 
+def url_expiry(url: str) -> datetime:
+    """When a presigned URL stops working: SigV4's date plus lifetime, or the local route's expires."""
+    query = parse_qs(urlsplit(url).query)
+    if "X-Amz-Date" in query:
+        signed = datetime.strptime(query["X-Amz-Date"][0], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        return signed + timedelta(seconds=int(query["X-Amz-Expires"][0]))
+    return datetime.fromtimestamp(int(query["expires"][0]), UTC)
+
+
 def visible(site: Site, who: str, name: str) -> dict[str, Any] | None:
     asset: dict[str, Any] | None = site.data(who, ASSET, n=name)["asset"]
     return asset
@@ -106,6 +115,7 @@ def test_a_writer_uploads_an_asset_that_appears_once_complete(site: Site, fixtur
     assert not any(f["stored"] for f in plan["files"])
     expires = datetime.fromisoformat(plan["expiresAt"])
     assert timedelta(hours=23) < expires - datetime.now(UTC) <= timedelta(hours=24)
+    assert all(url_expiry(f["url"]) <= expires for f in plan["files"] if f["url"])
 
     send(site, plan, files)
     assert visible(site, "writer", NAME) is None  # not before it is complete
