@@ -27,6 +27,7 @@ from catalog.web.graphql import CatalogGraphQL
 from catalog.web.health import healthz, readyz_endpoint
 from catalog.web.manifests import manifest_endpoint
 from catalog.web.ui import WebCatalog
+from catalog.web.uploads import UPLOADS, upload_endpoint
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/manifest", manifest_endpoint(db, stores, vocabulary)),
         Route("/download/{asset}/{path:path}", download_endpoint(db, stores)),
         Route("/files/{key:path}", local_file_endpoint(db, stores), methods=["GET", "HEAD"]),
+        Route(f"{UPLOADS}{{key:path}}", upload_endpoint(db, stores), methods=["PUT"]),
         *web_catalog.routes,
     ]
     app = Starlette(
@@ -70,7 +72,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 on_error=refused,
             ),
             Middleware(ActAs),
-            Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+            Middleware(BodyLimit, max_bytes=settings.max_body_bytes, exempt=(UPLOADS,)),
             Middleware(CancelOnDisconnect),
         ],
     )

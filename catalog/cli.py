@@ -255,6 +255,45 @@ def verify(
         raise fail(f"{len(report.findings)} differences between the catalog and its stores")
 
 
+@app.command(name="expire-uploads")
+def expire_uploads() -> None:
+    """Discard the uploads (openUpload) past their expiry: their stored objects, parts and claims."""
+    from catalog.conventions.modalities import Vocabulary
+    from catalog.services.uploads import Uploads
+    from catalog.storage import open_store
+
+    async def main(settings: Settings, db: Database) -> list[str]:
+        store = open_store(settings)
+        try:
+            return await Uploads(db, store, Vocabulary(settings.extra_modalities), settings).expire()
+        finally:
+            await store.close()
+
+    expired = run(main)
+    for name in expired:
+        say(f"expired: {name}")
+    say(f"{len(expired)} expired uploads discarded")
+
+
+@app.command()
+def seal(name: Annotated[str, typer.Argument(help="The draft's asset name.")]) -> None:
+    """Make a draft (built by draft uploads) an ordinary, immutable asset, described from its
+    top-level metadata; its processing.json and quality_control.json must be there."""
+    from catalog.conventions.modalities import Vocabulary
+    from catalog.services.uploads import Uploads
+    from catalog.storage import open_store
+
+    async def main(settings: Settings, db: Database) -> None:
+        store = open_store(settings)
+        try:
+            await Uploads(db, store, Vocabulary(settings.extra_modalities), settings).seal(name)
+        finally:
+            await store.close()
+
+    run(main)
+    say(f"sealed: {name}")
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",

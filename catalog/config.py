@@ -62,6 +62,11 @@ class Settings(BaseSettings):
     ingest_concurrency: int = Field(default=16, ge=1, le=256, description="parallel file uploads")
     multipart_threshold: int = Field(default=16 * 1024 * 1024, ge=5 * 1024 * 1024)
     multipart_chunk_size: int = Field(default=16 * 1024 * 1024, ge=5 * 1024 * 1024)
+    upload_lifetime: int = Field(
+        default=24 * 3600,
+        ge=60,
+        description="seconds an upload stays open (openUpload); then it expires (catalog expire-uploads)",
+    )
 
     @field_validator("extra_modalities", mode="before")
     @classmethod

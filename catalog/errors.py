@@ -91,3 +91,16 @@ class Corrupted(CatalogError):
 
     code = "INTEGRITY_ERROR"
     http_status = 500
+
+
+class Mismatched(Corrupted):
+    """Bytes sent for an upload that are not the declared ones (size or sha256): refused, nothing
+    kept; sending the right bytes again will work."""
+
+    http_status = 400
+
+
+class UploadIncomplete(Conflict):
+    """An upload completed before every declared file arrived intact: the message names them."""
+
+    code = "UPLOAD_INCOMPLETE"

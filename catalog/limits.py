@@ -61,3 +61,5 @@ MAX_FACETS = 32
 """Facets of one request (fields plus metadata paths): each is a statement over the matching assets."""
 MAX_NUMBER_DIGITS = 100
 """Characters of one number literal in a GraphQL document."""
+MAX_UPLOAD_FILES = 1_000
+"""Files of one upload (``openUpload``): a bigger asset is uploaded by ``catalog ingest``."""

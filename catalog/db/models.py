@@ -41,10 +41,13 @@ class Base(DeclarativeBase):
 
 
 class AssetState:
-    """An asset is invisible while ``PENDING`` (files still arriving), visible once ``READY``."""
+    """An asset is invisible while ``PENDING`` (files still arriving), visible once ``READY``; a
+    ``DRAFT`` (processing built step by step, see ``services/uploads.py``) is visible to writers
+    only, and changes until it is sealed ``READY``."""
 
     PENDING = "pending"
     READY = "ready"
+    DRAFT = "draft"
 
 
 class Asset(Base):
@@ -98,6 +101,8 @@ class Asset(Base):
     # The access rule that applies (its own, else its project's; none: public), kept current by
     # catalog.repo.access so that a read tests one column
     access_rule_id: Mapped[int | None] = mapped_column(BigIntId, index=True)
+    # A draft's current (latest) step; its earlier steps are in ``draft_steps``
+    draft_step: Mapped[str | None] = mapped_column(String(255))
 
     __table_args__ = (Index(None, "state", "registered_at"),)
 
@@ -276,6 +281,60 @@ class AssetLocation(Base):
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     __table_args__ = (UniqueConstraint("asset_id", "url"),)
+
+
+class Upload(Base):
+    """Files a client sends to the store itself through presigned URLs, for one asset: open until
+    completed, aborted or expired. ``open_name`` is the asset's name while open (unique: one open
+    upload per name), NULL after."""
+
+    __tablename__ = "uploads"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    # NULL once the pending asset of an abandoned upload is gone (the upload stays, as history)
+    asset_id: Mapped[int | None] = mapped_column(
+        BigIntId, ForeignKey("assets.id", ondelete="SET NULL"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(255), index=True)
+    open_name: Mapped[str | None] = mapped_column(String(255), unique=True)
+    owner: Mapped[str] = mapped_column(String(255))  # the viewer's name; operator from the CLI
+    draft: Mapped[bool] = mapped_column(Boolean)
+    step: Mapped[str | None] = mapped_column(String(255))  # a draft upload's step folder
+    state: Mapped[str] = mapped_column(String(16))  # open, completed, aborted
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class UploadFile(Base):
+    """A file an upload declares: its size and sha256 are checked in the store at completion. A
+    big one is sent in parts of ``part_size`` bytes to the store's multipart upload ``parts_id``."""
+
+    __tablename__ = "upload_files"
+
+    upload_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("uploads.id", ondelete="CASCADE"), primary_key=True
+    )
+    path: Mapped[str] = mapped_column(String(1024), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(2048))
+    part_size: Mapped[int | None] = mapped_column(BigInteger)
+    parts_id: Mapped[str | None] = mapped_column(String(1024))
+
+
+class DraftStep(Base):
+    """One step (top-level folder) of a draft, in order: only the last may still change."""
+
+    __tablename__ = "draft_steps"
+
+    asset_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    step: Mapped[str] = mapped_column(String(255))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (UniqueConstraint("asset_id", "step"),)
 
 
 class ProvenanceEdge(Base):

@@ -21,7 +21,10 @@ class AuditEventInfo:
     at: datetime
     actor: str = strawberry.field(description="The token's name; operator from the command line.")
     action: str = strawberry.field(
-        description="register, metadata, location.add, location.remove, access, token.create or token.revoke."
+        description=(
+            "register, metadata, location.add, location.remove, access, token.create, token.revoke, "
+            "upload.open, upload.complete, upload.abort or draft.seal."
+        )
     )
     target: str
     detail: JSON = strawberry.field(description="What was written: documents and versions, a rule, a role.")

@@ -6,10 +6,24 @@ import strawberry
 from strawberry.scalars import JSON
 
 from catalog.errors import NotFound
-from catalog.graphql.context import Info
+from catalog.graphql.context import Context, Info
 from catalog.graphql.types import Asset
+from catalog.graphql.uploads import PartUrl, UploadFileInput, UploadPlan
 from catalog.repo import assets
 from catalog.services import corrections
+from catalog.services.uploads import Uploads
+
+
+def _uploads(context: Context) -> Uploads:
+    return Uploads(context.db, context.stores.default, context.vocabulary, context.settings)
+
+
+async def _asset(context: Context, name: str) -> Asset:
+    async with context.db.reader() as session:
+        row = await assets.by_name(session, name)
+    if row is None:  # pragma: no cover - it was just written
+        raise NotFound(f"no asset named {name!r}")
+    return Asset(row=row)
 
 
 @strawberry.type
@@ -27,8 +41,52 @@ class Mutation:
     ) -> Asset:
         context = info.context
         await corrections.correct(context.db, context.vocabulary, name, document, content, reason)
-        async with context.db.reader() as session:
-            row = await assets.by_name(session, name)
-        if row is None:  # pragma: no cover - it was just written
-            raise NotFound(f"no asset named {name!r}")
-        return Asset(row=row)
+        return await _asset(context, name)
+
+    @strawberry.field(
+        description=(
+            "Open an upload of a new asset (writer or admin): presigned URLs to PUT each declared "
+            "file to, or for a file bigger than the multipart threshold its parts (uploadPartUrls). "
+            "The asset stays invisible until completeUpload finds every file intact; an upload not "
+            "completed expires. The same name and files again, by the same token, resume it (files "
+            "and parts already stored are marked). draft: a step of a derived asset built step by "
+            "step (one top-level folder with its processing.json, plus top-level files)."
+        )
+    )
+    async def open_upload(
+        self, info: Info, name: str, files: list[UploadFileInput], draft: bool = False
+    ) -> UploadPlan:
+        plan = await _uploads(info.context).open(name, [f.declared() for f in files], draft=draft)
+        return UploadPlan.of(plan)
+
+    @strawberry.field(description="Presigned URLs of parts (numbered from 1) of a file sent in parts.")
+    async def upload_part_urls(
+        self, info: Info, upload_id: str, path: str, parts: list[int]
+    ) -> list[PartUrl]:
+        signed = await _uploads(info.context).part_urls(upload_id, path, parts)
+        return [PartUrl(part=part, url=url) for part, url in signed]
+
+    @strawberry.field(
+        description=(
+            "Check every file of the upload in the store (size and sha256) and publish the asset; "
+            "UPLOAD_INCOMPLETE names what is missing or wrong (a wrong file is deleted: send it "
+            "again). Completing a completed upload answers its asset again."
+        )
+    )
+    async def complete_upload(self, info: Info, upload_id: str) -> Asset:
+        name = await _uploads(info.context).complete(upload_id)
+        return await _asset(info.context, name)
+
+    @strawberry.field(description="Drop an open upload and what it stored; false when it was not open.")
+    async def abort_upload(self, info: Info, upload_id: str) -> bool:
+        return await _uploads(info.context).abort(upload_id)
+
+    @strawberry.field(
+        description=(
+            "Make a draft an ordinary, immutable asset (writer or admin), described from its "
+            "top-level metadata: its processing.json and quality_control.json must be there."
+        )
+    )
+    async def seal_draft(self, info: Info, name: str) -> Asset:
+        await _uploads(info.context).seal(name)
+        return await _asset(info.context, name)

@@ -145,6 +145,16 @@ class Asset:
     def kind(self) -> AssetKind:
         return AssetKind(self.row.kind)
 
+    @strawberry.field(
+        description="A draft: processing built step by step, seen by writers only until it is sealed."
+    )
+    def draft(self) -> bool:
+        return self.row.state == models.AssetState.DRAFT
+
+    @strawberry.field(description="A draft's current (latest) step: the only one that may still change.")
+    def draft_step(self) -> str | None:
+        return self.row.draft_step if self.row.state == models.AssetState.DRAFT else None
+
     @strawberry.field
     def subject(self) -> Subject:
         row = self.row

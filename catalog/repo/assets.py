@@ -64,7 +64,7 @@ async def replace_metadata(
         update(Asset)
         .where(
             Asset.id == asset_id,
-            Asset.state == AssetState.READY,
+            Asset.state.in_((AssetState.READY, AssetState.DRAFT)),
             Asset.metadata_digest == expected_digest,  # None compiles to IS NULL
         )
         .values(**fields)
@@ -130,15 +130,55 @@ async def release(session: AsyncSession, asset_id: int, *, token: str) -> None:
     )
 
 
-async def publish(session: AsyncSession, asset_id: int, *, token: str | None, fields: dict[str, Any]) -> bool:
-    """Make a claimed asset visible with its final fields; False if the claim was lost."""
+async def publish(
+    session: AsyncSession,
+    asset_id: int,
+    *,
+    token: str | None,
+    fields: dict[str, Any],
+    state: str = AssetState.READY,
+) -> bool:
+    """Make a claimed asset visible with its final fields (``READY``, or a ``DRAFT``); False if the
+    claim was lost."""
     condition = [Asset.id == asset_id, Asset.state == AssetState.PENDING]
     if token is not None:
         condition.append(Asset.claim_token == token)
     result = await session.execute(
         update(Asset)
         .where(*condition)
-        .values(**fields, state=AssetState.READY, claim_token=None, claimed_by=None, heartbeat_at=None)
+        .values(**fields, state=state, claim_token=None, claimed_by=None, heartbeat_at=None)
+    )
+    return _changed_one(result)
+
+
+async def seal(session: AsyncSession, asset_id: int) -> bool:
+    """Make a draft an ordinary registered asset; False when it is no longer a draft."""
+    result = await session.execute(
+        update(Asset)
+        .where(Asset.id == asset_id, Asset.state == AssetState.DRAFT)
+        .values(state=AssetState.READY, draft_step=None)
+    )
+    return _changed_one(result)
+
+
+async def set_draft_contents(
+    session: AsyncSession, asset_id: int, *, step: str | None, files: int, size: int
+) -> None:
+    """A draft's current step and totals, after an upload changed its files."""
+    await session.execute(
+        update(Asset)
+        .where(Asset.id == asset_id, Asset.state == AssetState.DRAFT)
+        .values(draft_step=step, file_count=files, total_size=size)
+    )
+
+
+async def remove_pending(session: AsyncSession, asset_id: int, *, token: str) -> bool:
+    """Drop a claim that never became an asset (an abandoned upload's); False if it is no longer
+    that claim."""
+    result = await session.execute(
+        delete(Asset).where(
+            Asset.id == asset_id, Asset.state == AssetState.PENDING, Asset.claim_token == token
+        )
     )
     return _changed_one(result)
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import and_, not_, or_, select, true
 
 from catalog import access
+from catalog.access import Role
 from catalog.db.models import AccessRule, AccessRuleGroup, Asset, AssetState
 
 if TYPE_CHECKING:
@@ -18,9 +19,11 @@ if TYPE_CHECKING:
 
 
 def readable() -> ColumnElement[bool]:
-    """Whether the current viewer may see an asset: registered completely, and public (no rule, a
-    public rule, or an embargo past), or covered by a rule naming one of the viewer's groups; an
-    admin sees every registered asset."""
+    """Whether the current viewer may see an asset: registered completely (or a draft, to a viewer
+    whose role can write), and public (no rule, a public rule, or an embargo past), or covered by
+    a rule naming one of the viewer's groups; an admin sees every registered asset."""
+    if access.current().role in (Role.WRITER, Role.ADMIN):
+        return and_(Asset.state.in_((AssetState.READY, AssetState.DRAFT)), _allowed())
     return and_(Asset.state == AssetState.READY, _allowed())
 
 

@@ -21,7 +21,7 @@ from catalog.conventions.metadata import CORE_DOCUMENTS, read_document_file
 from catalog.db.models import Asset, AssetState, File
 from catalog.errors import Conflict, Invalid
 from catalog.folders import LocalFile, scan_folder
-from catalog.repo import assets, documents, files
+from catalog.repo import assets, documents, files, uploads
 from catalog.services import claims
 from catalog.services.describe import Description, describe
 from catalog.services.register import (
@@ -123,6 +123,10 @@ class FolderIngest:
                     return None, asset_id
                 if existing.state == AssetState.READY:
                     return existing, existing.id
+                if existing.state == AssetState.DRAFT:
+                    raise Conflict(f"{name}: a draft built by uploads; seal it (catalog seal) instead")
+                if await uploads.holds(session, existing.id, now()):
+                    raise Conflict(f"{name}: being uploaded (openUpload) right now")
                 abandoned = claims.abandoned(existing.claimed_by, existing.heartbeat_at, now())
                 if not abandoned or not await assets.take_over(
                     session,

@@ -67,6 +67,31 @@ class ObjectStore(Protocol):
         """A URL anyone can GET until it expires; no network, so it is cheap per row."""
         ...
 
+    def presign_put(self, key: str, expires_in: int, *, size: int, sha256: str) -> str:
+        """A URL anyone can PUT ``key``'s bytes to (no headers needed) until it expires; a store
+        that can (the local one) refuses bytes other than the declared ``size`` and ``sha256``."""
+        ...
+
+    async def start_parts(self, key: str) -> str:
+        """Begin a multipart upload of ``key``; its id, for the calls below."""
+        ...
+
+    def presign_part(self, key: str, parts_id: str, part: int, expires_in: int, *, size: int) -> str:
+        """A URL anyone can PUT part ``part`` (from 1, ``size`` bytes) of ``key`` to until it expires."""
+        ...
+
+    async def stored_parts(self, key: str, parts_id: str) -> dict[int, int]:
+        """Part number → size of the parts received so far (none once finished or aborted)."""
+        ...
+
+    async def finish_parts(self, key: str, parts_id: str) -> ObjectInfo:
+        """Join the received parts, in order, into the object ``key``."""
+        ...
+
+    async def abort_parts(self, key: str, parts_id: str) -> None:
+        """Drop a multipart upload and its parts (none left: nothing happens)."""
+        ...
+
     async def delete(self, key: str) -> None: ...
 
     async def discard_partial(self, prefix: str) -> int:

@@ -1,4 +1,5 @@
-"""A folder as an object store, with HMAC-signed download URLs served by ``catalog.web.files``.
+"""A folder as an object store, with HMAC-signed download URLs served by ``catalog.web.files``
+and HMAC-signed upload URLs served by ``catalog.web.uploads``.
 
 Blocking file work runs in threads, one hop per whole operation (or per chunk when
 streaming), so many small files cost few thread switches."""
@@ -11,6 +12,7 @@ import hmac
 import os
 import re
 import secrets
+import shutil
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,7 +20,7 @@ from stat import S_ISREG
 from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import quote
 
-from catalog.errors import Conflict, Invalid, NotFound
+from catalog.errors import Conflict, Invalid, Mismatched, NotFound
 from catalog.storage.base import (
     READ_CHUNK,
     ObjectInfo,
@@ -31,12 +33,18 @@ from catalog.storage.base import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+    from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
 
 _TEMP_SUFFIX = ".catalog-partial"
 """Ends the names of files being written; they are never listed and no key may end so."""
 _PLAIN = re.compile(r"[A-Za-z0-9_.~/-]*")
 """Key characters a URL path carries as they are."""
+
+_PARTS = f".uploads{_TEMP_SUFFIX}"
+"""The folder (at the root, never listed) where the parts of multipart uploads wait, one folder each."""
+_PARTS_ID = re.compile(r"[0-9a-f]{32}")
+_WRITE_CHUNK = 1024 * 1024
+"""Bytes of a received body gathered before one write (one thread hop)."""
 
 _Entry = tuple[str, str, int | None]
 """(sort name, key, size) of a directory entry; size None for a folder."""
@@ -120,6 +128,60 @@ class LocalStore:
     def expired(self, expires: int) -> bool:
         return expires < self._clock()
 
+    def presign_put(self, key: str, expires_in: int, *, size: int, sha256: str) -> str:
+        """A URL of ``PUT /uploads/{key}`` that takes exactly ``size`` bytes hashing to ``sha256``."""
+        return self._presign_upload(key, expires_in, {"size": str(size), "sha256": sha256})
+
+    async def start_parts(self, key: str) -> str:
+        _checked(key)
+        return secrets.token_hex(16)
+
+    def presign_part(self, key: str, parts_id: str, part: int, expires_in: int, *, size: int) -> str:
+        """A URL of ``PUT /uploads/{key}?part=N`` that takes exactly ``size`` bytes."""
+        return self._presign_upload(
+            key, expires_in, {"size": str(size), "upload": _parts_id(parts_id), "part": str(part)}
+        )
+
+    def genuine_upload(self, key: str, params: dict[str, str], signature: str) -> bool:
+        """Whether an upload URL's signature is this store's for its key and parameters."""
+        expected = self._sign_upload(key, params).encode()
+        return hmac.compare_digest(expected, signature.encode(errors="replace"))
+
+    async def receive(self, key: str, body: AsyncIterable[bytes], *, size: int, sha256: str) -> StoredObject:
+        """Stream ``body`` to ``key``, refusing it (nothing kept) unless it is ``size`` bytes of
+        ``sha256``."""
+        target = self.path(key)
+        with _key_conflicts(key):
+            await asyncio.to_thread(target.parent.mkdir, parents=True, exist_ok=True)
+        stored = await self._receive(target, key, body, size, sha256)
+        return stored
+
+    async def receive_part(
+        self, key: str, parts_id: str, part: int, body: AsyncIterable[bytes], *, size: int
+    ) -> None:
+        """Stream ``body`` into the staged part ``part``, refusing it unless it is ``size`` bytes."""
+        _checked(key)
+        folder = self._parts_folder(parts_id)
+        await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
+        await self._receive(folder / f"{part:05d}", key, body, size, None)
+
+    async def stored_parts(self, key: str, parts_id: str) -> dict[int, int]:
+        _checked(key)
+        return await asyncio.to_thread(_staged_parts, self._parts_folder(parts_id))
+
+    async def finish_parts(self, key: str, parts_id: str) -> ObjectInfo:
+        """Join the staged parts into ``key`` (hashing as it writes), then drop them."""
+        folder = self._parts_folder(parts_id)
+        parts = await asyncio.to_thread(_staged_parts, folder)
+        paths = [folder / f"{number:05d}" for number in sorted(parts)]
+        stored = await asyncio.to_thread(self._write, key, (c for path in paths for c in _file_chunks(path)))
+        await asyncio.to_thread(shutil.rmtree, folder, ignore_errors=True)
+        return ObjectInfo(key, stored.size, stored.sha256)
+
+    async def abort_parts(self, key: str, parts_id: str) -> None:
+        _checked(key)
+        await asyncio.to_thread(shutil.rmtree, self._parts_folder(parts_id), ignore_errors=True)
+
     async def delete(self, key: str) -> None:
         await asyncio.to_thread(self.path(key).unlink, missing_ok=True)
 
@@ -141,6 +203,53 @@ class LocalStore:
         # the filename comes last.
         message = f"{self.url}\n{key}\n{expires}\n{filename or ''}".encode(errors="replace")
         return hmac.digest(self._secret, message, "sha256").hex()
+
+    def _presign_upload(self, key: str, expires_in: int, params: dict[str, str]) -> str:
+        check_expiry(expires_in)
+        params = {**params, "expires": str(int(self._clock()) + expires_in)}
+        signature = self._sign_upload(_checked(key), params)
+        query = "&".join(f"{name}={value}" for name, value in params.items())
+        return f"{self.public_url}/uploads/{quote(key)}?{query}&signature={signature}"
+
+    def _sign_upload(self, key: str, params: dict[str, str]) -> str:
+        """Over the method too, so that no download signature can ever pass for an upload's."""
+        fields = [params.get(name, "") for name in ("expires", "size", "sha256", "upload", "part")]
+        message = "\n".join(["PUT", self.url, key, *fields]).encode(errors="replace")
+        return hmac.digest(self._secret, message, "sha256").hex()
+
+    def _parts_folder(self, parts_id: str) -> Path:
+        return self.root / _PARTS / _parts_id(parts_id)
+
+    async def _receive(
+        self, target: Path, key: str, body: AsyncIterable[bytes], size: int, sha256: str | None
+    ) -> StoredObject:
+        """Write ``body`` to a temp file beside ``target`` while hashing it, a bounded buffer at a
+        time, and move it into place only if it is what was declared."""
+        temp = target.with_name(f".{secrets.token_hex(8)}{_TEMP_SUFFIX}")
+        digest, received, buffer = hashlib.sha256(), 0, bytearray()
+        handle = await asyncio.to_thread(temp.open, "xb")
+        try:
+            with handle:
+                async for chunk in body:
+                    received += len(chunk)
+                    if received > size:
+                        raise Mismatched(f"{key}: more than the {size} bytes declared were sent")
+                    buffer += chunk
+                    if len(buffer) >= _WRITE_CHUNK:
+                        await asyncio.to_thread(_write_hashing, handle, digest, bytes(buffer))
+                        buffer.clear()
+                await asyncio.to_thread(_write_hashing, handle, digest, bytes(buffer))
+            if received != size:
+                raise Mismatched(f"{key}: {received} bytes were sent, {size} declared")
+            found = digest.hexdigest()
+            if sha256 is not None and found != sha256:
+                raise Mismatched(f"{key}: the bytes sent hash to sha256 {found}, not the declared {sha256}")
+            with _key_conflicts(key):
+                await asyncio.to_thread(os.replace, temp, target)
+        except BaseException:
+            await asyncio.to_thread(temp.unlink, missing_ok=True)
+            raise
+        return StoredObject(key, received, found)
 
     def _write(self, key: str, chunks: Iterable[bytes]) -> StoredObject:
         """Hash while writing a temp file beside the target, then rename it into place atomically."""
@@ -243,6 +352,30 @@ def _file_chunks(source: Path) -> Iterator[bytes]:
     with source.open("rb") as handle:
         while chunk := handle.read(READ_CHUNK):
             yield chunk
+
+
+def _write_hashing(handle: BinaryIO, digest: hashlib._Hash, data: bytes) -> None:
+    digest.update(data)
+    handle.write(data)
+
+
+def _parts_id(parts_id: str) -> str:
+    """A local multipart upload's id names a folder: only ours (32 hex digits) is accepted."""
+    if not _PARTS_ID.fullmatch(parts_id):
+        raise Invalid(f"invalid upload id {parts_id!r}")
+    return parts_id
+
+
+def _staged_parts(folder: Path) -> dict[int, int]:
+    try:
+        with os.scandir(folder) as entries:
+            return {
+                int(entry.name): entry.stat().st_size
+                for entry in entries
+                if entry.name.isdigit() and entry.is_file(follow_symlinks=False)
+            }
+    except FileNotFoundError:
+        return {}
 
 
 def _write_hashed(path: Path, chunks: Iterable[bytes]) -> tuple[int, str]:

@@ -47,6 +47,9 @@ _CONFIG = AioConfig(
     max_pool_connections=64,
 )
 
+_Part = tuple[int, int, str]
+"""(number, size, ETag) of a received part of a multipart upload."""
+
 S3Client = Any
 """aiobotocore clients are generated at run time and carry no static types."""
 
@@ -153,6 +156,64 @@ class S3Store:
         return self._presigner.presign_get(
             self.bucket, self._name(key), expires_in, content_disposition=disposition
         )
+
+    def presign_put(self, key: str, expires_in: int, *, size: int, sha256: str) -> str:
+        """S3 takes whatever arrives (a presigned URL cannot bind a body): completion checks it."""
+        check_expiry(expires_in)
+        return self._presigner.presign_put(self.bucket, self._name(key), expires_in)
+
+    async def start_parts(self, key: str) -> str:
+        client = await self._s3()
+        upload = await client.create_multipart_upload(Bucket=self.bucket, Key=self._name(key))
+        return str(upload["UploadId"])
+
+    def presign_part(self, key: str, parts_id: str, part: int, expires_in: int, *, size: int) -> str:
+        check_expiry(expires_in)
+        if not 1 <= part <= MAX_PARTS:
+            raise Invalid(f"part numbers run from 1 to {MAX_PARTS}, not {part}")
+        return self._presigner.presign_part(self.bucket, self._name(key), parts_id, part, expires_in)
+
+    async def stored_parts(self, key: str, parts_id: str) -> dict[int, int]:
+        return {number: size for number, size, _ in await self._parts(key, parts_id)}
+
+    async def finish_parts(self, key: str, parts_id: str) -> ObjectInfo:
+        """Completed from the store's own list of parts: the client never sends ETags."""
+        parts = await self._parts(key, parts_id)
+        client = await self._s3()
+        await client.complete_multipart_upload(
+            Bucket=self.bucket,
+            Key=self._name(key),
+            UploadId=parts_id,
+            MultipartUpload={"Parts": [{"PartNumber": number, "ETag": etag} for number, _, etag in parts]},
+        )
+        return ObjectInfo(key, sum(size for _, size, _ in parts), None)
+
+    async def abort_parts(self, key: str, parts_id: str) -> None:
+        client = await self._s3()
+        try:
+            await client.abort_multipart_upload(Bucket=self.bucket, Key=self._name(key), UploadId=parts_id)
+        except ClientError as error:
+            if _code(error) not in ("NoSuchUpload", "404") and _status(error) != 404:
+                raise
+
+    async def _parts(self, key: str, parts_id: str) -> tuple[_Part, ...]:
+        """(number, size, ETag) of each part received, in order; none for an unknown upload."""
+        client = await self._s3()
+        pages = client.get_paginator("list_parts").paginate(
+            Bucket=self.bucket, Key=self._name(key), UploadId=parts_id
+        )
+        try:
+            return tuple(
+                [
+                    (part["PartNumber"], part["Size"], part["ETag"])
+                    async for page in pages
+                    for part in page.get("Parts", ())
+                ]
+            )
+        except ClientError as error:
+            if _code(error) == "NoSuchUpload" or _status(error) == 404:
+                return ()
+            raise
 
     async def delete(self, key: str) -> None:
         name = self._name(key)

@@ -1,4 +1,4 @@
-"""SigV4 query-string presigning of S3 GETs, byte-identical to botocore's and ~20x faster.
+"""SigV4 query-string presigning of S3 GETs, PUTs and multipart parts, byte-identical to botocore's and ~20x faster.
 
 botocore builds a whole request object per URL (~6,000 URLs/s); a page of search
 results wants a URL per file. The signing key depends only on the day and region,
@@ -40,7 +40,7 @@ def _utcnow() -> datetime:
 
 
 class SigV4Presigner:
-    """Presigns path-style GETs against ``endpoint_url``, the host *clients* reach (it is signed)."""
+    """Presigns path-style requests against ``endpoint_url``, the host *clients* reach (it is signed)."""
 
     def __init__(
         self,
@@ -62,21 +62,33 @@ class SigV4Presigner:
         self, bucket: str, key: str, expires_in: int, *, content_disposition: str | None = None
     ) -> str:
         """The URL botocore's ``generate_presigned_url('get_object', ...)`` would make at this instant."""
+        operation = (
+            [("response-content-disposition", _encode(content_disposition))] if content_disposition else []
+        )
+        return self._presign("GET", bucket, key, expires_in, operation)
+
+    def presign_put(self, bucket: str, key: str, expires_in: int) -> str:
+        """botocore's ``generate_presigned_url('put_object', ...)``: the body is sent unsigned."""
+        return self._presign("PUT", bucket, key, expires_in, [])
+
+    def presign_part(self, bucket: str, key: str, upload_id: str, part: int, expires_in: int) -> str:
+        """botocore's ``generate_presigned_url('upload_part', ...)`` of part ``part`` of a multipart upload."""
+        operation = [("partNumber", str(part)), ("uploadId", _encode(upload_id))]
+        return self._presign("PUT", bucket, key, expires_in, operation)
+
+    def _presign(
+        self, method: str, bucket: str, key: str, expires_in: int, operation: list[tuple[str, str]]
+    ) -> str:
         amz_date = self._clock().strftime("%Y%m%dT%H%M%SZ")
         object_path = f"/{bucket}/{quote(key, safe='/~')}"
-        params = self._params(amz_date, expires_in, content_disposition)
-        signature = self._signature(amz_date, self._base_path + object_path, params)
+        params = operation + self._params(amz_date, expires_in)
+        signature = self._signature(method, amz_date, self._base_path + object_path, params)
         query = "&".join(f"{name}={value}" for name, value in params)
         return f"{self._base_url}{object_path}?{query}&X-Amz-Signature={signature}"
 
-    def _params(
-        self, amz_date: str, expires_in: int, content_disposition: str | None
-    ) -> list[tuple[str, str]]:
-        """Encoded query parameters in botocore's order: the operation's, then the auth ones."""
-        params = (
-            [("response-content-disposition", _encode(content_disposition))] if content_disposition else []
-        )
-        params += [
+    def _params(self, amz_date: str, expires_in: int) -> list[tuple[str, str]]:
+        """Encoded auth query parameters in botocore's order (after the operation's)."""
+        params = [
             ("X-Amz-Algorithm", _ALGORITHM),
             ("X-Amz-Credential", _encode(f"{self._credentials.access_key}/{self._scope(amz_date)}")),
             ("X-Amz-Date", amz_date),
@@ -87,9 +99,11 @@ class SigV4Presigner:
             params.append(("X-Amz-Security-Token", self._encoded_token))
         return params
 
-    def _signature(self, amz_date: str, path: str, params: list[tuple[str, str]]) -> str:
+    def _signature(self, method: str, amz_date: str, path: str, params: list[tuple[str, str]]) -> str:
         canonical_query = "&".join(f"{name}={value}" for name, value in sorted(params))
-        canonical_request = f"GET\n{path}\n{canonical_query}\nhost:{self._host}\n\nhost\nUNSIGNED-PAYLOAD"
+        canonical_request = (
+            f"{method}\n{path}\n{canonical_query}\nhost:{self._host}\n\nhost\nUNSIGNED-PAYLOAD"
+        )
         string_to_sign = (
             f"{_ALGORITHM}\n{amz_date}\n{self._scope(amz_date)}\n"
             f"{hashlib.sha256(canonical_request.encode()).hexdigest()}"

@@ -13,14 +13,17 @@ if TYPE_CHECKING:
 
 
 class BodyLimit:
-    """ASGI middleware: refuse bodies over ``max_bytes`` (by Content-Length, else as they stream)."""
+    """ASGI middleware: refuse bodies over ``max_bytes`` (by Content-Length, else as they stream),
+    except on routes under ``exempt`` that bound their bodies themselves (uploads: a signed URL
+    says how many bytes it takes)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, exempt: tuple[str, ...] = ()) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.exempt = exempt
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope["path"].startswith(self.exempt):
             await self.app(scope, receive, send)
             return
         try:

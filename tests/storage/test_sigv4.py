@@ -78,6 +78,32 @@ def test_urls_are_byte_identical_to_botocore(
             assert presigner.presign_get("lab-data", key, 3600, content_disposition=disposition) == expected
 
 
+UPLOAD_IDS = ["2~abc", "x/y+z==", "VXBsb2FkIElEIGZvciBlbHZpbmcncyBteS1tb3ZpZS5tMnRzIHVwbG9hZA"]
+
+
+@pytest.mark.usefixtures("frozen_botocore")
+@pytest.mark.parametrize("credentials", CREDENTIALS, ids=["keys", "session-token"])
+@pytest.mark.parametrize(("endpoint_url", "region"), ENDPOINTS)
+def test_put_and_part_urls_are_byte_identical_to_botocore(
+    endpoint_url: str | None, region: str, credentials: Credentials
+) -> None:
+    client = botocore_client(endpoint_url, region, credentials)
+    presigner = SigV4Presigner(
+        endpoint_url or aws_endpoint(region), region, credentials, clock=lambda: FROZEN
+    )
+
+    for key in KEYS:
+        put = client.generate_presigned_url(
+            "put_object", Params={"Bucket": "lab-data", "Key": key}, ExpiresIn=900
+        )
+        assert presigner.presign_put("lab-data", key, 900) == put
+        for upload_id in UPLOAD_IDS:
+            for part in (1, 42, 10_000):
+                params = {"Bucket": "lab-data", "Key": key, "PartNumber": part, "UploadId": upload_id}
+                expected = client.generate_presigned_url("upload_part", Params=params, ExpiresIn=900)
+                assert presigner.presign_part("lab-data", key, upload_id, part, 900) == expected
+
+
 def test_the_signing_key_follows_the_date() -> None:
     """A URL signed just after midnight uses the new day's key (the cache is per date)."""
     now = [FROZEN]

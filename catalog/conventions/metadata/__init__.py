@@ -13,7 +13,12 @@ from typing import TYPE_CHECKING, Any
 from catalog.conventions.metadata.acquisition import read_acquisition as _read_acquisition
 from catalog.conventions.metadata.completeness import Completeness, assess_completeness
 from catalog.conventions.metadata.description import read_description as _read_description
-from catalog.conventions.metadata.documents import CORE_DOCUMENTS, documents_from_record, read_document_file
+from catalog.conventions.metadata.documents import (
+    CORE_DOCUMENTS,
+    documents_from_record,
+    parse_document,
+    read_document_file,
+)
 from catalog.conventions.metadata.extracted import Extracted, InputRef
 from catalog.conventions.metadata.processing import read_processing as _read_processing
 from catalog.conventions.metadata.quality_control import read_quality_control as _read_quality_control
@@ -34,6 +39,7 @@ __all__ = [
     "assess_completeness",
     "documents_from_record",
     "extract",
+    "parse_document",
     "read_document_file",
 ]
 

@@ -30,16 +30,21 @@ CORE_DOCUMENTS: tuple[str, ...] = (
 
 def read_document_file(path: Path) -> dict[str, Any]:
     """Parse one metadata file; a file that is not a JSON object is the user's error."""
+    return parse_document(path.read_bytes(), str(path))
+
+
+def parse_document(data: bytes, where: str) -> dict[str, Any]:
+    """Parse the bytes of one metadata file (``where`` names it in errors), from a folder or a store."""
     try:
-        value = json.loads(path.read_bytes())
+        value = json.loads(data)
     except json.JSONDecodeError as error:
         raise InvalidMetadata(
-            f"{path}: not valid JSON: {error.msg} (line {error.lineno} column {error.colno})"
+            f"{where}: not valid JSON: {error.msg} (line {error.lineno} column {error.colno})"
         ) from error
     except UnicodeDecodeError as error:
-        raise InvalidMetadata(f"{path}: not valid JSON: not UTF-8 text ({error.reason})") from error
+        raise InvalidMetadata(f"{where}: not valid JSON: not UTF-8 text ({error.reason})") from error
     if not isinstance(value, dict):
-        raise InvalidMetadata(f"{path}: expected a JSON object, got {kind(value)}")
+        raise InvalidMetadata(f"{where}: expected a JSON object, got {kind(value)}")
     return value
 
 
