@@ -276,25 +276,6 @@ def expire_uploads() -> None:
 
 
 @app.command()
-def seal(name: Annotated[str, typer.Argument(help="The draft's asset name.")]) -> None:
-    """Make a draft (built by draft uploads) an ordinary, immutable asset, described from its
-    top-level metadata; its processing.json and quality_control.json must be there."""
-    from catalog.conventions.modalities import Vocabulary
-    from catalog.services.uploads import Uploads
-    from catalog.storage import open_store
-
-    async def main(settings: Settings, db: Database) -> None:
-        store = open_store(settings)
-        try:
-            await Uploads(db, store, Vocabulary(settings.extra_modalities), settings).seal(name)
-        finally:
-            await store.close()
-
-    run(main)
-    say(f"sealed: {name}")
-
-
-@app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,

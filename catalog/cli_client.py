@@ -1,4 +1,4 @@
-"""The commands that read the catalog through ``catalog.client``: ``find`` and ``download``.
+"""The commands that work through ``catalog.client``: ``find``, ``download``, ``upload`` and ``seal``.
 
 With ``--url`` (or ``CATALOG_URL``) they ask that server, with ``--token`` (or ``CATALOG_TOKEN``)
 for private data; without, they ask this machine's catalog (``catalog.local``: the application in
@@ -274,3 +274,69 @@ def download(
         f"{summary.files} files downloaded ({summary.bytes} bytes), "
         f"{summary.skipped} already in place{renewed}: {dest}"
     )
+
+
+@app.command()
+def upload(
+    folder: Annotated[
+        Path, typer.Argument(exists=True, file_okay=False, help="the asset's folder, named as the asset")
+    ],
+    name: Annotated[str | None, typer.Option(help="the asset's name (default: the folder's)")] = None,
+    draft: Annotated[
+        bool, typer.Option("--draft", help="build a derived asset step by step, visible to writers only")
+    ] = False,
+    step: Annotated[
+        str | None,
+        typer.Option(help="with --draft: the subfolder of the step to add, or the current one to replace"),
+    ] = None,
+    parallel: Annotated[int, typer.Option(min=1, max=64, help="files (or parts) sent at once")] = 8,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
+    url: Url = None,
+    token: Token = None,
+) -> None:
+    """Register FOLDER as a new asset by sending its files through signed URLs: with --url, a
+    writer's token and no storage credentials; without, into this machine's catalog. Every size
+    and sha256 is checked in the store before the asset appears; run it again after a failure and
+    only what the store lacks is sent.
+
+    Drafts: --draft --step SUBFOLDER adds a step (its processing.json inside) or replaces the
+    current one; --draft alone sends the top-level files (the integrated processing.json and
+    quality_control.json); then `catalog seal NAME`."""
+    if step is not None and not draft:
+        raise typer.BadParameter("a step belongs to a draft: add --draft", param_hint="--step")
+    summary = through_client(
+        url,
+        token,
+        lambda client: client.upload(
+            folder,
+            name=name,
+            draft=draft,
+            step=step,
+            parallel=parallel,
+            quiet=quiet or not sys.stdout.isatty(),
+        ),
+    )
+    state = (
+        f"a draft, step {summary.step}"
+        if summary.draft and summary.step
+        else "a draft"
+        if summary.draft
+        else "registered"
+    )
+    say(
+        f"{summary.name}: {state}; {summary.files} files sent ({summary.bytes} bytes), "
+        f"{summary.skipped} already stored"
+    )
+
+
+@app.command()
+def seal(
+    name: Annotated[str, typer.Argument(help="the draft's asset name")],
+    url: Url = None,
+    token: Token = None,
+) -> None:
+    """Make a draft (built by `catalog upload --draft`) an ordinary, immutable asset that readers
+    see, described from its top-level metadata: its processing.json and quality_control.json must
+    be there."""
+    through_client(url, token, lambda client: client.seal(name))
+    say(f"sealed: {name}")

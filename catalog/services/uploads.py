@@ -10,7 +10,8 @@ step (top-level folder, with its own ``processing.json``) at a time, visible to 
 the current step may be replaced, earlier ones not; ``seal`` makes it an ordinary asset once
 its integrated top-level ``processing.json`` and ``quality_control.json`` are there.
 
-The command line uses the same services without a server: ``upload_folder``."""
+The command line reaches these services through the client too (``catalog upload``: the
+application in process, or a server), so one path serves every upload."""
 
 from __future__ import annotations
 
@@ -40,7 +41,6 @@ from catalog.storage.s3 import MAX_PARTS
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from datetime import datetime
-    from pathlib import Path
 
     from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -584,35 +584,3 @@ def _part_count(size: int, part_size: int) -> int:
 
 def _part_length(size: int, part_size: int, part: int) -> int:
     return min(part_size, size - (part - 1) * part_size)
-
-
-async def upload_folder(
-    db: Database,
-    store: ObjectStore,
-    vocabulary: Vocabulary,
-    settings: Settings,
-    folder: Path,
-    *,
-    name: str | None = None,
-    draft: bool = False,
-    step: str | None = None,
-) -> str:
-    """The command line's upload, without a server: declare the folder's files (only ``step``'s
-    subfolder and the top-level files, for a draft step), store each with the store's own
-    credentials, and complete; as the current viewer (the operator, from the command line).
-    Running it again after a crash resumes. The asset's name (``name``, else the folder's)."""
-    from catalog.services.ingest import scan_folder
-    from catalog.storage.base import sha256_file
-
-    local = await asyncio.to_thread(scan_folder, folder)
-    if step is not None:
-        local = [f for f in local if "/" not in f.path or f.path.startswith(f"{step}/")]
-    digests = await asyncio.gather(*(asyncio.to_thread(sha256_file, f.source) for f in local))
-    declared = [Declared(f.path, f.size, digest) for f, digest in zip(local, digests, strict=True)]
-    service = Uploads(db, store, vocabulary, settings)
-    plan = await service.open(name or folder.name, declared, draft=draft)
-    sources = {f.path: f.source for f in local}
-    for planned in plan.files:
-        if not planned.stored:
-            await store.put_file(f"{plan.name}/{planned.path}", sources[planned.path])
-    return await service.complete(plan.id)

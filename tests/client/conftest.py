@@ -4,6 +4,7 @@ checks signatures and expiry), made for each test that downloads."""
 
 from __future__ import annotations
 
+import os
 import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -12,8 +13,10 @@ import pytest
 from databases import copy_sqlite
 from factories import load_record, payload, write_asset
 from servers import UvicornServer, free_port
+from typer.testing import CliRunner, Result
 
 from catalog.app import create_app
+from catalog.cli import app
 from catalog.client import Catalog
 from catalog.config import Settings
 from catalog.conventions.modalities import Vocabulary
@@ -32,8 +35,35 @@ if TYPE_CHECKING:
 
 S3RVER_ENV = {"AWS_ACCESS_KEY_ID": "S3RVER", "AWS_SECRET_ACCESS_KEY": "S3RVER"}
 """s3rver's built-in key pair, for the catalog that signs its URLs."""
+UPLOAD_PART = 5 * 1024 * 1024
+"""The multipart threshold and part size of a catalog that takes uploads: S3's least."""
 DOWNLOADED = ["behavior_754559_2024-12-17_17-40-13", "ecephys_660104_2023-07-24_18-18-13"]
 """The real records a download test's catalog holds, each with the files of ``asset_files``."""
+
+
+OWN_VARIABLES = [name for name in os.environ if name.startswith("CATALOG_")]
+
+
+def catalog(*args: str, env: dict[str, str | None] | None = None) -> Result:
+    """Run the command in this process, none of the caller's ``CATALOG_`` variables seen; a
+    crash raises instead of passing for exit code 1."""
+    result = CliRunner().invoke(
+        app, list(args), env=dict.fromkeys(OWN_VARIABLES) | {"COLUMNS": "300"} | (env or {})
+    )
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
+
+
+def local_env(served: Served) -> dict[str, str | None]:
+    """This machine's catalog: the served one's database and store, read without its server."""
+    settings = served.settings
+    return {
+        "CATALOG_DATABASE_URL": settings.database_url,
+        "CATALOG_STORAGE_URL": settings.storage_url,
+        "CATALOG_PUBLIC_URL": settings.public_url,
+        "CATALOG_SECRET_KEY": settings.secret_key,
+    }
 
 
 @dataclass
@@ -47,6 +77,8 @@ class Served:
     """The folder each asset was ingested from."""
     token: str | None = None
     """A reader's token."""
+    writer: str | None = None
+    """A writer's token, where the test uploads."""
 
     def graphql_requests(self) -> list[Request]:
         return [request for request in self.requests if request.path == "/graphql"]
@@ -175,6 +207,73 @@ def expiring(request: pytest.FixtureRequest) -> Served:
     """A catalog of files whose signed links stop working when they expire."""
     served: Served = request.getfixturevalue(f"{request.param}_files")
     return served
+
+
+@pytest.fixture
+async def local_uploads(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Served]:
+    """An empty catalog that takes uploads into a local folder (through its own signed PUT route)."""
+    async for served in _taking_uploads(request, tmp_path, (tmp_path / "store").as_uri(), None):
+        yield served
+
+
+@pytest.fixture
+async def moto_uploads(
+    request: pytest.FixtureRequest, tmp_path: Path, s3_bucket: tuple[str, str]
+) -> AsyncIterator[Served]:
+    """The same, into a moto bucket."""
+    endpoint, bucket = s3_bucket
+    storage = f"s3://{bucket}/catalog-{uuid.uuid4().hex[:8]}"
+    async for served in _taking_uploads(request, tmp_path, storage, endpoint):
+        yield served
+
+
+@pytest.fixture
+async def s3rver_uploads(
+    request: pytest.FixtureRequest,
+    s3rver: tuple[str, str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> AsyncIterator[Served]:
+    """The same, into s3rver, which checks the PUT URLs' signatures and expiry."""
+    for name, value in S3RVER_ENV.items():
+        monkeypatch.setenv(name, value)
+    endpoint, bucket = s3rver
+    storage = f"s3://{bucket}/catalog-{uuid.uuid4().hex[:8]}"
+    async for served in _taking_uploads(request, tmp_path, storage, endpoint):
+        yield served
+
+
+@pytest.fixture(params=["local", "moto", "s3rver"])
+def uploading(request: pytest.FixtureRequest) -> Served:
+    """An empty catalog that takes uploads, with a writer's and a reader's token, in each kind of
+    store. Files above 5 MiB (the least S3 allows) go in parts."""
+    served: Served = request.getfixturevalue(f"{request.param}_uploads")
+    return served
+
+
+async def _taking_uploads(
+    request: pytest.FixtureRequest, tmp_path: Path, storage: str, endpoint: str | None
+) -> AsyncIterator[Served]:
+    port = free_port()
+    sqlite_template: Path = request.getfixturevalue("sqlite_template")
+    copy_sqlite(sqlite_template, tmp_path / "catalog.db")
+    settings = _settings(
+        f"sqlite+aiosqlite:///{tmp_path / 'catalog.db'}",
+        storage,
+        port,
+        s3_endpoint_url=endpoint,
+        multipart_threshold=UPLOAD_PART,
+        multipart_chunk_size=UPLOAD_PART,
+    )
+    db = Database(settings.database_url)
+    try:
+        reader = await tokens.create(db, "rita", "reader")
+        writer = await tokens.create(db, "wanda", "writer")
+    finally:
+        await db.dispose()
+    served = Served(f"http://127.0.0.1:{port}", settings, token=reader, writer=writer)
+    with serve(settings, port, served):
+        yield served
 
 
 async def _ingested(

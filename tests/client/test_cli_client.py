@@ -7,15 +7,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from typing import TYPE_CHECKING
 
 import pytest
 import typer
-from conftest import DOWNLOADED, asset_files
+from conftest import DOWNLOADED, asset_files, catalog, local_env
 from factories import load_record, record_names, sha256
 from servers import free_port
-from typer.testing import CliRunner, Result
 
 from catalog.cli import app
 from catalog.cli_client import DEFAULT_COLUMNS
@@ -28,31 +26,9 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from conftest import Served
+    from typer.testing import Result
 
-OWN_VARIABLES = [name for name in os.environ if name.startswith("CATALOG_")]
 LUT = "Cell Type LUT"
-
-
-def catalog(*args: str, env: dict[str, str | None] | None = None) -> Result:
-    """Run the command in this process, none of the caller's ``CATALOG_`` variables seen; a
-    crash raises instead of passing for exit code 1."""
-    result = CliRunner().invoke(
-        app, list(args), env=dict.fromkeys(OWN_VARIABLES) | {"COLUMNS": "300"} | (env or {})
-    )
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result
-
-
-def local_env(served: Served) -> dict[str, str | None]:
-    """This machine's catalog: the served one's database and store, read without its server."""
-    settings = served.settings
-    return {
-        "CATALOG_DATABASE_URL": settings.database_url,
-        "CATALOG_STORAGE_URL": settings.storage_url,
-        "CATALOG_PUBLIC_URL": settings.public_url,
-        "CATALOG_SECRET_KEY": settings.secret_key,
-    }
 
 
 def lut_primaries(fixtures_dir: Path) -> list[str]:
