@@ -27,6 +27,7 @@ from catalog.errors import (
     TooLarge,
     Unauthenticated,
     Unavailable,
+    UploadIncomplete,
 )
 
 __all__ = [
@@ -53,5 +54,6 @@ __all__ = [
     "TooLarge",
     "Unauthenticated",
     "Unavailable",
+    "UploadIncomplete",
     "UploadSummary",
 ]

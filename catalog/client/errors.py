@@ -20,6 +20,7 @@ from catalog.errors import (
     TooLarge,
     Unauthenticated,
     Unavailable,
+    UploadIncomplete,
 )
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ _CLASSES: tuple[type[CatalogError], ...] = (
     TimedOut,
     Unavailable,
     Corrupted,
+    UploadIncomplete,
     TooComplex,
 )
 _BY_CODE: dict[str, type[CatalogError]] = {cls.code: cls for cls in _CLASSES} | {

@@ -13,7 +13,7 @@ import pytest
 from conftest import UPLOAD_PART
 from factories import load_record, payload, sha256, write_asset
 
-from catalog.client import Catalog, Conflict, Forbidden, NotFound, Unauthenticated
+from catalog.client import Catalog, Conflict, Forbidden, NotFound, Unauthenticated, UploadIncomplete
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -95,6 +95,9 @@ def test_an_interrupted_upload_resumes_sending_only_what_the_store_lacks(
         httpx.put(first["url"], content=sent["notes.txt"]).raise_for_status()
         (part,) = cat.query(PART_URLS, uploadId=plan["id"], path=BIG, parts=[1])["uploadPartUrls"]
         httpx.put(part["url"], content=sent[BIG][:UPLOAD_PART]).raise_for_status()
+        with pytest.raises(UploadIncomplete, match=BIG) as early:
+            cat.query(COMPLETE, uploadId=plan["id"])
+        assert early.value.code == "UPLOAD_INCOMPLETE"
         with Catalog(parted.url) as anonymous, pytest.raises(NotFound):
             anonymous.asset(SESSION)  # nothing shows before the upload completes
         parted.requests.clear()
@@ -172,3 +175,4 @@ PART_URLS = """
 mutation($uploadId: String!, $path: String!, $parts: [Int!]!) {
   uploadPartUrls(uploadId: $uploadId, path: $path, parts: $parts) { part url }
 }"""
+COMPLETE = """mutation($uploadId: String!) { completeUpload(uploadId: $uploadId) { name } }"""
