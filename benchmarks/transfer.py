@@ -44,10 +44,13 @@ Usage::
 
 Prints a Markdown table and rewrites its section of ``benchmarks/RESULTS.md``.
 
-An upload case (once the client uploads) is one more ``Case``: a function ``(dataset, place)``
-that sends ``dataset``'s folder (``place`` is where its bytes are: ``dataset.folder``) under a
-fresh name and returns when it is registered, with ``direction="upload"``; the rounds, the table
-and the ratio to the case's ``baseline`` are shared.
+Uploads (``--no-uploads`` to skip them), timed in the same rounds: the client with a writer's
+token, ``Catalog(url, token).upload(folder, name=<fresh>, parallel=8, quiet=True)``, which hashes
+every file, sends it through presigned PUT URLs (parts above the catalog's multipart threshold)
+and returns once ``completeUpload`` has checked every file in the store (on moto, which keeps no
+full-object sha256 of a multipart object, by reading the big file back); against aioboto3 with the
+bucket's credentials, ``put_object`` or a multipart upload of the same part size, the same
+parallelism, to a fresh prefix, verifying and registering nothing.
 """
 
 from __future__ import annotations
@@ -64,6 +67,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -92,6 +96,7 @@ from catalog.conventions.modalities import Vocabulary  # noqa: E402
 from catalog.db.engine import Database  # noqa: E402
 from catalog.db.migrate import upgrade  # noqa: E402
 from catalog.limits import MAX_PAGE  # noqa: E402
+from catalog.services import tokens  # noqa: E402
 from catalog.services.imports import Record, RecordImport  # noqa: E402
 from catalog.services.ingest import FolderIngest  # noqa: E402
 from catalog.storage import open_store  # noqa: E402
@@ -171,8 +176,9 @@ def transfer_settings(workdir: Path, endpoint: str) -> Settings:
     )
 
 
-async def register(settings: Settings, datasets: Sequence[Dataset]) -> float:
-    """The folders ingested as ``catalog ingest`` does; the seconds it took."""
+async def register(settings: Settings, datasets: Sequence[Dataset]) -> tuple[float, str]:
+    """The folders ingested as ``catalog ingest`` does: the seconds it took, and a writer's token
+    for the uploads."""
     db, store = Database(settings.database_url), open_store(settings)
     try:
         await upgrade(db)
@@ -182,7 +188,8 @@ async def register(settings: Settings, datasets: Sequence[Dataset]) -> float:
             result = await ingest(dataset.folder)
             if result.outcome != "registered" or result.files != dataset.files:
                 raise RuntimeError(f"{dataset.name}: {result}")
-        return time.perf_counter() - started
+        seconds = time.perf_counter() - started
+        return seconds, await tokens.create(db, "bench-writer", "writer")
     finally:
         await store.close()
         await db.dispose()
@@ -387,6 +394,111 @@ def download_cases(
             transport,
             "none",
             baseline="aioboto3",
+        ),
+    ]
+
+
+class ClientUpload:
+    """The synchronous client with a writer's token: each call registers the dataset's folder as a
+    new asset (a fresh name: assets are immutable), its files sent through presigned PUT URLs (a
+    file above the catalog's multipart threshold in parts, ``parallel`` PUTs in flight) and checked
+    by ``completeUpload`` in the store before it returns."""
+
+    def __init__(self, url: str, token: str, parallel: int) -> None:
+        self.catalog, self.parallel = Catalog(url, token=token), parallel
+        self.catalog.query("{ __typename }")
+        self._uploads = 0
+
+    def __call__(self, dataset: Dataset, place: Path) -> None:
+        self._uploads += 1
+        name = fresh_name(dataset.name, self._uploads)
+        summary = self.catalog.upload(place, name=name, parallel=self.parallel, quiet=True)
+        if summary.files != dataset.files or summary.bytes != dataset.bytes:
+            raise RuntimeError(f"client upload of {name}: {summary}")
+
+    def close(self) -> None:
+        self.catalog.close()
+
+
+class PlainUpload:
+    """aioboto3 alone, holding the bucket's credentials: every file of the folder to a fresh
+    prefix, ``parallel`` at a time; ``put_object`` up to the multipart threshold, above it a
+    multipart upload of the same part size with its parts ``parallel`` at a time (as the client
+    sends them); no hashing, nothing registered."""
+
+    def __init__(self, endpoint: str, parallel: int, threshold: int) -> None:
+        import aioboto3
+
+        self.parallel, self.threshold = parallel, threshold
+        self.loop = BackgroundLoop()
+        self._session = aioboto3.Session()
+        self._context = self._session.client("s3", endpoint_url=endpoint, region_name=FAKE_AWS_REGION)
+        self._s3 = self.loop.run(self._context.__aenter__())
+        self._uploads = 0
+
+    def __call__(self, dataset: Dataset, place: Path) -> None:
+        self._uploads += 1
+        prefix = f"plain-{self._uploads}/{dataset.name}"
+        files = sorted(p for p in place.rglob("*") if p.is_file())
+        self.loop.run(self._send(prefix, place, files))
+
+    async def _send(self, prefix: str, folder: Path, files: list[Path]) -> None:
+        gate = asyncio.Semaphore(self.parallel)
+
+        async def put(path: Path) -> None:
+            key = f"{prefix}/{path.relative_to(folder).as_posix()}"
+            size = path.stat().st_size
+            if size <= self.threshold:
+                async with gate:
+                    await self._s3.put_object(Bucket=BUCKET, Key=key, Body=path.read_bytes())
+                return
+            upload = await self._s3.create_multipart_upload(Bucket=BUCKET, Key=key)
+            count = -(-size // self.threshold)
+
+            async def part(number: int) -> dict[str, object]:
+                async with gate:
+                    with path.open("rb") as handle:
+                        handle.seek((number - 1) * self.threshold)
+                        body = handle.read(self.threshold)
+                    sent = await self._s3.upload_part(
+                        Bucket=BUCKET, Key=key, UploadId=upload["UploadId"], PartNumber=number, Body=body
+                    )
+                return {"PartNumber": number, "ETag": sent["ETag"]}
+
+            parts = await asyncio.gather(*(part(n) for n in range(1, count + 1)))
+            await self._s3.complete_multipart_upload(
+                Bucket=BUCKET, Key=key, UploadId=upload["UploadId"], MultipartUpload={"Parts": parts}
+            )
+
+        await asyncio.gather(*(put(path) for path in files))
+
+    def close(self) -> None:
+        self.loop.run(self._context.__aexit__(None, None, None))
+        self.loop.close()
+
+
+def fresh_name(name: str, index: int) -> str:
+    """``name`` with its time moved ``index`` minutes on: another valid session of the subject."""
+    stamp = datetime.strptime(name[-19:], "%Y-%m-%d_%H-%M-%S") + timedelta(minutes=index)
+    return f"{name[:-19]}{stamp:%Y-%m-%d_%H-%M-%S}"
+
+
+def upload_cases(client: ClientUpload, plain: PlainUpload, parallel: int) -> list[Case]:
+    return [
+        Case(
+            "client-upload",
+            f"client: `Catalog.upload(parallel={parallel}, quiet=True)` (a writer's token)",
+            "upload",
+            client,
+            "sha256 of every file hashed first, then checked by the server in the store",
+            baseline="aioboto3-upload",
+        ),
+        Case(
+            "aioboto3-upload",
+            f"aioboto3: `put_object` / multipart, {parallel} in flight (the bucket's credentials)",
+            "upload",
+            plain,
+            "none",
         ),
     ]
 
@@ -611,7 +723,7 @@ class Report:
         return self.rate(case.key, dataset) / self.rate(case.baseline, dataset) if case.baseline else None
 
     def held(self, case: Case) -> bool:
-        return case.key == "client"
+        return case.key in ("client", "client-upload")
 
     def transfer_table(self) -> list[str]:
         rows = [
@@ -667,7 +779,7 @@ class Report:
                 ratio = self.ratio(case, dataset)
                 if self.held(case) and ratio is not None:
                     lines.append(
-                        f"- target, {dataset.label}: client ≥ {RATIO_TARGET} × aioboto3's throughput: "
+                        f"- target, {dataset.label}, {case.direction}: client ≥ {RATIO_TARGET} × aioboto3's throughput: "
                         f"{'met' if ratio >= RATIO_TARGET else '**not met**'} ({ratio:.2f})"
                     )
         if self.frames is not None:
@@ -786,6 +898,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--parallel", type=int, default=8, help="transfers in flight, client and baseline")
     parser.add_argument("--assets", type=int, default=10_000, help="assets of the DataFrame's catalog")
     parser.add_argument("--repeats", type=int, default=5, help="timed DataFrames")
+    parser.add_argument("--no-uploads", dest="uploads", action="store_false", help="time downloads only")
     parser.add_argument("--no-results", action="store_true", help=f"do not rewrite {RESULTS.name}")
     return parser.parse_args(argv)
 
@@ -801,18 +914,23 @@ def run_transfers(args: argparse.Namespace, report: Report, workdir: Path) -> No
         )
         report.datasets = make_datasets(workdir / "assets", args)
         settings = transfer_settings(workdir, moto.base_url)
-        report.ingest_seconds = asyncio.run(register(settings, report.datasets))
+        report.ingest_seconds, writer = asyncio.run(register(settings, report.datasets))
         print(f"registered in {report.ingest_seconds:.1f} s", file=sys.stderr)
         served = serve_catalog("catalog-transfer", settings, logs)
         try:
             client = ClientDownload(served.base_url, args.parallel)
             plain = PlainDownload(moto.base_url, args.parallel)
             transport = HttpxDownload(client.catalog, args.parallel)
+            sender = ClientUpload(served.base_url, writer, args.parallel)
+            plain_sender = PlainUpload(moto.base_url, args.parallel, settings.multipart_chunk_size)
             try:
                 for dataset in report.datasets:
                     plain.list(dataset)
                     transport.sign(dataset)
-                report.cases = download_cases(client, plain, transport, args.parallel)
+                report.cases = [
+                    *download_cases(client, plain, transport, args.parallel),
+                    *(upload_cases(sender, plain_sender, args.parallel) if args.uploads else []),
+                ]
                 report.seconds = measure_transfers(
                     report.cases, report.datasets, args.rounds, workdir / "downloads"
                 )
@@ -820,6 +938,8 @@ def run_transfers(args: argparse.Namespace, report: Report, workdir: Path) -> No
                 transport.close()
                 client.close()
                 plain.close()
+                sender.close()
+                plain_sender.close()
         finally:
             served.stop()
     finally:
