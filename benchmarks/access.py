@@ -394,10 +394,10 @@ class Report:
             return f"{share:.0%}"
 
         return [
-            f"- data: benchmarks/api.py's generated catalog: {loaded.assets:,} assets, {loaded.files:,} files, "
+            f"- data: benchmarks/generate.py's catalog: {loaded.assets:,} assets, {loaded.files:,} files, "
             f"{loaded.documents:,} metadata documents, {loaded.edges:,} provenance edges; "
-            f"{loaded.database_mb:,.0f} MB on disk; loaded in {loaded.seconds:,.1f} s (benchmarks/generate.py, binary COPY). PostgreSQL "
-            "only: that loader is PostgreSQL's COPY, and SQLite has none at this size",
+            f"{loaded.database_mb:,.0f} MB on disk; loaded in {loaded.seconds:,.1f} s (the catalog's bulk "
+            "registration, binary COPY); PostgreSQL only",
             f"- rules: {len(RULES)} of {len(generate.PROJECTS)} projects, set in {self.prepared.rules_seconds:,.1f} s "
             "through `catalog.services.rules.set_access` (what `catalog access set` runs; no raw SQL), then "
             f"VACUUM ANALYZE; embargoes {EMBARGO_DAYS} days ahead or past; assets per project in brackets: "
