@@ -118,11 +118,8 @@ class CopyWriter(Writer):
         rules = await _rules(session, rows.assets)
         connection = await _driver_connection(session)
         author, where = viewer.current().name, viewer.origin()
-        await connection.copy_records_to_table(
-            "assets",
-            records=[_asset_record(i, row, rules) for i, row in zip(ids, rows.assets, strict=True)],
-            columns=list(ASSET_COLUMNS),
-        )
+        records = [_asset_record(i, row, rules) for i, row in zip(ids, rows.assets, strict=True)]
+        await _copy(connection, "assets", ASSET_COLUMNS, records)
         await _copy(
             connection,
             "metadata_documents",
