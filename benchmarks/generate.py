@@ -1115,10 +1115,12 @@ async def _counted(db: Database, seconds: float, workers: int) -> Loaded:
         counts = [
             (await connection.exec_driver_sql(f"SELECT count(*) FROM {t}")).scalar_one() for t in tables
         ]
-        size = 0.0
-        if db.dialect.name == "postgresql":
-            query = "SELECT pg_database_size(current_database())"
-            size = (await connection.exec_driver_sql(query)).scalar_one() / MB
+        query = (
+            "SELECT pg_database_size(current_database())"
+            if db.dialect.name == "postgresql"
+            else "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()"
+        )
+        size = (await connection.exec_driver_sql(query)).scalar_one() / MB
     assets, files, documents_, edges, modalities, terms = counts
     return Loaded(seconds, assets, files, documents_, edges, modalities, size, terms, workers)
 
