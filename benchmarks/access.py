@@ -5,9 +5,8 @@ only ``state = ready`` (the filter the catalog had before access control: author
 for anyone else also the rule test (no rule, a public rule or an embargo past, or a rule naming
 one of the viewer's groups). This script measures the difference, in one run:
 
-1. The API benchmark's generated catalog (``benchmarks/api.py``: ``plan_catalog`` and its binary
-   ``COPY`` loader, hence PostgreSQL only: no SQLite loader exists at this size) in a throwaway
-   PostgreSQL cluster, its 1,000-node lineage DAG drawn from six projects (``LINEAGE_PROJECTS``).
+1. The generated catalog (``benchmarks/generate.py``: ``plan_catalog`` and ``load``, the
+   catalog's own bulk registration) in a throwaway PostgreSQL cluster, its 1,000-node lineage DAG drawn from six projects (``LINEAGE_PROJECTS``).
 2. Access rules on 18 of its 30 projects through the catalog's own service
    (``catalog.services.rules.set_access``, what ``catalog access set`` runs): private to the
    reader's group ``lab-a`` (some until an embargo a year ahead), private to other groups (some
@@ -61,7 +60,8 @@ BENCHMARKS = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCHMARKS)]
 
 import analytics  # noqa: E402  (benchmarks/analytics.py: logging and EXPLAINing a request's SQL)
-import api  # noqa: E402  (benchmarks/api.py: the generated catalog, its loader and its queries)
+import api  # noqa: E402  (benchmarks/api.py: its servers and queries)
+import generate  # noqa: E402  (benchmarks/generate.py: the generated catalog and its loader)
 from results import RESULTS, preamble, verdict, write_section  # noqa: E402
 from servers import PostgresServer  # noqa: E402
 
@@ -103,7 +103,7 @@ class Rule:
         return f"private to {' + '.join(self.groups)}{embargo}"
 
 
-P = api.PROJECTS
+P = generate.PROJECTS
 RULES = {
     P[0]: Rule((GROUP,)), P[5]: Rule((GROUP,)), P[10]: Rule((GROUP,)),
     P[2]: Rule((GROUP,), EMBARGO_DAYS), P[12]: Rule((GROUP,), EMBARGO_DAYS),
@@ -145,7 +145,7 @@ ANONYMOUS = Viewer("anonymous", "no token: the rule test, no token lookup", froz
 @dataclass(slots=True)
 class Prepared:
     setup: api.Setup
-    loaded: api.Loaded
+    loaded: generate.Loaded
     rules_seconds: float
     viewers: list[Viewer]
 
@@ -179,14 +179,14 @@ async def set_rules_and_tokens(url: str) -> tuple[float, dict[str, str]]:
 
 def prepare(args: argparse.Namespace, server: PostgresServer, workdir: Path) -> Prepared:
     started = time.perf_counter()
-    catalog = api.plan_catalog(args.assets, args.files, lineage_projects=LINEAGE_PROJECTS)
+    catalog = generate.plan_catalog(args.assets, args.files, lineage_projects=LINEAGE_PROJECTS)
     api.check_names(catalog)
     print(f"planned {len(catalog.plans):,} assets in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     setup = api.Setup(server, catalog, "bench_access", (workdir / "store").resolve(), workdir / "logs")
     server.create_database(setup.database)
     setup.store.mkdir()
     setup.logs.mkdir()
-    loaded = asyncio.run(api.load(setup.dsn, setup.url, catalog, setup.store.as_uri()))
+    loaded = asyncio.run(generate.load(setup.url, catalog, setup.store.as_uri(), workers=api.WORKERS))
     print(f"loaded in {loaded.seconds:.1f} s", file=sys.stderr)
     seconds, secrets = asyncio.run(set_rules_and_tokens(setup.url))
     server.execute("VACUUM ANALYZE", database=setup.database)  # the rules rewrote a share of the rows
@@ -216,7 +216,7 @@ class Query:
 class Expected:
     """What each viewer must get, from the generated plans and the rules."""
 
-    def __init__(self, catalog: api.Catalog) -> None:
+    def __init__(self, catalog: generate.Catalog) -> None:
         self.catalog = catalog
         self.project = {plan.name: plan.subject.project for plan in catalog.plans}
         after = datetime.fromisoformat(api.ACQUIRED_AFTER)
@@ -272,7 +272,7 @@ class Expected:
         return f"{got['name']}, role {got['role'] or 'none'}, groups {got['groups'] or 'none'}"
 
 
-def queries(expected: Expected, catalog: api.Catalog) -> list[Query]:
+def queries(expected: Expected, catalog: generate.Catalog) -> list[Query]:
     page = {"filter": api.FIRST_PAGE_FILTER}
     return [
         Query("(a)", "first page: 3 filters, ACQUIRED_AT desc, 50 assets", api.PAGE_QUERY, page, expected.page),
@@ -389,20 +389,20 @@ class Report:
         dag = Counter(plan.subject.project for plan in plans[-catalog.dag_size :])
         filtered = Expected(catalog).filtered
 
-        def hidden(viewer: Viewer, among: Sequence[api.Plan]) -> str:
+        def hidden(viewer: Viewer, among: Sequence[generate.Plan]) -> str:
             share = sum(not viewer.reads(p.subject.project) for p in among) / len(among)
             return f"{share:.0%}"
 
         return [
-            f"- data: benchmarks/api.py's generated catalog: {loaded.assets:,} assets, {loaded.files:,} files, "
+            f"- data: benchmarks/generate.py's catalog: {loaded.assets:,} assets, {loaded.files:,} files, "
             f"{loaded.documents:,} metadata documents, {loaded.edges:,} provenance edges; "
-            f"{loaded.database_mb:,.0f} MB on disk; loaded in {loaded.seconds:,.1f} s (binary COPY). PostgreSQL "
-            "only: that loader is PostgreSQL's COPY, and SQLite has none at this size",
-            f"- rules: {len(RULES)} of {len(api.PROJECTS)} projects, set in {self.prepared.rules_seconds:,.1f} s "
+            f"{loaded.database_mb:,.0f} MB on disk; loaded in {loaded.seconds:,.1f} s (the catalog's bulk "
+            "registration, binary COPY); PostgreSQL only",
+            f"- rules: {len(RULES)} of {len(generate.PROJECTS)} projects, set in {self.prepared.rules_seconds:,.1f} s "
             "through `catalog.services.rules.set_access` (what `catalog access set` runs; no raw SQL), then "
             f"VACUUM ANALYZE; embargoes {EMBARGO_DAYS} days ahead or past; assets per project in brackets: "
             + "; ".join(f"{kind}: {', '.join(names)}" for kind, names in kinds.items())
-            + f"; no rule: the other {len(api.PROJECTS) - len(RULES)}",
+            + f"; no rule: the other {len(generate.PROJECTS) - len(RULES)}",
             f"- the reader may not read {hidden(READER, plans)} of all assets and {hidden(READER, filtered)} of "
             f"the {len(filtered):,} that the filter of (a) and (d) matches; anonymous {hidden(ANONYMOUS, plans)} "
             f"and {hidden(ANONYMOUS, filtered)}",

@@ -2,15 +2,15 @@
 catalog of realistic size.
 
 1. A throwaway PostgreSQL cluster (``tests/servers.PostgresServer``), a fresh database migrated to
-   head and bulk-loaded through binary ``COPY`` with the API benchmark's generated catalog
-   (``benchmarks/api.py``: ``plan_catalog``, ``RowMaker``, its COPY helpers): 100,000 assets of
-   ~16,700 subjects, 30 projects, 13 platforms, five years of acquisitions, ``session`` documents
-   with start and end times (``acquisition`` from 2025), the typed columns ``project``,
-   ``subject_id``, ``acquisition_duration``, ``subject_age_at_acquisition`` and modality rows.
-   On top of that, every asset gets its subject's ``procedures`` document, as AIND assets do:
-   surgeries (``subject_procedures``) holding headframes, craniotomies, fiber implants,
-   perfusions and Nanoject / iontophoresis / retro-orbital injections, with the numbers written
-   as strings (``"injection_volume": ["100.0", "150.0"]``). Then ``VACUUM ANALYZE``.
+   head and loaded by ``benchmarks/generate.py`` (its planned catalog, registered through the
+   catalog's own bulk path): 100,000 assets of ~16,700 subjects, 30 projects, 13 platforms, five
+   years of acquisitions, ``session`` documents with start and end times (``acquisition`` from
+   2025 and for light-sheet assets), the typed columns ``project``, ``subject_id``,
+   ``acquisition_duration``, ``subject_age_at_acquisition`` and modality rows. Every asset
+   carries its subject's ``procedures`` document, as AIND assets do: surgeries
+   (``subject_procedures``) holding headframes, craniotomies, fiber implants and Nanoject /
+   iontophoresis / retro-orbital injections, with the numbers written as strings
+   (``"injection_volume": ["100.0", "150.0"]``). Then ``VACUUM ANALYZE``.
 2. ``catalog serve`` in a subprocess, measured over HTTP with httpx (sequential requests over one
    keep-alive connection, after a warm-up): p50 and p95 of
    (1) distinct subjects per project, (2) average acquisition duration and number of assets per
@@ -36,7 +36,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import random
 import re
 import shlex
 import statistics
@@ -45,23 +44,25 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import asyncpg
 import httpx
+from sqlalchemy import text
 
 BENCHMARKS = Path(__file__).resolve().parent
 REPO = BENCHMARKS.parent
 sys.path[:0] = [str(BENCHMARKS), str(REPO / "tests")]
 
-import api  # noqa: E402  (benchmarks/api.py: the generated catalog and its loader)
+import api  # noqa: E402  (benchmarks/api.py: its servers, requests and measurements)
+import generate  # noqa: E402  (benchmarks/generate.py: the generated catalog and its loader)
+from generate import INJECTION, VOLUME_ABOVE, procedures_document  # noqa: E402
 from results import RESULTS, preamble, verdict, write_section  # noqa: E402
 from servers import PostgresServer  # noqa: E402
 
 from catalog.db.engine import Database  # noqa: E402
-from catalog.db.migrate import upgrade  # noqa: E402
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
@@ -71,170 +72,7 @@ TARGET_MS = 300.0
 WARMUP = 3
 MB = 1_000_000
 
-# --- procedures documents -------------------------------------------------------------------------
-
-INJECTION = "Nanoject injection"
-VOLUME_ABOVE = 200  # nl: the element-matched query's threshold
-VOLUMES = ((50, 10), (100, 25), (150, 15), (200, 20), (250, 8), (300, 10), (400, 7), (500, 5))
-"""Nanoject volumes (nl) and their weights: about 30% of injections are above 200 nl."""
-VIRUSES = (
-    ("AAV2/1-Syn-FLEX-GCaMP6f", "VT3214", 1.2e13), ("AAV1-hSyn-FLEX-ChRmine-oScarlet", "VT5412", 2.4e12),
-    ("AAV-DIO-dLight1.3b", "VT2211", 6.0e12), ("AAVretro-EF1a-Cre", "VT1190", 1.0e13),
-    ("AAV5-CAG-FLEX-tdTomato", "VT0871", 4.3e12), ("AAV9-Syn-GRAB-DA2m", "VT4602", 8.1e12),
-)  # fmt: skip
-TARGETS = ("VTA", "VISp", "MOs", "ACB", "CP", "LC", "ZI", "CLA", "HPF", "SNc", "ALM", "DR")
-HEADFRAMES = (
-    ("AI Straight bar", "0160-100-10"),
-    ("WHC #42", "0160-055-08"),
-    ("Neuropixel-Style", "0160-200-20"),
-)
-SURGEONS = ("NSB-5589", "NSB-1234", "NSB-6024", "NSB-4466", "NSB-8801")
-
-
-def _number(value: float) -> str:
-    return f"{value:.1f}"
-
-
-def _coordinates(rng: random.Random) -> dict[str, Any]:
-    return {
-        "injection_coordinate_ml": _number(rng.uniform(-3.5, 3.5)),
-        "injection_coordinate_ap": _number(rng.uniform(-4.5, 2.5)),
-        "injection_coordinate_unit": "millimeter",
-        "injection_coordinate_reference": "Bregma",
-        "bregma_to_lambda_distance": f"{rng.uniform(3.9, 4.6):.3f}",
-        "bregma_to_lambda_unit": "millimeter",
-        "injection_angle": rng.choice(("0", "0", "10", "20")),
-        "injection_angle_unit": "degrees",
-        "targeted_structure": rng.choice(TARGETS),
-        "injection_hemisphere": rng.choice(("Left", "Right")),
-    }
-
-
-def _materials(rng: random.Random) -> list[dict[str, Any]]:
-    name, lot, titer = rng.choice(VIRUSES)
-    return [
-        {
-            "material_type": "Virus",
-            "name": name,
-            "tars_identifiers": {"virus_tars_id": f"AiV{rng.randint(10000, 99999)}", "plasmid_tars_alias": None,
-                                 "prep_lot_number": lot, "prep_date": None, "prep_type": "Crude", "prep_protocol": None},
-            "addgene_id": None,
-            "titer": titer,
-            "titer_unit": "gc/mL",
-        }
-    ]  # fmt: skip
-
-
-def _injection(rng: random.Random, kind: str) -> dict[str, Any]:
-    common = {
-        "injection_materials": _materials(rng),
-        "recovery_time": "10.0",
-        "recovery_time_unit": "minute",
-        "injection_duration": None,
-        "injection_duration_unit": "minute",
-        "instrument_id": f"NJ#{rng.randint(1, 4)}",
-        "protocol_id": "dx.doi.org/10.17504/protocols.io.bgpujvnw",
-    }
-    if kind == INJECTION:
-        depths = rng.choice((1, 1, 1, 2))
-        volumes = [_number(v) for v, _ in rng.choices(VOLUMES, weights=[w for _, w in VOLUMES], k=depths)]
-        return {
-            "procedure_type": kind,
-            **common,
-            **_coordinates(rng),
-            "injection_coordinate_depth": [_number(rng.uniform(0.5, 5.0)) for _ in range(depths)],
-            "injection_volume": volumes,
-            "injection_volume_unit": "nanoliter",
-        }
-    if kind == "Iontophoresis injection":
-        return {
-            "procedure_type": kind,
-            **common,
-            **_coordinates(rng),
-            "injection_coordinate_depth": [_number(rng.uniform(0.5, 5.0))],
-            "injection_current": "5.0",
-            "injection_current_unit": "microamps",
-            "alternating_current": "7/7",
-        }
-    return {
-        "procedure_type": kind,  # Retro-orbital injection: a volume in microliters, one value
-        **common,
-        "injection_volume": _number(rng.choice((50, 100))),
-        "injection_volume_unit": "microliter",
-        "injection_eye": rng.choice(("Left", "Right")),
-    }
-
-
-def _surgery(rng: random.Random, day: datetime, procedures: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "procedure_type": "Surgery",
-        "protocol_id": "2109",
-        "start_date": day.date().isoformat(),
-        "experimenter_full_name": rng.choice(SURGEONS),
-        "iacuc_protocol": "2109",
-        "animal_weight_prior": _number(rng.uniform(18, 30)),
-        "animal_weight_post": _number(rng.uniform(18, 30)),
-        "weight_unit": "gram",
-        "anaesthesia": {"type": "isoflurane", "duration": _number(rng.uniform(60, 180)), "duration_unit": "minute", "level": "1.5"},
-        "workstation_id": f"SWS {rng.randint(1, 9)}",
-        "procedures": procedures,
-        "notes": None,
-    }  # fmt: skip
-
-
-def procedures_document(subject: api.Subject) -> dict[str, Any]:
-    """A subject's procedures: 0-3 surgeries before its first session, each of 1-5 procedures."""
-    rng = random.Random(int(subject.subject_id))
-    surgeries: list[dict[str, Any]] = []
-    if subject.species in ("Mus musculus", "Rattus norvegicus"):
-        day = datetime.combine(subject.birth, datetime.min.time(), UTC) + timedelta(days=rng.randint(35, 50))
-        for index in range(rng.choices((0, 1, 2, 3), weights=(10, 50, 30, 10))[0]):
-            procedures: list[dict[str, Any]] = []
-            if index == 0 and rng.random() < 0.75:
-                headframe, part = rng.choice(HEADFRAMES)
-                procedures.append(
-                    {"procedure_type": "Headframe", "headframe_type": headframe, "headframe_part_number": part,
-                     "headframe_material": "Titanium", "well_part_number": None, "well_type": None}
-                )  # fmt: skip
-            if rng.random() < 0.5:
-                procedures.append(
-                    {"procedure_type": "Craniotomy", "craniotomy_type": rng.choice(("Visual Cortex", "Circle", "Whole brain")),
-                     "craniotomy_hemisphere": rng.choice(("Left", "Right")), "craniotomy_coordinates_ml": "-2.8",
-                     "craniotomy_coordinates_ap": "1.3", "craniotomy_coordinates_unit": "millimeter",
-                     "craniotomy_coordinates_reference": "Lambda", "craniotomy_size": "5.0",
-                     "craniotomy_size_unit": "millimeter", "implant_part_number": None, "dura_removed": rng.random() < 0.3,
-                     "protective_material": rng.choice(("Kwik-Cast", "Duragel", None)), "recovery_time": None,
-                     "recovery_time_unit": "minute"}
-                )  # fmt: skip
-            kinds = rng.choices(
-                (INJECTION, "Iontophoresis injection", "Retro-orbital injection"),
-                weights=(65, 25, 10),
-                k=rng.randint(0, 3),
-            )
-            procedures += [_injection(rng, kind) for kind in kinds]
-            if rng.random() < 0.15:
-                procedures.append(
-                    {"procedure_type": "Fiber implant", "probes": [
-                        {"ophys_probe": {"name": "Probe A", "manufacturer": {"name": "Doric"}, "core_diameter": "200",
-                                         "core_diameter_unit": "um", "numerical_aperture": "0.37"},
-                         "stereotactic_coordinate_ap": _number(rng.uniform(-4, 2)),
-                         "stereotactic_coordinate_ml": _number(rng.uniform(-3, 3)),
-                         "stereotactic_coordinate_dv": _number(rng.uniform(1, 5)),
-                         "stereotactic_coordinate_unit": "millimeter", "angle": "0", "angle_unit": "degrees",
-                         "targeted_structure": rng.choice(TARGETS)}]}
-                )  # fmt: skip
-            if not procedures:
-                procedures.append({"procedure_type": "Other Subject Procedure", "description": "Habituation"})
-            surgeries.append(_surgery(rng, day, procedures))
-            day += timedelta(days=rng.randint(7, 30))
-    return {
-        "describedBy": "https://raw.githubusercontent.com/AllenNeuralDynamics/aind-data-schema/main/src/aind_data_schema/core/procedures.py",
-        "schema_version": "0.13.14",
-        "subject_id": subject.subject_id,
-        "subject_procedures": surgeries,
-        "specimen_procedures": [],
-        "notes": None,
-    }
+# --- procedures documents (benchmarks/generate.py makes them) -----------------------------------
 
 
 def injection_match(document: dict[str, Any]) -> bool:
@@ -256,76 +94,39 @@ def _listed(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [] if value is None else [value]
 
 
-class ProceduresRowMaker(api.RowMaker):
-    """The API benchmark's rows, plus each asset's ``procedures`` document (its subject's)."""
-
-    def __init__(self, store_url: str, procedures: dict[str, str]) -> None:
-        super().__init__(store_url)
-        self.procedures = procedures  # subject id → document as JSON
-
-    def _documents(self, plan: api.Plan) -> Iterator[tuple[str, str, str]]:
-        yield from super()._documents(plan)
-        yield "procedures", "0.13.14", self.procedures[plan.subject.subject_id]
-
-
 # --- load -----------------------------------------------------------------------------------------
 
 
 @dataclass(slots=True)
 class Data:
-    catalog: api.Catalog
+    catalog: generate.Catalog
     procedures: dict[str, dict[str, Any]]  # subject id → procedures document
-    loaded: api.Loaded | None = None
+    loaded: generate.Loaded | None = None
     procedures_bytes: float = 0.0  # mean stored (compressed) size of a procedures document
     procedures_text: float = 0.0  # mean size as JSON text
 
-    def matching(self) -> list[api.Plan]:
+    def matching(self) -> list[generate.Plan]:
         matched = {s for s, document in self.procedures.items() if injection_match(document)}
         return [plan for plan in self.catalog.plans if plan.subject.subject_id in matched]
 
 
-async def load(dsn: str, url: str, data: Data, store_url: str) -> api.Loaded:
-    """Migrate, then the API benchmark's COPY rounds (three tables at a time on three connections,
-    the next chunk made in a thread meanwhile) with procedures documents, then sequences and
-    VACUUM ANALYZE; migration not timed. (``api.load`` takes no row maker, hence this loop.)"""
+async def load(url: str, data: Data, store_url: str) -> generate.Loaded:
+    """The generated catalog through ``generate.load`` (every asset with its subject's procedures
+    document), then the stored and text sizes of those documents."""
+    loaded = await generate.load(url, data.catalog, store_url, workers=api.WORKERS)
     db = Database(url)
     try:
-        await upgrade(db)
+        async with db.reader() as session:
+            sizes = await session.execute(
+                text(
+                    "SELECT avg(pg_column_size(content)), avg(octet_length(content::text)) "
+                    "FROM metadata_documents WHERE document = 'procedures'"
+                )
+            )
+            data.procedures_bytes, data.procedures_text = (float(v) for v in sizes.one())
     finally:
         await db.dispose()
-    started = time.perf_counter()
-    texts = {subject: json.dumps(document) for subject, document in data.procedures.items()}
-    maker = ProceduresRowMaker(store_url, texts)
-    plans = data.catalog.plans
-    chunks = [plans[i : i + api.CHUNK] for i in range(0, len(plans), api.CHUNK)]
-    totals: Counter[str] = Counter()
-    connections = [await asyncpg.connect(dsn) for _ in range(3)]
-    try:
-        layout = await api.Layout.of(connections[0])
-        for connection in connections:  # consistent by construction: no per-row FK triggers
-            await connection.execute("SET session_replication_role = replica")
-        upcoming = asyncio.create_task(asyncio.to_thread(maker.rows, chunks[0]))
-        for index in range(len(chunks)):
-            rows = await upcoming
-            if index + 1 < len(chunks):
-                upcoming = asyncio.create_task(asyncio.to_thread(maker.rows, chunks[index + 1]))
-            await api._copy(connections, rows, layout)
-            for name in ("assets", "modalities", "documents", "files", "edges", "terms"):
-                totals[name] += len(getattr(rows, name))
-        await api._finish(connections[0])
-        seconds = time.perf_counter() - started
-        size = await connections[0].fetchval("SELECT pg_database_size(current_database())")
-        data.procedures_bytes, data.procedures_text = await connections[0].fetchrow(
-            "SELECT avg(pg_column_size(content)), avg(octet_length(content::text)) "
-            "FROM metadata_documents WHERE document = 'procedures'"
-        )
-    finally:
-        for connection in connections:
-            await connection.close()
-    return api.Loaded(
-        seconds, totals["assets"], totals["files"], totals["documents"], totals["edges"], totals["modalities"],
-        size / MB, totals["terms"] if layout.terms else 0,
-    )  # fmt: skip
+    return loaded
 
 
 # --- queries and the answers expected -------------------------------------------------------------
@@ -668,8 +469,8 @@ class Report:
                 f"documents of which {loaded.assets:,} `procedures` (mean {self.data.procedures_text / 1000:,.1f} KB "
                 f"as JSON text, {self.data.procedures_bytes / 1000:,.1f} KB stored, lz4), {loaded.files:,} files, "
                 f"{loaded.edges:,} provenance edges; {loaded.database_mb:,.0f} MB on disk",
-                f"- load: {loaded.seconds:,.1f} s (benchmarks/api.py's generated catalog plus procedures documents, "
-                "binary COPY on 3 connections, FK triggers off, then sequences and VACUUM ANALYZE; migration "
+                f"- load: {loaded.seconds:,.1f} s (benchmarks/generate.py: described by the catalog, registered by "
+                f"its bulk path, binary COPY, {loaded.workers} worker processes; then VACUUM ANALYZE; migration "
                 "not included)",
                 f"- (3)/(4) filter: `{json.dumps(INJECTION_FILTER)}`, {len(self.data.matching()):,} assets match; "
                 "(4) counts every procedure element of the matching assets (a measure has no element filter)",
@@ -721,7 +522,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def prepare(args: argparse.Namespace, server: PostgresServer, workdir: Path) -> tuple[api.Setup, Data]:
     started = time.perf_counter()
-    catalog = api.plan_catalog(args.assets, args.files)
+    catalog = generate.plan_catalog(args.assets, args.files)
     subjects = {plan.subject.subject_id: plan.subject for plan in catalog.plans}
     data = Data(catalog, {key: procedures_document(subject) for key, subject in subjects.items()})
     print(f"planned {len(catalog.plans):,} assets in {time.perf_counter() - started:.1f} s", file=sys.stderr)
@@ -729,7 +530,7 @@ def prepare(args: argparse.Namespace, server: PostgresServer, workdir: Path) -> 
     server.create_database(setup.database)
     setup.store.mkdir()
     setup.logs.mkdir()
-    data.loaded = asyncio.run(load(setup.dsn, setup.url, data, setup.store.as_uri()))
+    data.loaded = asyncio.run(load(setup.url, data, setup.store.as_uri()))
     print(f"loaded in {data.loaded.seconds:.1f} s", file=sys.stderr)
     return setup, data
 

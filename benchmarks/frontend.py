@@ -3,7 +3,7 @@ its pages answer a click, over a catalog of realistic size, in a real browser.
 
 Everything runs against services this script starts itself:
 
-1. The API benchmark's catalog (``benchmarks/api.py``: its generator and bulk loader, imported):
+1. The API benchmark's setup (``benchmarks/api.py``, with ``benchmarks/generate.py``'s generator and loader):
    a throwaway PostgreSQL cluster, a fresh database migrated to head and loaded with ``--assets``
    generated assets (100,000), ``--files`` files (1,000,000) and a connected lineage DAG of 1,000
    assets, then ``VACUUM ANALYZE``; ``catalog serve`` in a subprocess serves the API and the built
@@ -69,7 +69,7 @@ BENCHMARKS = Path(__file__).resolve().parent
 REPO = BENCHMARKS.parent
 sys.path[:0] = [str(BENCHMARKS), str(REPO / "tests")]
 
-import api  # noqa: E402  (benchmarks/api.py: the generated catalog, its loader, its server)
+import api  # noqa: E402  (benchmarks/api.py: its setup, servers and queries)
 import httpx  # noqa: E402
 from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
@@ -80,6 +80,7 @@ from servers import PostgresServer  # noqa: E402
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
+    import generate
     from playwright.sync_api import Browser, BrowserContext, Locator, Page, Request
 
 SECTION = "## Web catalog (benchmarks/frontend.py)"
@@ -544,7 +545,9 @@ def frame_intervals(page: Page, gesture: Callable[[Page], bool]) -> tuple[list[f
     return ([b - a for a, b in itertools.pairwise(times)] if moved else None), seconds
 
 
-def graph_view(browser: Browser, base_url: str, catalog: api.Catalog, loads: int, figures: Figures) -> None:
+def graph_view(
+    browser: Browser, base_url: str, catalog: generate.Catalog, loads: int, figures: Figures
+) -> None:
     url = f"{base_url}/assets/{quote(catalog.dag_root)}/provenance?depth=50&direction=both"
     ready = Samples("(4)", "graph view", "provenance view, the lineage DAG: navigation → graph laid out")
     layout = Samples("(4)", "layout", 'of which the layout (user timing "provenance-layout")')
@@ -805,7 +808,7 @@ def describe_build() -> tuple[str, str]:
     return text, html
 
 
-def measure(base_url: str, catalog: api.Catalog, runs: int, figures: Figures) -> None:
+def measure(base_url: str, catalog: generate.Catalog, runs: int, figures: Figures) -> None:
     loads = min(5, runs)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(

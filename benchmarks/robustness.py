@@ -1,9 +1,9 @@
 """Robustness benchmark: what the request limits and checks cost, and whether other clients are
 still served while one attacker sends the worst requests.
 
-Everything runs against a generated SQLite catalog (benchmarks/api.py's generator: ``--assets``
-assets of realistic variety, ``--files`` files, plus a quality-control document holding a 6 KB
-one-line string on every 50th asset, what a backtracking regex is run over):
+Everything runs against a generated SQLite catalog (benchmarks/generate.py: ``--assets`` assets
+of realistic variety, ``--files`` files, every 50th asset's quality-control document holding a
+6 KB one-line string, what a backtracking regex is run over), registered by each tree's own code:
 
 (a) Overhead. The same requests against the same data, served by this work tree (limits on) and
     by ``--baseline``, the last commit before the limits, exported with ``git archive`` into a
@@ -33,6 +33,7 @@ import asyncio
 import json
 import os
 import platform
+import random
 import shlex
 import statistics
 import subprocess
@@ -50,7 +51,8 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from api import FIRST_PAGE_FILTER, PAGE_QUERY, RowMaker, Served, code_version, plan_catalog  # noqa: E402
+import generate  # noqa: E402  (benchmarks/generate.py: the generated catalog)
+from api import FIRST_PAGE_FILTER, PAGE_QUERY, Served, code_version  # noqa: E402
 from results import verdict, write_section  # noqa: E402
 from servers import free_port  # noqa: E402
 
@@ -73,52 +75,48 @@ MANIFEST_QUERY = """query($filter: AssetFilter!) {
 
 def load_sqlite(path: Path, assets: int, files: int, store: Path) -> None:
     """Migrate a SQLite catalog at ``path`` with the catalog package on ``sys.path`` (this tree's
-    or the baseline's) and insert the generated rows through its own table definitions."""
-    from sqlalchemy import insert
-
-    from catalog.db import models
+    or the baseline's) and register benchmarks/generate.py's catalog (its documents and files)
+    through that package's own registration statements (``insert_ready``, ``write_related``,
+    ``files.add``, which both trees have), so each tree writes the rows it would write itself.
+    Every ``LONG_STRING_EVERY``th asset's quality_control document holds the long string."""
+    from catalog.conventions.modalities import Vocabulary
     from catalog.db.engine import Database
     from catalog.db.migrate import upgrade
-    from catalog.db.types import JSONText
+    from catalog.repo import assets as asset_rows
+    from catalog.repo import files as file_rows
+    from catalog.services.describe import describe
+    from catalog.services.register import now, published_fields, write_related
 
-    catalog = plan_catalog(assets, files)
-    rows = RowMaker(store.as_uri()).rows(catalog.plans)
-    documents = rows.documents + [
-        (len(rows.documents) + i + 1, plan.id, "quality_control", 1, True, "2.0.0",
-         json.dumps({"evaluations": [{"name": "curation", "notes": LONG_STRING}]}), plan.acquired)
-        for i, plan in enumerate(catalog.plans[::LONG_STRING_EVERY])
-    ]  # fmt: skip
-    tables = models.Base.metadata.tables
-    from api import ASSET_COLUMNS, DOCUMENT_COLUMNS, EDGE_COLUMNS, FILE_COLUMNS, LATER_COLUMNS
+    catalog = generate.plan_catalog(assets, files)
+    store_url, vocabulary = store.as_uri(), Vocabulary()
+    procedures: dict[str, dict[str, Any]] = {}
 
-    def dicts(table: str, columns: Sequence[str], values: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
-        known = tables[table].columns
-        json_columns = {c.name for c in known if c.type.__class__.__name__ in ("JSON", "Variant")}
-        return [
-            {
-                column: JSONText(value) if column in json_columns and isinstance(value, str) else value
-                for column, value in zip(columns, row, strict=False)
-                if column in known
-            }
-            for row in values
-        ]
+    def described(plan: generate.Plan) -> tuple[Any, list[dict[str, Any]]]:
+        subject = plan.subject.subject_id
+        if subject not in procedures:
+            procedures[subject] = generate.procedures_document(plan.subject)
+        documents = generate.documents(plan, store_url, procedures[subject])
+        if (plan.id - 1) % LONG_STRING_EVERY == 0:
+            documents["quality_control"] = {"evaluations": [{"name": "curation", "notes": LONG_STRING}]}
+        listed = generate.file_rows(plan, list(documents), random.Random(plan.id))
+        return describe(plan.name, documents, vocabulary), listed
 
     async def load() -> None:
         db = Database(f"sqlite+aiosqlite:///{path}")
         try:
             await upgrade(db)
-            async with db.engine.begin() as connection:
-                batches = [
-                    ("assets", ASSET_COLUMNS + LATER_COLUMNS, rows.assets),
-                    ("asset_modalities", ("asset_id", "abbreviation"), rows.modalities),
-                    ("metadata_documents", DOCUMENT_COLUMNS, documents),
-                    ("files", FILE_COLUMNS, rows.files),
-                    ("provenance_edges", EDGE_COLUMNS, rows.edges),
-                    ("asset_terms", ("asset_id", "kind", "value"), rows.terms),
-                ]
-                for table, columns, values in batches:
-                    if table in tables and values:
-                        await connection.execute(insert(tables[table]), dicts(table, columns, values))
+            for plans in generate.chunks(catalog, generate.CHUNK):
+                made = [described(plan) for plan in plans]
+                async with db.transaction() as session:
+                    rows = [
+                        {"name": d.name.name, **published_fields(d, location=f"{store_url}/{d.name.name}", store_url=store_url, files=listed)}
+                        for d, listed in made
+                    ]  # fmt: skip
+                    ids = await asset_rows.insert_ready(session, rows)
+                    await write_related(session, [(ids[d.name.name], d) for d, _ in made], now())
+                    await file_rows.add(
+                        session, [dict(f, asset_id=ids[d.name.name]) for d, listed in made for f in listed]
+                    )
         finally:
             await db.dispose()
 
@@ -348,7 +346,7 @@ def report(
             f"- machine: {os.cpu_count()} cores, shared and noisy (figures vary run to run); Python {platform.python_version()}; "
             "each `catalog serve` (uvicorn) in its own process, the httpx clients in this one, on loopback",
             f"- code: limits on = {code_version()}; baseline = commit {args.baseline} (`git archive`, served from a temporary folder)",
-            f"- data: SQLite, {args.assets:,} generated assets (benchmarks/api.py), {args.files:,} files, a 6 KB one-line "
+            f"- data: SQLite, {args.assets:,} generated assets (benchmarks/generate.py), {args.files:,} files, a 6 KB one-line "
             f"string in a quality_control document of every {LONG_STRING_EVERY}th asset; each tree loads its own copy",
             f"- (a): {args.rounds} rounds alternating the servers, sequential requests over one keep-alive connection after 3 warm-up requests each; ms, medians",
             f"- (b): 2 workers sending query (a) back to back for {args.duration:g} s, then again with one attacker sending "

@@ -20,13 +20,13 @@ from catalog.repo import assets, documents
 from catalog.services.describe import Description, describe
 from catalog.services.register import (
     MetadataMoved,
+    NewAsset,
     RegistrationReport,
     Update,
     apply_updates,
     now,
     plan_update,
-    published_fields,
-    write_related,
+    register_new,
 )
 
 if TYPE_CHECKING:
@@ -186,12 +186,8 @@ class RecordImport:
                 else:
                     changed[name] = (record, description, held)
             updates = await self._plan(session, changed, outcome)
-            rows = [
-                {"name": name, **published_fields(d, location=location, store_url=None, files=[])}
-                for name, (d, location) in new.items()
-            ]
-            ids = await assets.insert_ready(session, rows)
-            await write_related(session, [(ids[name], d) for name, (d, _) in new.items()], now())
+            fresh = [NewAsset(d, location) for d, location in new.values()]
+            await register_new(session, self.db.dialect, fresh, now())
             await apply_updates(session, updates, now())
         result.registered += len(new)
         result.updated += len(updates)
