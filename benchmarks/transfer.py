@@ -29,8 +29,8 @@ Everything runs against services this script starts itself, on loopback:
    removed after it is checked (file count and bytes), untimed. Reported: median seconds, MB/s
    (10^6 bytes), and the client's throughput ÷ plain aioboto3's against the target (≥ 0.8).
 3. DataFrame. A second SQLite catalog of ``--assets`` (10,000) generated assets (``benchmarks/
-   api.py``'s ``plan_catalog``: subjects, species, projects, platforms, derived chains) registered
-   through the catalog's import (``catalog.services.imports.RecordImport``), served by
+   generate.py``: subjects, species, projects, platforms, derived chains) registered through the
+   catalog's bulk path, served by
    ``catalog serve``. Timed: ``cat.assets(acquired_after=...).to_dataframe()`` matching every
    asset, end to end (``--repeats``, median), against ≤ 1 s; the requests it sent are counted.
    Then where its time goes, measured apart: the same page requests sent raw (server and
@@ -79,8 +79,9 @@ sys.path[:0] = [str(BENCHMARKS), str(REPO / "tests"), str(REPO)]
 # This checkout's catalog, here and in the servers started (the venv may be another checkout's).
 os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
 
-import api  # noqa: E402  (benchmarks/api.py: the generated catalog, Served, code_version)
+import api  # noqa: E402  (benchmarks/api.py: Served, code_version)
 from factories import load_record, write_asset  # noqa: E402
+from generate import generate  # noqa: E402  (the one generator and loader)
 from results import RESULTS, preamble, verdict, write_section  # noqa: E402
 from servers import FAKE_AWS_ENV, FAKE_AWS_REGION, free_port  # noqa: E402
 
@@ -97,7 +98,6 @@ from catalog.db.engine import Database  # noqa: E402
 from catalog.db.migrate import upgrade  # noqa: E402
 from catalog.limits import MAX_PAGE  # noqa: E402
 from catalog.services import tokens  # noqa: E402
-from catalog.services.imports import Record, RecordImport  # noqa: E402
 from catalog.services.ingest import FolderIngest  # noqa: E402
 from catalog.storage import open_store  # noqa: E402
 
@@ -541,37 +541,6 @@ def measure_transfers(
 # --- the DataFrame ---------------------------------------------------------------------------------
 
 
-def generated_records(count: int, store_url: str) -> list[Record]:
-    """``count`` whole-asset records of ``benchmarks/api.py``'s generated catalog."""
-    catalog = api.plan_catalog(count, count * 10)
-    api.check_names(catalog)
-    maker = api.RowMaker(store_url)
-    return [
-        Record(
-            f"generated {plan.id}",
-            {
-                "name": plan.name,
-                "location": f"{store_url}/{plan.name}",
-                **{document: json.loads(content) for document, _, content in maker._documents(plan)},
-            },
-        )
-        for plan in catalog.plans
-    ]
-
-
-async def import_records(settings: Settings, made: list[Record]) -> float:
-    db = Database(settings.database_url)
-    try:
-        await upgrade(db)
-        started = time.perf_counter()
-        report = await RecordImport(db, Vocabulary())(iter(made))
-        if report.errors or report.registered != len(made):
-            raise RuntimeError(f"import: {report.registered} registered, errors {report.errors[:3]}")
-        return time.perf_counter() - started
-    finally:
-        await db.dispose()
-
-
 NAMES_PAGE = """
 query NamesPage($filter: AssetFilter, $first: Int, $after: String) {
   assets(filter: $filter, first: $first, after: $after) {
@@ -752,9 +721,9 @@ class Report:
         pages = parts.page_seconds
         return [
             "",
-            f"DataFrame: a catalog of {frames.assets:,} generated assets (benchmarks/api.py's `plan_catalog`: "
-            f"whole records with subject, data_description, session or acquisition, processing when derived) "
-            f"imported through `RecordImport` in {frames.import_seconds:,.1f} s into SQLite, served by "
+            f"DataFrame: a catalog of {frames.assets:,} generated assets (benchmarks/generate.py: subject, "
+            f"data_description, procedures, session or acquisition, processing when derived) loaded through "
+            f"the catalog's bulk path in {frames.import_seconds:,.1f} s into SQLite, served by "
             f'`catalog serve`; `cat.assets(acquired_after="{ALL_ACQUIRED_AFTER}").to_dataframe()` matches all '
             f"of them: {frames.rows:,} rows × {frames.columns} columns, page size {MAX_PAGE} (the client's "
             f"default, the API's maximum), {frames.requests} requests ({frames.requests} pages of GraphQL, "
@@ -955,12 +924,14 @@ def run_dataframe(args: argparse.Namespace, report: Report, workdir: Path) -> No
         storage_url=store.as_uri(),
         secret_key="benchmark-secret",
     )
-    made = generated_records(args.assets, "s3://bench-generated")
-    seconds = asyncio.run(import_records(settings, made))
-    print(f"imported {len(made):,} records in {seconds:.1f} s", file=sys.stderr)
+    _, loaded = generate(
+        settings.database_url, args.assets, args.assets * 10, store_url="s3://bench-generated"
+    )
+    seconds = loaded.seconds
+    print(f"generated {loaded.assets:,} assets in {seconds:.1f} s", file=sys.stderr)
     served = serve_catalog("catalog-frames", settings, workdir / "logs")
     try:
-        report.frames = measure_dataframe(served.base_url, len(made), seconds, args.repeats)
+        report.frames = measure_dataframe(served.base_url, loaded.assets, seconds, args.repeats)
     finally:
         served.stop()
 
