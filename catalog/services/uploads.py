@@ -517,8 +517,9 @@ class Uploads:
                 await assets.remove_pending(session, asset.id, token=upload.id)
 
     def _url_lifetime(self, upload: Upload) -> int:
-        """Seconds a URL lives: never past the upload, never beyond the server's cap."""
-        left = int((upload.expires_at - now()).total_seconds())
+        """Seconds a URL lives: never past the upload, never beyond the server's cap (a second short
+        of the upload's end, as a store counts from its own later clock reading)."""
+        left = int((upload.expires_at - now()).total_seconds()) - 1
         return max(1, min(left, self.max_url_expiry))
 
     def _part_size(self, size: int) -> int:
