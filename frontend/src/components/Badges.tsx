@@ -21,3 +21,12 @@ export function QcBadge({ status, prefix }: { status: string | null; prefix?: st
 export function LevelBadge({ level }: { level: string }) {
   return <span className="badge badge-neutral">Level: {level}</span>;
 }
+
+/** A derived asset still built step by step: shown to writers only, until it is sealed. */
+export function DraftBadge({ step }: { step: string | null }) {
+  return (
+    <span className="badge badge-pending" title="Visible to writers only until it is sealed">
+      Draft{step ? ` · step ${step}` : ""}
+    </span>
+  );
+}

@@ -1,7 +1,7 @@
 /** The top of the page: what the asset is at a glance, and what one can do with it. */
 import type { ReactNode } from "react";
 import { Link } from "react-router";
-import { KindBadge, LevelBadge, QcBadge } from "../../components/Badges";
+import { DraftBadge, KindBadge, LevelBadge, QcBadge } from "../../components/Badges";
 import { CopyButton } from "../../components/CopyButton";
 import { formatDuration, formatInstant } from "../../lib/format";
 import { levelNote } from "../../lib/kind";
@@ -64,6 +64,11 @@ export function AssetHeader({ asset, actions }: { asset: AssetDetail; actions: R
         <li>
           <KindBadge kind={asset.kind} />
         </li>
+        {asset.draft && (
+          <li>
+            <DraftBadge step={asset.draftStep ?? null} />
+          </li>
+        )}
         {level && (
           <li>
             <LevelBadge level={level} />

@@ -35,6 +35,8 @@ function asset(overrides: Record<string, unknown> = {}) {
     instrumentId: "EPHYS1",
     qcStatus: "PASS",
     processLabel: "sorted",
+    draft: false,
+    draftStep: null,
     registeredAt: "2026-01-01T00:00:00+00:00",
     location: `s3://example-bucket/${NAME}`,
     fileCount: 150,
@@ -110,6 +112,19 @@ describe("AssetPage", () => {
     expect(screen.getByText("sorted (1 h)")).toBeTruthy();
     expect(screen.getByRole("note", { name: "Registration warnings" }).textContent).toContain("read as UTC");
     expect(screen.getByRole("link", { name: "Provenance graph" }).getAttribute("href")).toBe(`/assets/${NAME}/provenance`);
+  });
+
+  it("marks a draft with its current step", async () => {
+    responders.AssetPageAsset = () => ({ data: { asset: asset({ draft: true, draftStep: "spikesorting" }) } });
+    renderPage(NAME);
+    const badges = await screen.findByRole("list", { name: "Classification" });
+    expect(within(badges).getByText("Draft · step spikesorting").className).toContain("badge-pending");
+  });
+
+  it("shows no draft badge on a sealed asset", async () => {
+    renderPage(NAME);
+    const badges = await screen.findByRole("list", { name: "Classification" });
+    expect(within(badges).queryByText(/^Draft/)).toBeNull();
   });
 
   it("shows the data level only when it says more than the kind", async () => {

@@ -47,6 +47,8 @@ export const AssetPageAsset = graphql(`
       instrumentId
       qcStatus
       processLabel
+      draft
+      draftStep
       registeredAt
       location
       fileCount
