@@ -9,14 +9,14 @@ from sqlalchemy import delete, func, insert, select, update
 from catalog.db.models import Asset, AssetModality, AssetState, AssetTerm
 from catalog.repo import visibility
 from catalog.repo.filters import condition
-from catalog.repo.pages import after, order_by
+from catalog.repo.pages import ORDERABLE, after, order_by
 from catalog.repo.visibility import visible
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
     from datetime import datetime
 
-    from sqlalchemy import CursorResult, Result
+    from sqlalchemy import CursorResult, Result, Row, Select
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from catalog.db.dialects import Dialect
@@ -198,7 +198,33 @@ async def page(
     after_key: Sequence[Any] | None = None,
 ) -> list[Asset]:
     """Up to ``first`` matching assets in the given order, after a cursor's key."""
+    return list((await session.scalars(_page_of(dialect, spec, orders, first, after_key))).all())
+
+
+async def page_values(
+    session: AsyncSession,
+    dialect: Dialect,
+    spec: AssetFilter | None,
+    orders: Sequence[AssetOrder],
+    first: int,
+    after_key: Sequence[Any] | None,
+    columns: Iterable[str],
+) -> list[Row[Any]]:
+    """The assets of ``page``, as rows of the named columns of an asset, its id and what its
+    order sorts by (a cursor's key): plain values, without an ORM object per asset."""
+    wanted = sorted({"id", *columns, *(ORDERABLE[order.field].key for order in orders)})
+    query = _page_of(dialect, spec, orders, first, after_key)
+    return list((await session.execute(query.with_only_columns(*(getattr(Asset, n) for n in wanted)))).all())
+
+
+def _page_of(
+    dialect: Dialect,
+    spec: AssetFilter | None,
+    orders: Sequence[AssetOrder],
+    first: int,
+    after_key: Sequence[Any] | None,
+) -> Select[Asset]:
     query = visible().where(condition(dialect, spec))
     if after_key is not None:
         query = query.where(after(orders, after_key))
-    return list((await session.scalars(query.order_by(*order_by(orders)).limit(first))).all())
+    return query.order_by(*order_by(orders)).limit(first)

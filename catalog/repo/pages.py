@@ -18,6 +18,7 @@ from catalog.schemas.enums import AssetOrderField
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from sqlalchemy import Row
     from sqlalchemy.orm import InstrumentedAttribute
 
     from catalog.schemas.orders import AssetOrder
@@ -56,7 +57,7 @@ def order_by(orders: Sequence[AssetOrder]) -> list[ColumnElement[Any]]:
     return [*clauses, Asset.id.asc()]
 
 
-def sort_key(row: Asset, orders: Sequence[AssetOrder]) -> list[Any]:
+def sort_key(row: Asset | Row[Any], orders: Sequence[AssetOrder]) -> list[Any]:
     """What a cursor holds: per ordering a null flag and the value, then the id."""
     key: list[Any] = []
     for order in orders:
