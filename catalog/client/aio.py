@@ -287,6 +287,11 @@ class AsyncCatalog:
             include,
         )
 
+    def _lacks(self, type_name: str, field: str) -> bool:
+        """Whether the server is already known not to have a field (its type's fields were asked)."""
+        known = self._fields.get(type_name)
+        return known is not None and field not in known
+
     async def _fields_of(self, type_name: str) -> frozenset[str]:
         """The fields the server's schema gives a type (asked once): a newer field is asked for
         only where the server has it."""
