@@ -16,15 +16,13 @@ from catalog.graphql.pagination import decode_cursor, encode_cursor, page_size
 from catalog.graphql.types import PageInfo
 from catalog.limits import MAX_TABLE_ROWS
 from catalog.repo import assets
-from catalog.repo.pages import sort_key
+from catalog.repo.pages import column_key
 from catalog.schemas.filters import AssetFilter
 from catalog.schemas.orders import DEFAULT_ORDER, AssetOrder
 from catalog.schemas.zones import time_zone as zone_named
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-
-    from sqlalchemy import Row
 
 ASSET_TABLE_COLUMNS = (
     "name",
@@ -111,21 +109,18 @@ async def resolve_asset_table(
     key: list[Any] | None = decode_cursor(after) if after else None
     db = info.context.db
     async with db.reader() as session:
-        found = await assets.page_values(
+        found = await assets.page_columns(
             session, db.dialect, spec, orders, size + 1, key, [n for n in names if n != "modalities"]
         )
-        rows = found[:size]
-        modalities = (
-            await assets.modalities_by_asset(session, [row.id for row in rows])
-            if "modalities" in names and rows
-            else {}
-        )
+        page = {name: values[:size] for name, values in found.items()}
+        ids = page["id"]
+        modalities = await assets.modalities_by_asset(session, ids) if "modalities" in names and ids else {}
     return AssetTable(
         columns=list(names),
-        rows=_table(rows, names, modalities),
+        rows=_table(page, names, modalities),
         page_info=PageInfo(
-            has_next_page=len(found) > size,
-            end_cursor=encode_cursor(sort_key(rows[-1], orders)) if rows else None,
+            has_next_page=len(found["id"]) > size,
+            end_cursor=encode_cursor(column_key(page, len(ids) - 1, orders)) if ids else None,
         ),
         filter=spec,
     )
@@ -140,27 +135,19 @@ def known(columns: Sequence[str] | None) -> tuple[str, ...]:
     return tuple(columns)
 
 
-def _table(rows: Sequence[Row[Any]], names: Sequence[str], modalities: dict[int, list[str]]) -> JSON:
-    """A list per row of its values of ``names``, JSON-ready: converted a column at a time, as
-    reading and converting each cell by itself costs more than the query."""
-    columns = [_column(rows, name, modalities) for name in names]
+def _table(page: dict[str, list[Any]], names: Sequence[str], modalities: dict[int, list[str]]) -> JSON:
+    """A list per asset of its values of ``names``, JSON-ready, made a column at a time."""
+    columns = [_column(page, name, modalities) for name in names]
     # tuples are JSON arrays to the encoder, and cost no copy
-    return cast("JSON", list(zip(*columns, strict=True)) if names else [() for _ in rows])
+    return cast("JSON", list(zip(*columns, strict=True)) if names else [() for _ in page["id"]])
 
 
-def _column(rows: Sequence[Row[Any]], name: str, modalities: dict[int, list[str]]) -> list[Any]:
-    if not rows:
-        return []
+def _column(page: dict[str, list[Any]], name: str, modalities: dict[int, list[str]]) -> list[Any]:
     if name == "modalities":
-        return [modalities.get(asset_id, []) for asset_id in _values(rows, "id")]
-    values = _values(rows, name)
+        return [modalities.get(asset_id, []) for asset_id in page["id"]]
+    values = page[name]
     if name in LISTS:
-        return [list(value or []) for value in values]
-    if any(isinstance(value, (datetime, date)) for value in values):
+        return [value or [] for value in values]
+    if isinstance(next((value for value in values if value is not None), None), (datetime, date)):
         return [None if value is None else value.isoformat() for value in values]
     return values
-
-
-def _values(rows: Sequence[Row[Any]], name: str) -> list[Any]:
-    index = rows[0]._fields.index(name)
-    return [row[index] for row in rows]

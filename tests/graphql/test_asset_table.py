@@ -218,3 +218,12 @@ def test_a_table_costs_its_cells_not_its_rows(catalog: Catalog) -> None:
     many = "{ " + " ".join(f"t{i}: assetTable(first: 10000) {{ rows }}" for i in range(7)) + " }"
     body = catalog.gql(many)
     assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+
+
+def test_no_match_is_an_empty_table_with_its_columns(catalog: Catalog) -> None:
+    table = catalog.data(TABLE, f={"name": "ecephys_1_2001-01-01_00-00-00"}, c=["name", "acquired_at"])
+    assert table["assetTable"] == {
+        "columns": ["name", "acquired_at"],
+        "rows": [],
+        "pageInfo": {"hasNextPage": False, "endCursor": None},
+    }
