@@ -33,14 +33,17 @@ Everything runs against services this script starts itself, on loopback:
    catalog's bulk path, served by
    ``catalog serve``. Timed: ``cat.assets(acquired_after=...).to_dataframe()`` matching every
    asset, end to end (``--repeats``, median), against ≤ 1 s; the requests it sent are counted.
-   Then where its time goes, measured apart: the same page requests sent raw (server and
-   transfer), the same pages asking ``name`` only (SQL and paging without the columns), JSON
-   parsing, the client's records (``columns.record``), and pandas (``tables.frame``).
+   The client reads ``assetTable`` (pages of 10,000 rows); the same call reading ``assets`` pages
+   of 500 (what it does with a server without ``assetTable``, and did before it) is timed in the
+   same repeats, alternating. Then where the time goes, measured apart: the table requests sent
+   raw, JSON parsing and pandas (``tables.columns_frame``); the ``assets`` page requests sent raw
+   (server and transfer), the same pages asking ``name`` only (SQL and paging without the
+   columns), the client's records (``columns.record``) and pandas (``tables.frame``).
 
 Usage::
 
     .venv/bin/python benchmarks/transfer.py [--megabytes 1024] [--files 1000] [--file-megabytes 1]
-        [--rounds 5] [--parallel 8] [--assets 10000] [--repeats 5] [--no-results]
+        [--rounds 5] [--parallel 8] [--assets 10000] [--repeats 5] [--only dataframe] [--no-results]
 
 Prints a Markdown table and rewrites its section of ``benchmarks/RESULTS.md``.
 
@@ -88,15 +91,15 @@ from servers import FAKE_AWS_ENV, FAKE_AWS_REGION, free_port  # noqa: E402
 from catalog.client import Catalog  # noqa: E402
 from catalog.client import documents as client_documents  # noqa: E402
 from catalog.client.assets import ASSET_KINDS  # noqa: E402
-from catalog.client.columns import ASSET_COLUMNS, record  # noqa: E402
+from catalog.client.columns import ASSET_COLUMNS, cells, record  # noqa: E402
 from catalog.client.loop import BackgroundLoop  # noqa: E402
-from catalog.client.tables import frame  # noqa: E402
+from catalog.client.tables import columns_frame, frame  # noqa: E402
 from catalog.client.transfers import CHUNK  # noqa: E402
 from catalog.config import Settings  # noqa: E402
 from catalog.conventions.modalities import Vocabulary  # noqa: E402
 from catalog.db.engine import Database  # noqa: E402
 from catalog.db.migrate import upgrade  # noqa: E402
-from catalog.limits import MAX_PAGE  # noqa: E402
+from catalog.limits import MAX_PAGE, MAX_TABLE_ROWS  # noqa: E402
 from catalog.services import tokens  # noqa: E402
 from catalog.services.ingest import FolderIngest  # noqa: E402
 from catalog.storage import open_store  # noqa: E402
@@ -569,22 +572,32 @@ class Breakdown:
     """``tables.frame`` of the records."""
     page_seconds: list[float] = field(default_factory=list)
     """Each page request of the client's document."""
+    tables: int = 0
+    table_bytes: int = 0
+    table_http: float = 0.0
+    """The client's ``assetTable`` requests sent raw, until each whole body is read."""
+    table_parse: float = 0.0
+    """``json.loads`` of their bodies."""
+    table_frame: float = 0.0
+    """``tables.columns_frame`` of their columns."""
 
 
-def raw_pages(http: httpx.Client, url: str, query: str) -> tuple[list[bytes], list[float]]:
+def raw_pages(
+    http: httpx.Client, url: str, query: str, field: str = "assets", **more: object
+) -> tuple[list[bytes], list[float]]:
     """Every page of the assets matching all, asked with ``query``: the bodies and the seconds of
     each request (until its body is read; its cursor is read from it after)."""
     spec = {"acquiredAfter": f"{ALL_ACQUIRED_AFTER}T00:00:00+00:00"}
     bodies, seconds, after = [], [], None
     while True:
-        variables = {"filter": spec, "first": MAX_PAGE, "after": after}
+        variables = {"filter": spec, "first": MAX_PAGE, "after": after, **more}
         started = time.perf_counter()
         response = http.post(f"{url}/graphql", json={"query": query, "variables": variables})
         body = response.read()
         seconds.append(time.perf_counter() - started)
         response.raise_for_status()
         bodies.append(body)
-        info = json.loads(body)["data"]["assets"]["pageInfo"]
+        info = json.loads(body)["data"][field]["pageInfo"]
         if not info["hasNextPage"]:
             return bodies, seconds
         after = info["endCursor"]
@@ -594,9 +607,32 @@ def breakdown(url: str, repeats: int) -> Breakdown:
     """The DataFrame's work split: the page requests (server + loopback), the same pages asking
     ``name`` only, JSON parsing, records, pandas; each the median of ``repeats``."""
     parts: dict[str, list[float]] = {"http": [], "names": [], "parse": [], "records": [], "frame": []}
+    tables: dict[str, list[float]] = {"http": [], "parse": [], "frame": []}
     result = Breakdown()
     with httpx.Client(timeout=120) as http:
         for _ in range(repeats):
+            bodies, seconds = raw_pages(
+                http,
+                url,
+                client_documents.ASSET_TABLE,
+                "assetTable",
+                first=MAX_TABLE_ROWS,
+                columns=list(ASSET_KINDS),
+            )
+            tables["http"].append(sum(seconds))
+            started = time.perf_counter()
+            answers = [json.loads(body)["data"]["assetTable"] for body in bodies]
+            tables["parse"].append(time.perf_counter() - started)
+            started = time.perf_counter()
+            columns: dict[str, list[object]] = {name: [] for name in ASSET_KINDS}
+            for answer in answers:
+                for name, values in zip(answer["columns"], zip(*answer["rows"], strict=True), strict=False):
+                    columns[name].extend(values)
+            columns_frame(
+                {name: cells(columns[name], kind) for name, kind in ASSET_KINDS.items()}, ASSET_KINDS
+            )
+            tables["frame"].append(time.perf_counter() - started)
+            result.tables, result.table_bytes = len(bodies), sum(len(body) for body in bodies)
             bodies, seconds = raw_pages(http, url, client_documents.ASSETS_PAGE)
             parts["http"].append(sum(seconds))
             result.page_seconds += seconds
@@ -618,6 +654,11 @@ def breakdown(url: str, repeats: int) -> Breakdown:
     result.http, result.names_http = statistics.median(parts["http"]), statistics.median(parts["names"])
     result.parse = statistics.median(parts["parse"])
     result.records, result.frame = statistics.median(parts["records"]), statistics.median(parts["frame"])
+    result.table_http, result.table_parse = (
+        statistics.median(tables["http"]),
+        statistics.median(tables["parse"]),
+    )
+    result.table_frame = statistics.median(tables["frame"])
     return result
 
 
@@ -626,7 +667,10 @@ class Frames:
     assets: int
     import_seconds: float
     seconds: list[float]
+    paged_seconds: list[float]
+    """The same call reading ``assets`` pages (a server without ``assetTable``; the client before it)."""
     requests: int
+    paged_requests: int
     rows: int
     columns: int
     parts: Breakdown
@@ -635,34 +679,56 @@ class Frames:
     def median(self) -> float:
         return statistics.median(self.seconds)
 
+    @property
+    def paged_median(self) -> float:
+        return statistics.median(self.paged_seconds)
+
 
 def measure_dataframe(url: str, assets: int, import_seconds: float, repeats: int) -> Frames:
-    """``assets(...).to_dataframe()`` end to end, ``repeats`` times after one untimed warm-up;
-    every request the client sends is counted (one httpx event hook)."""
+    """``assets(...).to_dataframe()`` end to end, ``repeats`` times after one untimed warm-up, by
+    the client as it is (``assetTable``) and by one that reads ``assets`` pages as it does from a
+    server without ``assetTable`` (the client before it), alternating; every request each sends is
+    counted (one httpx event hook) and the two tables must be equal."""
+    import pandas as pd
+
     sent: list[str] = []
 
     async def count(request: httpx.Request) -> None:
         sent.append(request.url.path)
 
-    with Catalog(url) as cat:
-        cat.core._http.event_hooks["request"].append(count)  # the client's own httpx client
+    with Catalog(url) as cat, Catalog(url) as paging:
+        for client in (cat, paging):
+            client.core._http.event_hooks["request"].append(count)  # the client's own httpx client
+        paging.core._fields["Query"] = frozenset({"assets"})  # as a server without assetTable answers
         result = cat.assets(acquired_after=ALL_ACQUIRED_AFTER)
         if len(result) != assets:
             raise RuntimeError(f"the filter matches {len(result)} assets, not {assets}")
         result.to_dataframe()  # warm-up
-        seconds, requests, table = [], [], None
+        seconds: dict[str, list[float]] = {"table": [], "pages": []}
+        requests: dict[str, list[int]] = {"table": [], "pages": []}
+        tables = {}
         for _ in range(repeats):
-            sent.clear()
-            started = time.perf_counter()
-            table = cat.assets(acquired_after=ALL_ACQUIRED_AFTER).to_dataframe()
-            seconds.append(time.perf_counter() - started)
-            requests.append(len(sent))
-            print(f"dataframe: {seconds[-1]:.2f} s, {len(sent)} requests", file=sys.stderr)
-    assert table is not None
+            for how, client in (("table", cat), ("pages", paging)):
+                sent.clear()
+                started = time.perf_counter()
+                tables[how] = client.assets(acquired_after=ALL_ACQUIRED_AFTER).to_dataframe()
+                seconds[how].append(time.perf_counter() - started)
+                requests[how].append(len(sent))
+                print(f"dataframe by {how}: {seconds[how][-1]:.2f} s, {len(sent)} requests", file=sys.stderr)
+    table = tables["table"]
     if len(table) != assets:
         raise RuntimeError(f"the DataFrame has {len(table)} rows, not {assets}")
+    pd.testing.assert_frame_equal(table, tables["pages"])
     return Frames(
-        assets, import_seconds, seconds, max(requests), len(table), len(table.columns), breakdown(url, 3)
+        assets,
+        import_seconds,
+        seconds["table"],
+        seconds["pages"],
+        max(requests["table"]),
+        max(requests["pages"]),
+        len(table),
+        len(table.columns),
+        breakdown(url, 3),
     )
 
 
@@ -725,16 +791,22 @@ class Report:
             f"data_description, procedures, session or acquisition, processing when derived) loaded through "
             f"the catalog's bulk path in {frames.import_seconds:,.1f} s into SQLite, served by "
             f'`catalog serve`; `cat.assets(acquired_after="{ALL_ACQUIRED_AFTER}").to_dataframe()` matches all '
-            f"of them: {frames.rows:,} rows × {frames.columns} columns, page size {MAX_PAGE} (the client's "
-            f"default, the API's maximum), {frames.requests} requests ({frames.requests} pages of GraphQL, "
-            "one after another: a keyset cursor needs the page before).",
+            f"of them: {frames.rows:,} rows × {frames.columns} columns, read from `assetTable` in pages of "
+            f"{MAX_TABLE_ROWS:,} ({frames.requests} request(s)); the same call reading `assets` pages of "
+            f"{MAX_PAGE} (a server without `assetTable`, and the client before it) sent {frames.paged_requests} "
+            "requests, one after another (a keyset cursor needs the page before); the two tables are equal.",
             "",
             "| what | n | median s | min s | target | met |",
             "| --- | ---: | ---: | ---: | --- | --- |",
-            f"| `assets(...).to_dataframe()`, end to end | {len(frames.seconds)} | {frames.median:,.2f} | "
-            f"{min(frames.seconds):,.2f} | ≤ {DATAFRAME_TARGET_S:g} s | {verdict(ok)} |",
+            f"| `assets(...).to_dataframe()`, end to end, from `assetTable` | {len(frames.seconds)} | "
+            f"{frames.median:,.2f} | {min(frames.seconds):,.2f} | ≤ {DATAFRAME_TARGET_S:g} s | {verdict(ok)} |",
+            f"| the same from `assets` pages (before) | {len(frames.paged_seconds)} | {frames.paged_median:,.2f} | "
+            f"{min(frames.paged_seconds):,.2f} | — | — |",
             "",
-            f"Where the time goes (each part measured apart, median of 3): the {parts.pages} page requests of the "
+            f"Where the time goes (each part measured apart, median of 3): the {parts.tables} `assetTable` "
+            f"request(s) sent raw with httpx, until each body is read, {parts.table_http:,.2f} s "
+            f"({parts.table_bytes / MB:,.1f} MB of JSON); `json.loads` {parts.table_parse:,.2f} s; pandas "
+            f"(`tables.columns_frame`) {parts.table_frame:,.2f} s. Before: the {parts.pages} page requests of the "
             f"client's document sent raw with httpx, until each body is read, {parts.http:,.2f} s "
             f"({parts.response_bytes / MB:,.1f} MB of JSON; one page p50 {statistics.median(pages) * 1000:,.0f} ms); "
             f"the same pages asking `name` only {parts.names_http:,.2f} s; `json.loads` {parts.parse:,.2f} s; the "
@@ -762,6 +834,10 @@ class Report:
     def setup_lines(self) -> list[str]:
         args = self.args
         total = sum(d.bytes for d in self.datasets)
+        if not self.datasets:  # --only dataframe
+            return [
+                f"- machine load: 1-minute load average {' at the start, '.join(f'{x:.1f}' for x in self.load)} at the end"
+            ]
         return [
             "- data: "
             + "; ".join(
@@ -839,16 +915,20 @@ class Report:
         frames = self.frames
         if frames is not None and frames.median > DATAFRAME_TARGET_S:
             parts = frames.parts
+            lines.append(
+                f"- DataFrame from `assetTable`: {parts.table_http:,.2f} s in {parts.tables} request(s) "
+                f"(the server: its SQL, the rows converted a column at a time, the JSON answer; loopback), `json.loads` {parts.table_parse:,.2f} s, "
+                f"pandas {parts.table_frame:,.2f} s"
+            )
+        if frames is not None and frames.paged_median > DATAFRAME_TARGET_S:
+            parts = frames.parts
             client = parts.parse + parts.records + parts.frame
             lines.append(
-                f"- DataFrame: the time is the server's GraphQL pages: {parts.http:,.2f} s for {parts.pages} pages "
+                f"- DataFrame from `assets` pages: the time is the server's GraphQL pages: {parts.http:,.2f} s for {parts.pages} pages "
                 f"of {MAX_PAGE} assets × {frames.columns} columns, {parts.names_http:,.2f} s for the same pages "
                 f"asking `name` only (the SQL and paging), so resolving and serialising the columns field by field "
                 f"is {max(parts.http - parts.names_http, 0):,.2f} s; the client's own work (JSON, records, pandas) "
-                f"is {client:,.2f} s. No change to the client reaches {DATAFRAME_TARGET_S:g} s (pages follow keyset "
-                "cursors, one after another). Next step, on the server: a table answer of the same SQL (JSON rows "
-                "or Arrow, one request or a few large pages) for `to_dataframe()`, as the plain-JSON endpoint of "
-                "benchmarks/api.py answers a page about 5× faster than GraphQL"
+                f"is {client:,.2f} s: what `assetTable` avoids"
             )
         return lines
 
@@ -868,6 +948,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--assets", type=int, default=10_000, help="assets of the DataFrame's catalog")
     parser.add_argument("--repeats", type=int, default=5, help="timed DataFrames")
     parser.add_argument("--no-uploads", dest="uploads", action="store_false", help="time downloads only")
+    parser.add_argument(
+        "--only", choices=("transfers", "dataframe"), help="run one part (the report holds what ran)"
+    )
     parser.add_argument("--no-results", action="store_true", help=f"do not rewrite {RESULTS.name}")
     return parser.parse_args(argv)
 
@@ -946,8 +1029,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-transfer-") as folder:
         workdir = Path(folder)
         (workdir / "logs").mkdir()
-        run_transfers(args, report, workdir)
-        run_dataframe(args, report, workdir)
+        if args.only in (None, "transfers"):
+            run_transfers(args, report, workdir)
+        if args.only in (None, "dataframe"):
+            run_dataframe(args, report, workdir)
     report.load.append(os.getloadavg()[0])
     section = report.section()
     print(section)

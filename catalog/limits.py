@@ -5,6 +5,8 @@ from __future__ import annotations
 
 MAX_PAGE = 500
 """Assets or files in one page (``first``)."""
+MAX_TABLE_ROWS = 10_000
+"""Assets in one page of ``assetTable`` (``first``): rows of plain values, resolved as one."""
 MAX_QUERY_DEPTH = 12
 """Nesting of a GraphQL selection."""
 MAX_ALIASES = 30

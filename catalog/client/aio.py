@@ -12,7 +12,7 @@ import httpx
 from catalog.client import documents, inputs
 from catalog.client.assets import AsyncAssets
 from catalog.client.columns import ASSET_COLUMNS, record
-from catalog.client.errors import refusal
+from catalog.client.errors import parsed, refusal
 from catalog.client.results import Aggregate, Facet, Facets, Manifest, ManifestFile, Provenance
 from catalog.client.transfers import DownloadSummary, download
 from catalog.client.uploads import UploadSummary, upload
@@ -67,12 +67,10 @@ class AsyncCatalog:
         response = await self._http.post(
             f"{self.url}/graphql", json={"query": text, "variables": variables}, headers=self._credentials
         )
-        if (error := refusal(response)) is not None:
+        body = parsed(response)  # once: a table's answer is megabytes
+        if (error := refusal(response, body)) is not None:
             raise error
-        try:
-            data = response.json()["data"]
-        except (ValueError, KeyError, TypeError):
-            data = None
+        data = body.get("data") if isinstance(body, dict) else None
         if not isinstance(data, dict):
             raise CatalogError(f"{self.url}/graphql did not answer as a GraphQL API")
         return data
@@ -306,6 +304,11 @@ class AsyncCatalog:
             found["truncated"],
             include,
         )
+
+    def _lacks(self, type_name: str, field: str) -> bool:
+        """Whether the server is already known not to have a field (its type's fields were asked)."""
+        known = self._fields.get(type_name)
+        return known is not None and field not in known
 
     async def _fields_of(self, type_name: str) -> frozenset[str]:
         """The fields the server's schema gives a type (asked once): a newer field is asked for

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 Kind = Literal["text", "category", "datetime", "date", "integer", "float", "object"]
 """``category``: text with few distinct values (modality, project, species), which pandas keeps
@@ -77,6 +80,15 @@ def record(node: dict[str, Any], columns: tuple[Column, ...]) -> dict[str, Any]:
     """An answer's object as ``{column: Python value}``: datetimes aware, dates as dates, sizes
     as integers; a text column reached through a list (modalities) joins its values."""
     return {column.name: _typed(_reached(node, column.path), column.kind) for column in columns}
+
+
+def cells(values: Sequence[Any], kind: Kind) -> Sequence[Any]:
+    """A column of an ``assetTable`` as ``tables.columns_frame`` takes it: text read through a
+    list (modalities) joined as ``record`` joins it; other values as the API wrote them (ISO
+    times, numbers), which pandas parses a whole column at a time."""
+    if kind in ("text", "category"):
+        return [_typed(value, kind) if isinstance(value, list) else value for value in values]
+    return values
 
 
 def _reached(value: Any, path: tuple[str, ...]) -> Any:

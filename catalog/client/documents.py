@@ -15,6 +15,15 @@ query AssetsPage($filter: AssetFilter, $orderBy: [AssetOrder!], $first: Int, $af
   }}
 }}"""
 
+ASSET_TABLE = """
+query AssetTable($filter: AssetFilter, $orderBy: [AssetOrder!], $columns: [String!], $first: Int, $after: String,
+                 $timeZone: String) {
+  assetTable(filter: $filter, orderBy: $orderBy, columns: $columns, first: $first, after: $after, timeZone: $timeZone) {
+    columns rows pageInfo { hasNextPage endCursor }
+  }
+}"""
+"""The same assets as ``ASSETS_PAGE``, as rows of plain values (servers since assetTable)."""
+
 ASSETS_COUNT = """
 query AssetsCount($filter: AssetFilter, $timeZone: String) {
   assets(filter: $filter, first: 0, timeZone: $timeZone) { totalCount }

@@ -68,11 +68,11 @@ def error_for(code: str, message: str) -> CatalogError:
     return error
 
 
-def refusal(response: httpx.Response) -> CatalogError | None:
+def refusal(response: httpx.Response, body: Any = None) -> CatalogError | None:
     """The error an answer (its body read) carries, None for a success: GraphQL's ``errors`` (the first, with its
     ``extensions.code``), the plain routes' ``{"error": {code, message}}``, or else its status
-    (an object store's refusal, a proxy's page)."""
-    body = _json(response)
+    (an object store's refusal, a proxy's page). ``body``: its JSON, when the caller parsed it."""
+    body = body if body is not None else parsed(response)
     errors = body.get("errors") if isinstance(body, dict) else None
     if isinstance(errors, list) and errors:
         first = errors[0] if isinstance(errors[0], dict) else {}
@@ -88,7 +88,8 @@ def refusal(response: httpx.Response) -> CatalogError | None:
     return error_for(cls.code, f"HTTP {response.status_code} from {response.url.host}: {detail}")
 
 
-def _json(response: httpx.Response) -> Any:
+def parsed(response: httpx.Response) -> Any:
+    """An answer's JSON body; None for another body."""
     if "json" not in response.headers.get("content-type", ""):
         return None
     try:

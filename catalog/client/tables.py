@@ -18,12 +18,19 @@ if TYPE_CHECKING:
 
 def frame(records: Sequence[Mapping[str, Any]], kinds: Mapping[str, Kind]) -> pd.DataFrame:
     """A table of ``records`` with a column per entry of ``kinds``, in its order."""
+    return columns_frame({name: [record.get(name) for record in records] for name in kinds}, kinds)
+
+
+def columns_frame(columns: Mapping[str, Sequence[Any]], kinds: Mapping[str, Kind]) -> pd.DataFrame:
+    """A table of the values of each column (all of one length) with a column per entry of
+    ``kinds``, in its order."""
     with needing("pandas"):
         import pandas as pd
 
+    rows = len(next(iter(columns.values()), ()))
     return pd.DataFrame(
-        {name: _column([record.get(name) for record in records], kind) for name, kind in kinds.items()},
-        index=pd.RangeIndex(len(records)),
+        {name: _column(list(columns[name]), kind) for name, kind in kinds.items()},
+        index=pd.RangeIndex(rows),
     )
 
 

@@ -32,9 +32,9 @@ def decode_path_cursor(cursor: str) -> str:
     return values[0]
 
 
-def page_size(first: int | None) -> int:
+def page_size(first: int | None, limit: int = MAX_PAGE, default: int = 50) -> int:
     if first is None:
-        return 50
-    if first < 0 or first > MAX_PAGE:
-        raise Invalid(f"first must be between 0 and {MAX_PAGE}, not {first}")
+        return default
+    if first < 0 or first > limit:
+        raise Invalid(f"first must be between 0 and {limit}, not {first}")
     return first

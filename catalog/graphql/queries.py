@@ -13,6 +13,7 @@ from catalog.graphql.facets import Facet, resolve_facets
 from catalog.graphql.lookup import FileLocation, resolve_file_by_key, resolve_file_by_sha256
 from catalog.graphql.manifests import Manifest, resolve_manifest
 from catalog.graphql.pagination import decode_cursor, encode_cursor, page_size
+from catalog.graphql.tables import AssetTable, resolve_asset_table
 from catalog.graphql.types import Asset, AssetEdge, PageInfo, ViewerInfo
 from catalog.repo import assets
 from catalog.repo.pages import sort_key
@@ -57,6 +58,12 @@ class Query:
         resolver=resolve_file_by_key,
         description="The file a store key names (ASSET/path/in/it), or a URL in any of its asset's "
         "locations (s3://bucket/prefix/ASSET/path, file:///folder/ASSET/path); only assets the viewer may read.",
+    )
+
+    asset_table: AssetTable = strawberry.field(
+        resolver=resolve_asset_table,
+        description="The assets that assets answers (same filter, order, cursors and visibility), as a "
+        "table of plain values: pages of up to 10,000 rows for data frames, without resolving each field.",
     )
 
     @strawberry.field(description="Who this request acts as (send Authorization: Bearer TOKEN).")

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import JSON, Text, delete, func, insert, select, update
+from sqlalchemy import cast as cast_to
 
 from catalog.db.models import Asset, AssetModality, AssetState, AssetTerm
 from catalog.repo import visibility
 from catalog.repo.filters import condition
-from catalog.repo.pages import after, order_by
+from catalog.repo.pages import after, key_columns, order_by
 from catalog.repo.visibility import visible
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
     from datetime import datetime
 
-    from sqlalchemy import CursorResult, Result
+    from sqlalchemy import CursorResult, Result, Select
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from catalog.db.dialects import Dialect
@@ -238,7 +240,46 @@ async def page(
     after_key: Sequence[Any] | None = None,
 ) -> list[Asset]:
     """Up to ``first`` matching assets in the given order, after a cursor's key."""
+    return list((await session.scalars(_page_of(dialect, spec, orders, first, after_key))).all())
+
+
+async def page_columns(
+    session: AsyncSession,
+    dialect: Dialect,
+    spec: AssetFilter | None,
+    orders: Sequence[AssetOrder],
+    first: int,
+    after_key: Sequence[Any] | None,
+    columns: Iterable[str],
+) -> dict[str, list[Any]]:
+    """The assets of ``page``, a list of values per column: the named columns of an asset, its
+    id and what its order sorts by (a cursor's key). No ORM object per asset, and a JSON column
+    is read as text and decoded whole, not one value at a time."""
+    wanted = sorted(key_columns(orders).union(columns))
+    documents = {name for name in wanted if isinstance(getattr(Asset, name).type, JSON)}
+    selected = [
+        cast_to(getattr(Asset, name), Text).label(name) if name in documents else getattr(Asset, name)
+        for name in wanted
+    ]
+    query = _page_of(dialect, spec, orders, first, after_key).with_only_columns(*selected)
+    rows = (await session.execute(query)).all()
+    by_column = zip(*rows, strict=True) if rows else ([] for _ in wanted)
+    found = {name: list(values) for name, values in zip(wanted, by_column, strict=True)}
+    for name in documents:
+        found[name] = json.loads(
+            "[" + ",".join("null" if text is None else text for text in found[name]) + "]"
+        )
+    return found
+
+
+def _page_of(
+    dialect: Dialect,
+    spec: AssetFilter | None,
+    orders: Sequence[AssetOrder],
+    first: int,
+    after_key: Sequence[Any] | None,
+) -> Select[Asset]:
     query = visible().where(condition(dialect, spec))
     if after_key is not None:
         query = query.where(after(orders, after_key))
-    return list((await session.scalars(query.order_by(*order_by(orders)).limit(first))).all())
+    return query.order_by(*order_by(orders)).limit(first)

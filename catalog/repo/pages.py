@@ -16,7 +16,7 @@ from catalog.errors import Invalid
 from catalog.schemas.enums import AssetOrderField
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from sqlalchemy.orm import InstrumentedAttribute
 
@@ -58,11 +58,21 @@ def order_by(orders: Sequence[AssetOrder]) -> list[ColumnElement[Any]]:
 
 def sort_key(row: Asset, orders: Sequence[AssetOrder]) -> list[Any]:
     """What a cursor holds: per ordering a null flag and the value, then the id."""
+    return column_key({name: [getattr(row, name)] for name in key_columns(orders)}, 0, orders)
+
+
+def column_key(columns: Mapping[str, Sequence[Any]], index: int, orders: Sequence[AssetOrder]) -> list[Any]:
+    """``sort_key`` of the row at ``index`` of a page read a column at a time."""
     key: list[Any] = []
     for order in orders:
-        value = getattr(row, ORDERABLE[order.field].key)
+        value = columns[ORDERABLE[order.field].key][index]
         key += [int(value is None), value.isoformat() if isinstance(value, (date, datetime)) else value]
-    return [*key, row.id]
+    return [*key, columns["id"][index]]
+
+
+def key_columns(orders: Sequence[AssetOrder]) -> set[str]:
+    """The columns of a cursor's key in this order."""
+    return {"id", *(ORDERABLE[order.field].key for order in orders)}
 
 
 def after(orders: Sequence[AssetOrder], key: Sequence[Any]) -> ColumnElement[bool]:

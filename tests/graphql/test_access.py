@@ -97,6 +97,19 @@ BY_KEY = "query($k: String!) { fileByKey(key: $k) { asset { name } } }"
 
 
 @pytest.mark.parametrize("who", sorted(SEES))
+def test_a_table_of_assets_holds_exactly_the_rows_assets_lists(
+    guarded: tuple[Catalog, dict[str, dict[str, str]]], who: str
+) -> None:
+    catalog, headers = guarded
+    listed = ask(catalog, headers[who], "{ assets(first: 500) { totalCount edges { node { name } } } }")
+    table = ask(catalog, headers[who], '{ assetTable(columns: ["name"]) { totalCount rows } }')
+    names = [row[0] for row in table["assetTable"]["rows"]]
+    assert names == [edge["node"]["name"] for edge in listed["assets"]["edges"]]
+    assert set(names) & FOR_MEMBERS == SEES[who]
+    assert table["assetTable"]["totalCount"] == listed["assets"]["totalCount"]
+
+
+@pytest.mark.parametrize("who", sorted(SEES))
 def test_each_viewer_sees_exactly_what_the_rules_allow_on_every_path(
     guarded: tuple[Catalog, dict[str, dict[str, str]]], who: str
 ) -> None:

@@ -42,6 +42,16 @@ def test_a_page_costs_a_constant_number_of_statements(catalog: Catalog) -> None:
     assert len(every) == len(one) <= 9, every  # one per relation asked for
 
 
+def test_a_table_costs_two_statements_whatever_its_rows(catalog: Catalog) -> None:
+    table = "query($n: Int) { assetTable(first: $n) { rows } }"
+    with counting_statements(catalog) as one:
+        assert len(catalog.data(table, n=1)["assetTable"]["rows"]) == 1
+    with counting_statements(catalog) as every:
+        assert len(catalog.data(table, n=10_000)["assetTable"]["rows"]) == len(RECORDS)
+
+    assert len(every) == len(one) == 2, every  # the page, its modalities
+
+
 def test_a_costly_query_is_refused_before_any_statement(catalog: Catalog) -> None:
     nested = """query($n: Int) { assets(first: $n) { edges { node { name
       files(first: 500) { edges { node { path sha256 url { url } } } } } } } }"""
