@@ -8,8 +8,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import random
+import shutil
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
@@ -20,13 +22,15 @@ from starlette.applications import Starlette
 from starlette.responses import StreamingResponse
 from starlette.routing import Route
 
+from catalog import access
 from catalog.client import AsyncCatalog, Catalog, Corrupted, Manifest, ManifestFile, transfers
 from catalog.client.ranges import Received, sidecar
+from catalog.db.engine import Database
+from catalog.services import locations
 from catalog.storage import open_store
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
-    from pathlib import Path
 
     from conftest import Served
     from starlette.requests import Request
@@ -169,6 +173,35 @@ async def test_a_corrupted_big_object_is_refused_and_not_left_in_place(
     assert [found for found in dest.rglob("*") if found.is_file()] == []
 
 
+@pytest.mark.parametrize("failure", ["lost", "corrupted"])
+async def test_a_big_file_the_primary_location_fails_to_give_comes_in_ranges_from_the_next(
+    local_files: Served, dest: Path, tmp_path: Path, failure: str
+) -> None:
+    name = DOWNLOADED[0]
+    mirror = tmp_path / "mirror" / name
+    shutil.copytree(local_files.sources[name], mirror)
+    db = Database(local_files.settings.database_url)
+    try:
+        with access.acting_as(access.OPERATOR, "command line"):
+            await locations.add(db, name, mirror.as_uri(), label="mirror")
+    finally:
+        await db.dispose()
+    primary = Path(local_files.settings.storage_url.removeprefix("file://")) / name / BIG
+    if failure == "lost":
+        primary.unlink()
+    else:
+        primary.write_bytes(bytes(reversed(primary.read_bytes())))
+
+    async with AsyncCatalog(local_files.url) as cat:
+        summary = await cat.download(name, dest, include=BIG, quiet=True)
+
+    assert (dest / name / BIG).read_bytes() == asset_files(name)[BIG]
+    assert summary.files == 1
+    asked = ranges_asked(local_files)  # the primary refuses the first (lost) or sends all (corrupted)
+    assert len(asked) == (1 if failure == "lost" else transfers.RANGES_PER_FILE) + transfers.RANGES_PER_FILE
+    assert None not in asked
+
+
 def test_expired_links_of_a_ranged_download_are_signed_again_once(expiring: Served, dest: Path) -> None:
     """The links expire while a ranged download is interrupted: every range of the run that
     resumes it is refused at once, and the asset's links are signed again once."""
@@ -196,8 +229,9 @@ class Files:
     """A server of some files (path → bytes), honouring a single Range or ignoring it; it notes
     the Range of each request and how many it answered at once at most."""
 
-    def __init__(self, files: dict[str, bytes], *, ranges: bool) -> None:
-        self.files, self.ranges = files, ranges
+    def __init__(self, files: dict[str, bytes], *, ranges: bool, drop_first_after: int | None = None) -> None:
+        """``drop_first_after``: bytes after which the first answer's connection is dropped."""
+        self.files, self.ranges, self.drop_after = files, ranges, drop_first_after
         self.asked: list[str | None] = []
         self.active = self.most = 0
         self.app = Starlette(routes=[Route("/{name:path}", self.endpoint)])
@@ -215,12 +249,25 @@ class Files:
     async def body(self, content: bytes) -> AsyncIterator[bytes]:
         self.active += 1
         self.most = max(self.most, self.active)
+        drop, self.drop_after = self.drop_after, None
         try:
             for at in range(0, len(content), 64 * 1024):
                 await asyncio.sleep(0.005)
+                if drop is not None and at >= drop:
+                    raise ConnectionAbortedError("dropped on purpose")
                 yield content[at : at + 64 * 1024]
         finally:
             self.active -= 1
+
+
+class CountedProgress(transfers.TransferProgress):
+    """The download's progress bar, noting the bytes it was credited in all (back and forth)."""
+
+    credited = 0
+
+    def advance(self, size: int) -> None:
+        CountedProgress.credited += size
+        super().advance(size)
 
 
 async def download_from(server: Files, dest: Path, parallel: int) -> int:
@@ -271,3 +318,28 @@ async def test_ranges_and_other_files_share_the_connections_asked_for(dest: Path
     assert received == sum(map(len, server.files.values()))
     assert server.most == 2
     assert sum(header is not None for header in server.asked) == 2  # min(parallel, RANGES_PER_FILE)
+
+
+async def test_a_range_whose_connection_drops_is_resumed_where_it_stopped(
+    dest: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first range's connection drops after 128 KiB: it is asked again from there, no byte is
+    received twice, and the progress bar ends at the file's size."""
+    monkeypatch.setattr(transfers, "CHUNK", 16 * 1024)  # what arrived is written before the drop
+    monkeypatch.setattr(transfers, "TransferProgress", CountedProgress)
+    monkeypatch.setattr(CountedProgress, "credited", 0)
+    content = random.Random(9).randbytes(1_000_000)
+    server = Files({"big.bin": content}, ranges=True, drop_first_after=128 * 1024)
+
+    received = await download_from(server, dest, parallel=4)
+
+    assert downloaded(dest, server) == server.files
+    assert received == len(content)
+    assert CountedProgress.credited == len(content)
+    assert sorted(map(span, server.asked)) == [
+        (0, 250_000),
+        (128 * 1024, 250_000),
+        (250_000, 500_000),
+        (500_000, 750_000),
+        (750_000, 1_000_000),
+    ]
