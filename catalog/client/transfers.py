@@ -359,9 +359,10 @@ class _Ranges:
         self.grown.set()
 
     async def save(self) -> None:
-        """Record what arrived next to the ``.part`` (one record at a time, in a thread)."""
+        """Record what arrived next to the ``.part`` (one record at a time, in a thread, finished
+        before the last record is written even if this task is cancelled)."""
         async with self._saving:
-            await asyncio.to_thread(self.received.copy().save, self.part)
+            await self.on_file(self.received.copy().save, self.part)
 
 
 async def _hashed_in_order(fetch: _Ranges) -> str:
