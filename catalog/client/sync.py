@@ -207,7 +207,8 @@ class Catalog:
         """Download the files of some assets (a result of ``assets()``, names, or a ``Manifest``)
         to ``dest/<asset>/<path>``, ``parallel`` at a time, with a progress bar unless ``quiet``;
         ``include``: a path glob (``"*.nwb"``), with names or a query; ``expires_in``: seconds
-        the signed URLs live.
+        the signed URLs live. A file above 64 MiB comes in byte ranges over several of the
+        ``parallel`` connections.
 
         Run it again after an interruption: files in place with the recorded sha256 are skipped
         and partial ones (``.part``) resumed. Every file's sha256 is checked; one that differs is
