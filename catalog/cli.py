@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 
     from catalog.config import Settings
     from catalog.db.engine import Database
-    from catalog.services.locations import Location
 
 # Each command imports what it needs (SQLAlchemy, alembic, services, servers) when it runs,
 # so ``--help`` and argument errors answer at once.
@@ -472,73 +471,6 @@ def metadata_set(
         say(f"{name}: {document} is at version {version}")
 
     run(main)
-
-
-@app.command()
-def locate(
-    name: Annotated[str, typer.Argument(help="the asset")],
-    add: Annotated[
-        str | None,
-        typer.Option(
-            help="list a further copy of its folder: s3://bucket/prefix/NAME, file:///dir/NAME, https://..."
-        ),
-    ] = None,
-    remove: Annotated[str | None, typer.Option(help="remove a further location, by its URL")] = None,
-    label: Annotated[
-        str | None, typer.Option(help="with --add: a word for it, e.g. cold, lab-server (default mirror)")
-    ] = None,
-    priority: Annotated[
-        int | None, typer.Option(help="with --add: its place in the order (1 first; default last)")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="print the locations as JSON")] = False,
-) -> None:
-    """List where an asset's folder is kept (where it was registered first), or add or remove a
-    further location that clients fall back to."""
-    from catalog.services import locations
-
-    if add is not None and remove is not None:
-        raise typer.BadParameter("add or remove, not both at once", param_hint="--add/--remove")
-    if add is None and (label is not None or priority is not None):
-        raise typer.BadParameter("goes with --add", param_hint="--label/--priority")
-
-    async def main(_settings: Settings, db: Database) -> list[locations.Location]:
-        if add is not None:
-            added = await locations.add(db, name, add, label=label, priority=priority)
-            say(f"{name}: {added.url} added as {added.label}, priority {added.priority}")
-            if hint := locations.fallback_hint(added.url, name):
-                complain("warning", hint)
-        elif remove is not None:
-            await locations.remove(db, name, remove)
-            say(f"{name}: {remove} removed")
-        return await locations.of(db, name)
-
-    found = run(main)
-    if add is None and remove is None:
-        print_locations(found, as_json=as_json)
-
-
-def print_locations(found: list[Location], *, as_json: bool) -> None:
-    """``catalog locate``'s listing: a table, or JSON for scripts."""
-    import dataclasses
-
-    if as_json:
-        say(
-            json.dumps(
-                [dataclasses.asdict(f) for f in found], indent=1, default=lambda moment: moment.isoformat()
-            )
-        )
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table("priority", "label", "url", "fallback", "added by", "added at")
-    for column in table.columns:
-        column.overflow = "fold"  # a URL is copied whole, never cut short
-    for f in found:
-        added_at = f.added_at.isoformat(timespec="seconds") if f.added_at else ""
-        fallback = "yes" if f.fallback else ""
-        table.add_row(str(f.priority), f.label, f.url, fallback, f.added_by or "", added_at)
-    Console().print(table)
 
 
 async def _announce(work: Awaitable[None], message: str) -> None:

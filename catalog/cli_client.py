@@ -1,4 +1,5 @@
-"""The commands that work through ``catalog.client``: ``find``, ``download``, ``upload`` and ``seal``.
+"""The commands that work through ``catalog.client``: ``find``, ``download``, ``upload``, ``seal``
+and ``locate``.
 
 With ``--url`` (or ``CATALOG_URL``) they ask that server, with ``--token`` (or ``CATALOG_TOKEN``)
 for private data; without, they ask this machine's catalog (``catalog.local``: the application in
@@ -340,3 +341,73 @@ def seal(
     be there."""
     through_client(url, token, lambda client: client.seal(name))
     say(f"sealed: {name}")
+
+
+@app.command()
+def locate(
+    name: Annotated[str, typer.Argument(help="the asset")],
+    add: Annotated[
+        str | None,
+        typer.Option(
+            help="list a further copy of its folder: s3://bucket/prefix/NAME, file:///dir/NAME, https://..."
+        ),
+    ] = None,
+    remove: Annotated[str | None, typer.Option(help="remove a further location, by its URL")] = None,
+    label: Annotated[
+        str | None, typer.Option(help="with --add: a word for it, e.g. cold, lab-server (default mirror)")
+    ] = None,
+    priority: Annotated[
+        int | None, typer.Option(help="with --add: its place in the order (1 first; default last)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print the locations as JSON")] = False,
+    url: Url = None,
+    token: Token = None,
+) -> None:
+    """List where an asset's folder is kept (where it was registered first), or add or remove a
+    further location that downloads fall back to (--add and --remove take a writer's token)."""
+    from catalog.services.locations import fallback_hint
+
+    if add is not None and remove is not None:
+        raise typer.BadParameter("add or remove, not both at once", param_hint="--add/--remove")
+    if add is None and (label is not None or priority is not None):
+        raise typer.BadParameter("goes with --add", param_hint="--label/--priority")
+
+    async def work(client: AsyncCatalog) -> list[dict[str, Any]]:
+        if add is not None:
+            return await client.add_location(name, add, label=label, priority=priority)
+        if remove is not None:
+            return await client.remove_location(name, remove)
+        return await client.locations(name)
+
+    found = through_client(url, token, work)
+    if add is not None:
+        added = next(location for location in found if location["url"] == add.rstrip("/"))
+        say(f"{name}: {added['url']} added as {added['label']}, priority {added['priority']}")
+        if hint := fallback_hint(added["url"], name):
+            complain("warning", hint)
+    elif remove is not None:
+        say(f"{name}: {remove} removed")
+    elif as_json:
+        say(json.dumps(found, indent=1, default=_plain))
+    else:
+        _print_locations(found)
+
+
+def _print_locations(found: list[dict[str, Any]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("priority", "label", "url", "fallback", "added by", "added at")
+    for column in table.columns:
+        column.overflow = "fold"  # a URL is copied whole, never cut short
+    for f in found:
+        added_at = f["added_at"].isoformat(timespec="seconds") if f["added_at"] else ""
+        table.add_row(
+            str(f["priority"]),
+            f["label"],
+            f["url"],
+            "yes" if f["fallback"] else "",
+            f["added_by"] or "",
+            added_at,
+        )
+    Console().print(table)

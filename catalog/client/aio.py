@@ -185,6 +185,22 @@ class AsyncCatalog:
             found = (await self.query(documents.FILE_BY_KEY, key=key, first=first))["fileByKey"]
         return [_placed(place) for place in found]
 
+    async def locations(self, name: str) -> list[dict[str, Any]]:
+        asset = (await self.query(documents.LOCATIONS, name=name))["asset"]
+        if asset is None:
+            raise NotFound(f"no asset named {name!r}")
+        return [_location(found) for found in asset["locations"]]
+
+    async def add_location(
+        self, name: str, url: str, *, label: str | None = None, priority: int | None = None
+    ) -> list[dict[str, Any]]:
+        data = await self.query(documents.ADD_LOCATION, name=name, url=url, label=label, priority=priority)
+        return [_location(found) for found in data["addLocation"]]
+
+    async def remove_location(self, name: str, url: str) -> list[dict[str, Any]]:
+        data = await self.query(documents.REMOVE_LOCATION, name=name, url=url)
+        return [_location(found) for found in data["removeLocation"]]
+
     async def provenance(self, name: str, direction: str = "upstream", depth: int = 10) -> Provenance:
         node_fields = documents.PROVENANCE_NODE
         if "redacted" in await self._fields_of("ProvenanceNode"):
@@ -328,6 +344,20 @@ def _placed(place: dict[str, Any]) -> dict[str, Any]:
         "size": int(place["file"]["size"]),
         "sha256": place["file"]["sha256"],
         "location": f"{location}/{place['path']}" if location else None,
+    }
+
+
+def _location(found: dict[str, Any]) -> dict[str, Any]:
+    """A location in Python spelling, its time a datetime."""
+    added_at = found["addedAt"]
+    return {
+        "url": found["url"],
+        "label": found["label"],
+        "priority": found["priority"],
+        "primary": found["primary"],
+        "added_by": found["addedBy"],
+        "added_at": None if added_at is None else datetime.fromisoformat(added_at),
+        "fallback": found["fallback"],
     }
 
 

@@ -112,3 +112,20 @@ SEAL_DRAFT = f"""
 mutation SealDraft($name: String!) {{
   sealDraft(name: $name) {{ {ASSET_FIELDS} }}
 }}"""
+
+LOCATION_FIELDS = "url label priority primary addedBy addedAt fallback"
+
+LOCATIONS = f"""
+query Locations($name: String!) {{
+  asset(name: $name) {{ locations {{ {LOCATION_FIELDS} }} }}
+}}"""
+
+ADD_LOCATION = f"""
+mutation AddLocation($name: String!, $url: String!, $label: String, $priority: Int) {{
+  addLocation(name: $name, url: $url, label: $label, priority: $priority) {{ {LOCATION_FIELDS} }}
+}}"""
+
+REMOVE_LOCATION = f"""
+mutation RemoveLocation($name: String!, $url: String!) {{
+  removeLocation(name: $name, url: $url) {{ {LOCATION_FIELDS} }}
+}}"""

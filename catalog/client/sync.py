@@ -176,6 +176,26 @@ class Catalog:
         ``location`` (the file's URL in its asset's location; None for an asset without one)."""
         return self._loop.run(self.core.files(sha256=sha256, key=key, first=first))
 
+    def locations(self, name: str) -> list[dict[str, Any]]:
+        """Where an asset's folder is kept: where it was registered (``primary``), then the further
+        copies in the order a download falls back to them; each with ``url``, ``label``,
+        ``priority``, ``primary``, ``added_by``, ``added_at`` and ``fallback`` (whether manifests
+        sign its copy of each file as an alternate)."""
+        return self._loop.run(self.core.locations(name))
+
+    def add_location(
+        self, name: str, url: str, *, label: str | None = None, priority: int | None = None
+    ) -> list[dict[str, Any]]:
+        """List a further copy of an asset's folder (a writer's token): ``s3://bucket/prefix/NAME``,
+        ``file:///dir/NAME``, ``https://...``; ``label`` a word for it (cold, lab-server...),
+        ``priority`` its place in the order (1 first; default last). Returns its locations."""
+        return self._loop.run(self.core.add_location(name, url, label=label, priority=priority))
+
+    def remove_location(self, name: str, url: str) -> list[dict[str, Any]]:
+        """Remove a further location of an asset (a writer's token; the primary stays). Returns its
+        locations."""
+        return self._loop.run(self.core.remove_location(name, url))
+
     def provenance(self, name: str, direction: str = "upstream", depth: int = 10) -> Provenance:
         """The lineage of an asset: ``"upstream"`` (what it came from), ``"downstream"`` (what
         came from it) or ``"both"``, up to ``depth`` hops; ``.to_networkx()`` makes it a graph.

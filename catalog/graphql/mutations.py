@@ -7,10 +7,11 @@ from strawberry.scalars import JSON
 
 from catalog.errors import NotFound
 from catalog.graphql.context import Context, Info
+from catalog.graphql.locations import Location
 from catalog.graphql.types import Asset
 from catalog.graphql.uploads import PartUrl, UploadFileInput, UploadPlan
 from catalog.repo import assets
-from catalog.services import corrections
+from catalog.services import corrections, locations
 from catalog.services.uploads import Uploads
 
 
@@ -42,6 +43,28 @@ class Mutation:
         context = info.context
         await corrections.correct(context.db, context.vocabulary, name, document, content, reason)
         return await _asset(context, name)
+
+    @strawberry.field(
+        description=(
+            "List a further location of an asset (writer or admin): a copy of its folder in cold "
+            "storage, another bucket or a lab server (s3://bucket/prefix/NAME, file:///dir/NAME, "
+            "https://...), tried in order when the primary fails; priority 1 first (default last). "
+            "Its locations after the change."
+        )
+    )
+    async def add_location(
+        self, info: Info, name: str, url: str, label: str | None = None, priority: int | None = None
+    ) -> list[Location]:
+        await locations.add(info.context.db, name, url, label=label, priority=priority)
+        return [Location.of(found) for found in await locations.of(info.context.db, name)]
+
+    @strawberry.field(
+        description="Remove a further location of an asset (writer or admin; the primary stays). "
+        "Its locations after the change."
+    )
+    async def remove_location(self, info: Info, name: str, url: str) -> list[Location]:
+        await locations.remove(info.context.db, name, url)
+        return [Location.of(found) for found in await locations.of(info.context.db, name)]
 
     @strawberry.field(
         description=(
