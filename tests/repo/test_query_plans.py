@@ -355,3 +355,27 @@ def test_a_broad_request_has_a_custom_and_a_generic_plan(planned: Planned, reque
         assert page, "no page statement"
         unordered = [p for p in page if "ix_assets_acquired_order" not in p.text]
         assert not unordered, "\n\n".join(p.shown() for p in unordered)
+
+
+def test_a_broad_element_match_leaves_a_subject_to_choose_the_assets(planned: Planned) -> None:
+    """Half the catalog holds an injection: the planner, which estimates any path predicate of a
+    large document to hold for 0.1% of them, must not read every injection's document by the GIN
+    index of documents rather than the subject's few assets."""
+    query, variables = selective_requests(planned)["injection element match, one subject"]
+    plans = explain(planned, statements_of(planned, query, **variables))
+    page = [p for p in plans if " LIMIT " in p.statement.sql]
+    assert {p.mode for p in page} == set(MODES)
+    astray = [p for p in page if "ix_assets_subject_id" not in p.text]
+    assert not astray, "\n\n".join(p.shown() for p in astray)
+
+
+def test_a_path_predicate_reads_the_gin_index_in_both_plans(planned: Planned) -> None:
+    """The documents a path equality selects come from the GIN index of documents, whether the
+    server plans for the values or generically (the path inline, both plans see it)."""
+    query, variables = selective_requests(planned)["subject id in metadata"]
+    plans = [
+        p for p in explain(planned, statements_of(planned, query, **variables)) if "@?" in p.statement.sql
+    ]
+    assert {p.mode for p in plans} == set(MODES)
+    astray = [p for p in plans if "ix_metadata_documents_content" not in p.text]
+    assert not astray, "\n\n".join(p.shown() for p in astray)
