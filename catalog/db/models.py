@@ -354,3 +354,9 @@ ORDER_INDEXES = ("ix_assets_acquired_order", "ix_assets_registered_order")
 """Indexes serving "newest first" keyset pages (column DESC NULLS LAST, then id). Their
 spelling differs by dialect (SQLite has no NULLS LAST in an index, and needs none), so
 migration 0004 creates them and autogenerate leaves them alone."""
+QUERY_INDEXES = ("ix_metadata_documents_content", "ix_assets_name_trigrams")
+"""PostgreSQL's GIN indexes of metadata documents (``jsonb_path_ops``: path predicates) and of
+lower-cased asset names (trigrams: ``nameContains``). Only PostgreSQL has them, so migration
+0015 creates them and autogenerate leaves them alone."""
+MIGRATION_INDEXES = (*ORDER_INDEXES, *QUERY_INDEXES)
+"""The indexes the migrations alone declare, each dialect its own way."""

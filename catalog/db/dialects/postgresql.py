@@ -1,5 +1,6 @@
-"""PostgreSQL: metadata predicates as lax-mode SQL/JSON paths over JSONB (so a GIN index can
-serve them), values inlined as JSON literals; ``~`` for regular expressions."""
+"""PostgreSQL: metadata predicates as lax-mode SQL/JSON paths over JSONB (so the GIN index of
+documents, migration 0015, serves their equalities; element matches excepted), values inlined as
+JSON literals; ``~`` for regular expressions."""
 
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ class PostgreSQLDialect(Dialect):
     ) -> ColumnElement[bool]:
         if all(c.other is None for c in conditions):
             tests = " && ".join(_test(condition) for condition in conditions)
-            return _holds(content, f"${_keys(segments)} ? ({tests})")
+            return _unindexed_holds(content, f"${_keys(segments)} ? ({tests})")
         found = self._matching_elements(content, segments, conditions)
         return exists(select(literal(1)).select_from(found.source).where(found.condition))
 
@@ -211,7 +212,22 @@ def _whole(body: str) -> str:
 
 
 def _holds(content: ColumnElement[Any], path: str) -> ColumnElement[bool]:
-    return content.op("@?")(literal(path, JSONPATH))
+    """The path selects something. The path is inline, not a parameter: the generic plan of a
+    parameter estimated it to hold for 1% of the documents, where the custom plan knows 0.1%, and
+    ANDed the GIN index's rows with every current document of its kind (0.4 ms became 16)."""
+    return content.op("@?")(literal(path, JSONPATH, literal_execute=True))
+
+
+def _unindexed_holds(content: ColumnElement[Any], path: str) -> ColumnElement[bool]:
+    """``_holds`` that the GIN index of documents does not serve: ``@?``'s function, silent as
+    the operator is. An element match names categories (a procedure type) that much of the catalog
+    holds, while the planner, with no statistics of large documents, estimates any path predicate
+    to hold for 0.1% of them: with the index it read every injection's document rather than a
+    subject's few assets."""
+    found: ColumnElement[bool] = func.jsonb_path_exists(
+        content, literal(path, JSONPATH), literal({}, JSONB), true()
+    )
+    return found
 
 
 def _keys(segments: list[str], *, crossing_last: bool = True) -> str:
