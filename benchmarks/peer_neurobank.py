@@ -39,6 +39,7 @@ import asyncio
 import json
 import os
 import shlex
+import signal
 import statistics
 import subprocess
 import sys
@@ -785,6 +786,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the servers and the cluster on the way out
     command = shlex.join(
         [".venv/bin/python", "benchmarks/peer_neurobank.py", *(sys.argv[1:] if argv is None else argv)]
     )
