@@ -745,8 +745,9 @@ def misses(report: Report) -> list[str]:
 ROUND_TRIPS = (
     "the catalog opens one database session per loader: `asset(name)` with `metadata` and `locations` "
     "runs 9 statements (3 × BEGIN, SELECT, ROLLBACK) where Django in autocommit runs 2 SELECTs, and the "
-    "by-name SELECT itself takes 0.08 ms in PostgreSQL (measured on this run's database), so on a machine "
-    "this loaded every round trip between the three processes waits for a core. Next step: one read "
+    "by-name SELECT itself takes 0.08 ms in PostgreSQL (measured on this run's database), and a cProfile of "
+    "the app in-process puts the time in waits on the database socket, not in Python: on a machine this "
+    "loaded every round trip between the processes waits for a core. Next step: one read "
     "transaction per request shared by its loaders (or autocommit reads), then measure again on a quiet machine"
 )
 SEARCHES = (
@@ -763,10 +764,16 @@ JSON_PATH = (
     "(`jsonb_path_ops`) on `metadata_documents.content` where `is_current`, or answering EQ on a string "
     "path from the catalog's value index (`asset_terms`), then EXPLAIN again"
 )
+SUBJECT = (
+    "both sides use an index here (the catalog's `subject_id`, neurobank's `animal_id` foreign key) and "
+    "the answer is one subject's records (the most any subject holds in this catalog: no subject reaches "
+    "50), so the ratio is the two servers' per-request costs: neurobank sends its few records whole, the "
+    "catalog runs GraphQL over them and its sessions as in (b). Next step: as for (b)"
+)
 REASONS = {
     "(b)": ROUND_TRIPS,
     "(f)": ROUND_TRIPS,
-    "(d1)": SEARCHES,
+    "(d1)": SUBJECT,
     "(d2)": SEARCHES,
     "(d3)": JSON_PATH,
     "(e)": SEARCHES,
