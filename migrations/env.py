@@ -12,7 +12,7 @@ from alembic import context
 
 from catalog.config import Settings
 from catalog.db.engine import create_engine
-from catalog.db.models import ORDER_INDEXES, Base
+from catalog.db.models import ORDER_INDEXES, PATH_INDEXES, Base
 from catalog.db.types import UTCDateTime
 
 if TYPE_CHECKING:
@@ -20,9 +20,9 @@ if TYPE_CHECKING:
 
 
 def _include(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
-    """Dialect-specific indexes are the migrations' alone (see ``ORDER_INDEXES``), and so are the
+    """Dialect-specific indexes are the migrations' alone (see ``ORDER_INDEXES``, ``PATH_INDEXES``), and so are the
     tables only some dialects keep (``EMBEDDED_ONLY``) on the others."""
-    if type_ == "index" and name in ORDER_INDEXES:
+    if type_ == "index" and name in (*ORDER_INDEXES, *PATH_INDEXES):
         return False
     kept_by = getattr(obj, "info", {}).get("dialects") if type_ == "table" else None
     return kept_by is None or context.get_bind().dialect.name in kept_by

@@ -354,3 +354,9 @@ ORDER_INDEXES = ("ix_assets_acquired_order", "ix_assets_registered_order")
 """Indexes serving "newest first" keyset pages (column DESC NULLS LAST, then id). Their
 spelling differs by dialect (SQLite has no NULLS LAST in an index, and needs none), so
 migration 0004 creates them and autogenerate leaves them alone."""
+
+PATH_INDEXES = ("ix_files_path_binary",)
+"""On PostgreSQL, (asset_id, path COLLATE "C"): a ``pathGlob``'s literal prefix is a range of
+paths in code-point order, which the unique (asset_id, path) index serves only when the database's
+collation is C. SQLite compares text byte-wise, so its unique index serves already. Migration
+0016 creates it on PostgreSQL alone, and autogenerate leaves it alone."""
