@@ -17,14 +17,19 @@ class LocalFile:
 
 
 def scan_folder(folder: Path) -> list[LocalFile]:
-    """Every regular file below ``folder`` (symbolic links to files followed, to folders not)."""
-    found = []
-    for directory, subdirectories, names in os.walk(folder):
-        subdirectories.sort()
-        for name in names:
-            source = Path(directory, name)
-            if not source.is_file():
-                continue
-            relative = source.relative_to(folder).as_posix()
-            found.append(LocalFile(relative, source, source.stat().st_size))
+    """Every regular file below ``folder`` (symbolic links to files followed, to folders not).
+
+    One ``scandir`` per folder and one ``stat`` per file: a chunked store holds 10^5–10^6 files."""
+    found: list[LocalFile] = []
+    _scan(str(folder), "", found)
     return sorted(found, key=lambda f: f.path)
+
+
+def _scan(directory: str, relative: str, found: list[LocalFile]) -> None:
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            path = f"{relative}{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                _scan(entry.path, f"{path}/", found)
+            elif entry.is_file():
+                found.append(LocalFile(path, Path(entry.path), entry.stat().st_size))

@@ -17,6 +17,7 @@ matches before a final newline), lookaheads, and a backslash only before punctua
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from catalog.errors import Invalid
 from catalog.limits import MAX_GLOB_CHARS
@@ -36,6 +37,28 @@ def glob_to_regex(pattern: str) -> str:
     except re.error as error:  # a reversed range such as [z-a]
         raise Invalid(f"invalid path glob {pattern!r}: {error.msg}") from None
     return regex
+
+
+@dataclass(frozen=True, slots=True)
+class PathGlob:
+    """A glob compiled once: the regex every matching path matches, and the literal start every
+    matching path has (``""`` when it may be in any folder), which an index finds as a range."""
+
+    regex: str
+    prefix: str
+
+
+def compile_glob(pattern: str) -> PathGlob:
+    return PathGlob(glob_to_regex(pattern), glob_prefix(pattern))
+
+
+def glob_prefix(pattern: str) -> str:
+    """The characters before the first wildcard of a pattern anchored at the folder's top (one
+    with a ``/``): every path the pattern matches starts with them."""
+    if "/" not in pattern:
+        return ""
+    literal = re.match(r"[^*?\[]*", pattern.removeprefix("/"))
+    return literal.group() if literal else ""
 
 
 def _segments(pattern: str) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from strawberry.dataloader import DataLoader
 
+from catalog.conventions.globs import PathGlob
 from catalog.repo import assets as asset_repo
 from catalog.repo import documents, files, locations, provenance
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 K = TypeVar("K")
 V = TypeVar("V")
 
-FilesKey = tuple[int, int, str | None, str | None]  # asset id, first, after path, path regex
+FilesKey = tuple[int, int, str | None, PathGlob | None]  # asset id, first, after path, path glob
 DocumentsKey = tuple[int, str | None]  # asset id, one document's name or all
 Conditions: TypeAlias = "tuple[ConditionSpec, ...]"  # (path, op, value, other path) read from each element
 ElementsKey = tuple[int, str, str, Conditions, int | None]  # asset id, document, path, conditions, version
@@ -110,8 +111,8 @@ def create_loaders(db: Database) -> Loaders:
         return [found.get(key) for key in keys]
 
     async def file_pages(keys: list[FilesKey]) -> list[list[File]]:
-        """Keys sharing (first, after, regex) are answered by one statement."""
-        shapes: dict[tuple[int, str | None, str | None], list[int]] = {}
+        """Keys sharing (first, after, glob) are answered by one statement."""
+        shapes: dict[tuple[int, str | None, PathGlob | None], list[int]] = {}
         for asset_id, first, after, regex in keys:
             shapes.setdefault((first, after, regex), []).append(asset_id)
         found: dict[FilesKey, list[File]] = {}

@@ -9,7 +9,7 @@ from typing import Annotated, cast
 import strawberry
 from strawberry.scalars import JSON
 
-from catalog.conventions.globs import glob_to_regex
+from catalog.conventions.globs import compile_glob
 from catalog.conventions.names import AssetKind
 from catalog.conventions.paths import parse_path, values_at
 from catalog.db import models
@@ -405,8 +405,8 @@ class Asset:
     ) -> FileConnection:
         size = page_size(first)
         after_path = decode_path_cursor(after) if after else None
-        regex = glob_to_regex(path_glob) if path_glob else None
-        rows = await info.context.loaders.files_by_asset.load((self.row.id, size + 1, after_path, regex))
+        glob = compile_glob(path_glob) if path_glob else None
+        rows = await info.context.loaders.files_by_asset.load((self.row.id, size + 1, after_path, glob))
         edges = [
             FileEdge(cursor=encode_cursor([row.path]), node=File(row=row, store_url=self.row.store_url))
             for row in rows[:size]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, true
 
@@ -14,15 +14,26 @@ from catalog.repo.visibility import visible
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from sqlalchemy import Table
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from catalog.conventions.globs import PathGlob
     from catalog.db.dialects import Dialect
     from catalog.schemas.filters import AssetFilter
+
+_LAST = chr(0x10FFFF)
+"""The greatest code point: a prefix ending with it has no successor of its length."""
 
 
 async def of_asset(session: AsyncSession, asset_id: int) -> dict[str, File]:
     rows = await session.scalars(select(File).where(File.asset_id == asset_id))
     return {row.path: row for row in rows}
+
+
+async def recorded(session: AsyncSession, asset_id: int) -> dict[str, tuple[int, str | None]]:
+    """path → (size, sha256) of an asset's files: plain columns, no ORM object per row."""
+    query = select(File.path, File.size, File.sha256).where(File.asset_id == asset_id)
+    return {path: (size, digest) for path, size, digest in await session.execute(query)}
 
 
 async def replace(session: AsyncSession, asset_id: int, rows: Sequence[dict[str, Any]]) -> None:
@@ -32,12 +43,14 @@ async def replace(session: AsyncSession, asset_id: int, rows: Sequence[dict[str,
     await session.execute(
         delete(File).where(File.asset_id == asset_id, File.path.in_([row["path"] for row in rows]))
     )
-    await session.execute(insert(File), [dict(row, asset_id=asset_id) for row in rows])
+    # the table's insert, not the ORM's: no per-row bookkeeping for a chunked store's 10^5 rows
+    table = cast("Table", File.__table__)
+    await session.execute(insert(table), [dict(row, asset_id=asset_id) for row in rows])
 
 
 async def remove_except(session: AsyncSession, asset_id: int, keep: set[str]) -> None:
     """Drop rows of files that a resumed ingest no longer finds in its folder."""
-    stale = [path for path in (await of_asset(session, asset_id)) if path not in keep]
+    stale = [path for path in (await recorded(session, asset_id)) if path not in keep]
     if stale:
         await session.execute(delete(File).where(File.asset_id == asset_id, File.path.in_(stale)))
 
@@ -53,15 +66,15 @@ async def page_by_asset(
     asset_ids: Sequence[int],
     first: int,
     after_path: str | None = None,
-    path_regex: str | None = None,
+    path_glob: PathGlob | None = None,
 ) -> dict[int, list[File]]:
     """Up to ``first`` files of each asset in path order after a path (optionally only paths
-    matching a regex): one statement, the window function keeps each asset's first rows in SQL."""
+    matching a glob): one statement, the window function keeps each asset's first rows in SQL."""
     condition: list[ColumnElement[bool]] = [File.asset_id.in_(asset_ids)]
     if after_path is not None:
         condition.append(File.path > after_path)
-    if path_regex is not None:
-        condition.append(dialect.matches(File.path, path_regex))
+    if path_glob is not None:
+        condition.append(matches_glob(dialect, path_glob))
     position = func.row_number().over(partition_by=File.asset_id, order_by=File.path).label("position")
     ranked = select(File.id, position).where(*condition).subquery()
     query = (
@@ -88,10 +101,23 @@ class Listed:
     key: str
 
 
+def matches_glob(dialect: Dialect, path_glob: PathGlob) -> ColumnElement[bool]:
+    """The glob's regex, and its literal prefix as a range of paths in code-point order, which
+    the (asset_id, path) index of the dialect's binary collation finds (``ix_files_path_binary``
+    on PostgreSQL, the unique index on SQLite, whose text is compared byte-wise anyway)."""
+    regex = dialect.matches(File.path, path_glob.regex)
+    prefix = path_glob.prefix.rstrip(_LAST)
+    if not prefix:
+        return regex
+    path = File.path.collate(dialect.binary)
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return and_(path >= prefix, path < upper, regex)
+
+
 async def matching(
-    session: AsyncSession, dialect: Dialect, spec: AssetFilter | None, path_regex: str | None, limit: int
+    session: AsyncSession, dialect: Dialect, spec: AssetFilter | None, path_glob: PathGlob | None, limit: int
 ) -> list[Listed]:
-    """Files of visible assets matching the filter whose path matches ``path_regex``, by asset
+    """Files of visible assets matching the filter whose path matches ``path_glob``, by asset
     name then path: one statement for a whole manifest."""
     query = (
         visible()
@@ -101,8 +127,8 @@ async def matching(
         .order_by(Asset.name, File.path)
         .limit(limit)
     )
-    if path_regex is not None:
-        query = query.where(dialect.matches(File.path, path_regex))
+    if path_glob is not None:
+        query = query.where(matches_glob(dialect, path_glob))
     return [Listed(*row) for row in await session.execute(query)]
 
 

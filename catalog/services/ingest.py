@@ -34,7 +34,7 @@ from catalog.services.register import (
     published_fields,
     write_related,
 )
-from catalog.storage.base import sha256_file
+from catalog.storage.base import SMALL_FILE, StoredObject, sha256_file
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -44,6 +44,26 @@ if TYPE_CHECKING:
     from catalog.storage import ObjectStore
 
 FLUSH_ROWS = 500
+BATCH_FILES = 256
+"""Small files stored per call (one thread hop of a local store)."""
+BATCH_BYTES = 16 * 1024 * 1024
+
+
+def batches(local: list[LocalFile], most: int = BATCH_FILES) -> Iterator[list[LocalFile]]:
+    """Runs of up to ``most`` small files (and ``BATCH_BYTES``), in path order; a big file alone."""
+    run: list[LocalFile] = []
+    size = 0
+    for item in local:
+        if item.size > SMALL_FILE:
+            yield [item]
+            continue
+        if run and (len(run) >= most or size + item.size > BATCH_BYTES):
+            yield run
+            run, size = [], 0
+        run.append(item)
+        size += item.size
+    if run:
+        yield run
 
 
 @dataclass(slots=True)
@@ -79,12 +99,19 @@ class FolderIngest:
     """Registers asset folders into one database and one store."""
 
     def __init__(
-        self, db: Database, store: ObjectStore, vocabulary: Vocabulary, *, concurrency: int = 16
+        self,
+        db: Database,
+        store: ObjectStore,
+        vocabulary: Vocabulary,
+        *,
+        concurrency: int = 16,
+        batch: int = BATCH_FILES,
     ) -> None:
         self.db = db
         self.store = store
         self.vocabulary = vocabulary
         self.concurrency = concurrency
+        self.batch = batch
 
     async def __call__(self, folder: Path, on_bytes: Callable[[int], None] | None = None) -> IngestResult:
         folder = Path(folder).resolve()
@@ -161,14 +188,11 @@ class FolderIngest:
         on_bytes: Callable[[int], None] | None,
     ) -> IngestResult:
         async with self.db.reader() as session:
-            recorded = {
-                path: (row.size, row.sha256)
-                for path, row in (await files.of_asset(session, asset_id)).items()
-            }
+            recorded = await files.recorded(session, asset_id)
         result = IngestResult(name, "registered", files=len(local), bytes=sum(f.size for f in local))
         pending: list[dict[str, Any]] = []
         lock = asyncio.Lock()
-        queue: Iterator[LocalFile] = iter(local)
+        queue = iter(batches(local, self.batch))
 
         async def flush() -> None:
             async with lock:
@@ -181,22 +205,20 @@ class FolderIngest:
                     await files.replace(session, asset_id, batch)
 
         async def worker() -> None:
-            for item in queue:
-                key = f"{name}/{item.path}"
-                if await self._already_stored(key, item, recorded.get(item.path)):
-                    result.reused += 1
-                else:
-                    stored = await self.store.put_file(key, item.source)
+            for unit in queue:
+                sending = [item for item in unit if not await self._already_stored(name, item, recorded)]
+                result.reused += len(unit) - len(sending)
+                for item, stored in zip(sending, await self._store(name, sending), strict=True):
                     if stored.size != item.size:
                         raise Invalid(f"{name}: {item.path} changed while it was being stored")
                     pending.append(
-                        {"path": item.path, "size": stored.size, "sha256": stored.sha256, "key": key}
+                        {"path": item.path, "size": stored.size, "sha256": stored.sha256, "key": stored.key}
                     )
-                    result.uploaded += 1
-                    if len(pending) >= FLUSH_ROWS:
-                        await flush()
+                result.uploaded += len(sending)
+                if len(pending) >= FLUSH_ROWS:
+                    await flush()
                 if on_bytes is not None:
-                    on_bytes(item.size)
+                    on_bytes(sum(item.size for item in unit))
 
         workers = [asyncio.create_task(worker()) for _ in range(min(self.concurrency, max(len(local), 1)))]
         try:
@@ -210,16 +232,25 @@ class FolderIngest:
             await flush()  # what was stored is recorded, so a rerun resumes after it
         return result
 
+    async def _store(self, name: str, items: list[LocalFile]) -> list[StoredObject]:
+        """A batch of small files in one call, a big file streamed on its own."""
+        if not items:
+            return []
+        if len(items) == 1 and items[0].size > SMALL_FILE:
+            return [await self.store.put_file(f"{name}/{items[0].path}", items[0].source)]
+        return await self.store.put_files([(f"{name}/{item.path}", item.source) for item in items])
+
     async def _already_stored(
-        self, key: str, item: LocalFile, recorded: tuple[int, str | None] | None
+        self, name: str, item: LocalFile, recorded: dict[str, tuple[int, str | None]]
     ) -> bool:
         """A file a previous run stored and recorded is not sent again if its hash still matches."""
-        if recorded is None or recorded[0] != item.size or recorded[1] is None:
+        found = recorded.get(item.path)
+        if found is None or found[0] != item.size or found[1] is None:
             return False
-        stat = await self.store.stat(key)
+        stat = await self.store.stat(f"{name}/{item.path}")
         if stat is None or stat.size != item.size:
             return False
-        return await asyncio.to_thread(sha256_file, item.source) == recorded[1]
+        return await asyncio.to_thread(sha256_file, item.source) == found[1]
 
     async def _publish(
         self, asset_id: int, token: str, description: Description, local: list[LocalFile]
@@ -227,7 +258,7 @@ class FolderIngest:
         name = description.name.name
         async with self.db.transaction() as session:
             await files.remove_except(session, asset_id, {f.path for f in local})
-            stored = [{"size": row.size} for row in (await files.of_asset(session, asset_id)).values()]
+            stored = [{"size": size} for size, _ in (await files.recorded(session, asset_id)).values()]
             fields = published_fields(
                 description, location=f"{self.store.url}/{name}", store_url=self.store.url, files=stored
             )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from catalog.conventions.globs import glob_to_regex
+from catalog.conventions.globs import compile_glob
 from catalog.conventions.names import parse_name
 from catalog.errors import CatalogError, Invalid, NotFound
 from catalog.limits import MAX_MANIFEST_FILES
@@ -74,9 +74,9 @@ async def manifest(
     name then path, each with a URL valid until the returned instant; True when more than
     ``limit`` matched (only ``limit`` are listed)."""
     valid = lifetime(stores, expires_in, MANIFEST_LIFETIME)
-    regex = glob_to_regex(path_glob) if path_glob is not None else None
+    glob = compile_glob(path_glob) if path_glob is not None else None
     async with db.reader() as session:
-        rows = await files.matching(session, db.dialect, spec, regex, limit + 1)
+        rows = await files.matching(session, db.dialect, spec, glob, limit + 1)
         further = await locations.urls_of_matching(session, db.dialect, spec, SIGNED_SCHEMES) if rows else {}
     presigners: dict[str | None, Callable[[str, int], str]] = {
         store_url: stores.for_url(store_url).presign_get for store_url in {row.store_url for row in rows}

@@ -16,13 +16,16 @@ from catalog.errors import Invalid
 from catalog.limits import MAX_URL_LIFETIME
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Sequence
 
     from catalog.config import Settings
 
 READ_CHUNK = 1024 * 1024
 """Bytes per chunk when streaming objects: small enough to bound memory, big enough to be cheap."""
 
+
+SMALL_FILE = READ_CHUNK
+"""Files up to this size are read whole and stored in batches (``put_files``); bigger ones stream."""
 
 _HASH_INLINE_LIMIT = 1024 * 1024
 
@@ -47,6 +50,11 @@ class ObjectStore(Protocol):
 
     async def put_file(self, key: str, source: Path) -> StoredObject:
         """Upload ``source`` in one streaming pass that also hashes it."""
+        ...
+
+    async def put_files(self, items: Sequence[tuple[str, Path]]) -> list[StoredObject]:
+        """Upload several small files (each at most ``SMALL_FILE`` bytes, read whole), in order;
+        one call, so that a store working in threads makes one hop for all of them."""
         ...
 
     async def put_bytes(self, key: str, data: bytes) -> StoredObject: ...

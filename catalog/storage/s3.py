@@ -31,7 +31,7 @@ from catalog.storage.base import (
 from catalog.storage.sigv4 import Credentials, SigV4Presigner, aws_endpoint
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator
+    from collections.abc import AsyncIterator, Iterator, Sequence
     from pathlib import Path
 
 MAX_PARTS = 10_000
@@ -92,6 +92,10 @@ class S3Store:
         if size <= self._threshold:
             return await self.put_bytes(key, await asyncio.to_thread(source.read_bytes))
         return await self._put_multipart(key, source, part_size=max(self._chunk_size, -(-size // MAX_PARTS)))
+
+    async def put_files(self, items: Sequence[tuple[str, Path]]) -> list[StoredObject]:
+        """One request at a time: the caller's workers give the concurrency."""
+        return [await self.put_file(key, source) for key, source in items]
 
     async def put_bytes(self, key: str, data: bytes) -> StoredObject:
         name = self._name(key)

@@ -21,6 +21,7 @@ from catalog.services.ingest import FolderIngest
 from catalog.storage.local import LocalStore
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
 
     from catalog.conventions.modalities import Vocabulary
@@ -32,7 +33,8 @@ DERIVED = f"{PRIMARY}_sorted_2022-08-11_22-11-32"
 
 
 class InterruptedStore(LocalStore):
-    """A real local store whose connection drops after a number of uploads."""
+    """A real local store whose connection drops after a number of uploads (a batch that would
+    pass the number fails whole, as a dropped connection loses it)."""
 
     def __init__(self, root: Path, fail_after: int) -> None:
         super().__init__(root, secret_key="s", public_url="http://127.0.0.1:1")
@@ -44,6 +46,12 @@ class InterruptedStore(LocalStore):
             raise ConnectionError("connection to the store dropped")
         self.puts += 1
         return await super().put_file(key, source)
+
+    async def put_files(self, items: Sequence[tuple[str, Path]]) -> list[StoredObject]:
+        if self.puts + len(items) > self.fail_after:
+            raise ConnectionError("connection to the store dropped")
+        self.puts += len(items)
+        return await super().put_files(items)
 
 
 async def visible_count(db: Database) -> int:
@@ -191,11 +199,11 @@ async def test_an_interrupted_ingest_stays_invisible_and_resumes_without_resendi
     flaky = InterruptedStore(tmp_path / "store", fail_after=4)
 
     with pytest.raises(ConnectionError):
-        await FolderIngest(db, flaky, vocabulary, concurrency=1)(folder)
+        await FolderIngest(db, flaky, vocabulary, concurrency=1, batch=2)(folder)
     assert await visible_count(db) == 0
 
     resumed_store = InterruptedStore(tmp_path / "store", fail_after=100)
-    result = await FolderIngest(db, resumed_store, vocabulary, concurrency=1)(folder)
+    result = await FolderIngest(db, resumed_store, vocabulary, concurrency=1, batch=2)(folder)
 
     assert result.outcome == "registered"
     assert (result.reused, result.uploaded, resumed_store.puts) == (4, 6, 6)
@@ -280,6 +288,32 @@ async def test_a_zarr_store_of_many_small_objects_ingests_completely(
         asset = await assets.by_name(session, folder.name)
         assert asset is not None
         assert asset.file_count == 1500
+
+
+async def test_thousands_of_tiny_files_are_each_recorded_with_their_sha256_and_resume_after_a_drop(
+    db: Database, vocabulary: Vocabulary, tmp_path: Path
+) -> None:
+    chunks = {
+        f"x.ome.zarr/0/{i // 100}/{i % 100 // 10}/{i % 10}": payload(str(i), i % 97) for i in range(3000)
+    }
+    folder = write_asset(tmp_path / "src", "SmartSPIM_693124_2023-09-15_11-32-56", files=chunks)
+    flaky = InterruptedStore(tmp_path / "store", fail_after=1250)
+
+    with pytest.raises(ConnectionError):
+        await FolderIngest(db, flaky, vocabulary, concurrency=1, batch=100)(folder)
+    assert await visible_count(db) == 0
+    resumed_store = InterruptedStore(tmp_path / "store", fail_after=10_000)
+    result = await FolderIngest(db, resumed_store, vocabulary)(folder)
+
+    assert result.reused == 1200, "the 12 batches stored before the drop were recorded"
+    assert (result.reused + result.uploaded, resumed_store.puts) == (3000, result.uploaded)
+    async with db.reader() as session:
+        asset = await assets.by_name(session, folder.name)
+        assert asset is not None
+        recorded = await files.recorded(session, asset.id)
+    assert recorded == {path: (len(data), sha256(data)) for path, data in chunks.items()}
+    stored = [p for p in (resumed_store.root / folder.name).rglob("*") if p.is_file()]
+    assert {p.relative_to(resumed_store.root / folder.name).as_posix() for p in stored} == set(chunks)
 
 
 # --- claims held by crashed ingests ---------------------------------------------------------------
