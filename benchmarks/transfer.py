@@ -153,18 +153,28 @@ def write_random(target: Path, size: int) -> None:
 def make_dataset(root: Path, label: str, name: str, data: dict[str, int]) -> Dataset:
     """An asset folder: the fixture record's metadata files, then ``data`` (path → size) of
     random bytes."""
-    folder = write_asset(root, name, load_record(FIXTURES, name), files={})
+    folder = metadata_folder(root, name)
     for path, size in data.items():
         write_random(folder / path, size)
     found = [p for p in folder.rglob("*") if p.is_file()]
     return Dataset(label, name, folder, len(found), sum(p.stat().st_size for p in found))
 
 
+def metadata_folder(root: Path, name: str) -> Path:
+    """The asset's folder holding the fixture record's metadata files."""
+    return write_asset(root, name, load_record(FIXTURES, name), files={})
+
+
 def make_datasets(root: Path, args: argparse.Namespace) -> list[Dataset]:
+    """A holds ``--files`` files in all, its metadata files among them (an upload declares at most
+    1,000 files); B its metadata files and one big file."""
     size = int(args.file_megabytes * MB)
-    many = {MANY_PATH.format(i=i): size for i in range(args.files)}
+    documents = sum(1 for path in metadata_folder(root, MANY).iterdir() if path.is_file())
+    many = {MANY_PATH.format(i=i): size for i in range(args.files - documents)}
     return [
-        make_dataset(root, f"A: {args.files:,} files of {args.file_megabytes:g} MB", MANY, many),
+        make_dataset(
+            root, f"A: {args.files:,} files ({len(many):,} of {args.file_megabytes:g} MB)", MANY, many
+        ),
         make_dataset(root, f"B: one file of {args.megabytes:,} MB", ONE, {ONE_PATH: args.megabytes * MB}),
     ]
 
