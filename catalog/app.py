@@ -35,13 +35,19 @@ if TYPE_CHECKING:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
-    db = Database(settings.database_url, budget=settings.request_timeout)
+    db = Database(
+        settings.database_url,
+        budget=settings.request_timeout,
+        read_url=settings.database_read_url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+    )
     stores = StoreRegistry(settings)
     vocabulary = Vocabulary(settings.extra_modalities)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        migrations = Database(settings.database_url)  # unbounded: a migration may take long
+        migrations = Database(settings.database_url, pool_size=1, max_overflow=0)  # unbounded: may take long
         try:
             await ensure_schema(migrations)
         finally:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path  # noqa: TC003 (typer reads the commands' annotations at run time)
+from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
@@ -109,7 +110,6 @@ def ingest(
     folders: Annotated[list[Path], typer.Argument(help="Asset folders, named by the naming convention.")],
 ) -> None:
     """Register asset folders: hash and store every file, read their metadata."""
-    from functools import partial
 
     from catalog.conventions.modalities import Vocabulary
     from catalog.services.ingest import FolderIngest
@@ -224,8 +224,6 @@ def verify(
 ) -> None:
     """Compare the catalog with its stores: files missing, unexpected, or changed in size (or
     sha256, with --rehash). Exits 1 when anything differs."""
-    from functools import partial
-
     from catalog.services.verify import VerifyReport
     from catalog.services.verify import verify as verify_stores
     from catalog.storage.registry import StoreRegistry
@@ -278,8 +276,13 @@ def expire_uploads() -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Server processes sharing the port (one per core, say).")
+    ] = 1,
 ) -> None:
     """Serve the GraphQL API (and signed downloads of a local store)."""
+    import os
+
     from catalog.config import Settings
 
     settings = Settings()
@@ -290,12 +293,40 @@ def serve(
 
     if "public_url" not in settings.model_fields_set:  # links point where this server listens
         settings = settings.model_copy(update={"public_url": f"http://{host}:{port}"})
+        os.environ["CATALOG_PUBLIC_URL"] = settings.public_url  # and the workers' links too
     try:
         application = create_app(settings)
     except CatalogError as error:
         raise fail(error.message) from None
     say(f"Catalog at http://{host}:{port}/  (GraphQL API at http://{host}:{port}/graphql)")
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_level": "warning",
+        "timeout_graceful_shutdown": 30,
+    }
+    if workers == 1:
+        uvicorn.run(application, **options)
+        return
+    run(partial(check_pool, workers=workers))  # and migrated once, before the workers start
+    # Each worker builds its application from the same environment (the factory reads Settings).
+    uvicorn.run("catalog.app:create_app", factory=True, workers=workers, **options)
+
+
+async def check_pool(settings: Settings, db: Database, *, workers: int) -> None:
+    """Warn when the servers' pools could, at a peak, ask PostgreSQL for more connections than it
+    takes (beside the slots it reserves for superusers)."""
+    from catalog.db.engine import connection_limit
+
+    limit = await connection_limit(db)
+    wanted = workers * (settings.db_pool_size + settings.db_max_overflow)
+    if limit is not None and wanted > limit:
+        complain(
+            "warning",
+            f"{workers} workers x ({settings.db_pool_size} pooled + {settings.db_max_overflow} overflow) = "
+            f"{wanted} connections at a peak, but the database takes {limit}: lower "
+            "CATALOG_DB_POOL_SIZE / CATALOG_DB_MAX_OVERFLOW or raise max_connections",
+        )
 
 
 def check_secret(settings: Settings, host: str) -> None:
@@ -342,6 +373,52 @@ def demo(
     run(main)
     if serve_it:
         serve(host=host, port=port)
+
+
+DEPLOY_FILES = ("compose.yaml", "nginx.conf")
+
+
+@app.command(name="deploy-files")
+def deploy_files(
+    folder: Annotated[Path, typer.Argument(help="Where to write them (created; existing files are kept).")],
+    public_url: Annotated[
+        str, typer.Option(help="The URL clients reach the proxy at (CATALOG_PUBLIC_URL).")
+    ] = "http://localhost:8080",
+    s3_public_url: Annotated[
+        str, typer.Option(help="The URL clients reach the object store at (presigned URLs).")
+    ] = "http://localhost:9000",
+) -> None:
+    """Write a deployment (PostgreSQL, an S3 store, two servers behind nginx) for docker compose:
+    compose.yaml, nginx.conf, and a .env with fresh secrets and this source checkout's path."""
+    import secrets
+
+    source = Path(__file__).resolve().parents[1]
+    if not (source / "pyproject.toml").is_file() or not (source / "migrations").is_dir():
+        raise fail(f"{source} is not the catalog's source checkout: the image is built from one")
+    written = {name: (source / "catalog" / "deploy" / name).read_text() for name in DEPLOY_FILES}
+    written[".env"] = "".join(
+        f"{name}={value}\n"
+        for name, value in {
+            "CATALOG_SOURCE": source,
+            "CATALOG_PUBLIC_URL": public_url,
+            "S3_PUBLIC_URL": s3_public_url,
+            "CATALOG_SECRET_KEY": secrets.token_hex(32),
+            "POSTGRES_PASSWORD": secrets.token_hex(16),
+            "MINIO_ROOT_USER": "catalog",
+            "MINIO_ROOT_PASSWORD": secrets.token_hex(16),
+        }.items()
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in written.items():
+        target = folder / name
+        if target.exists():
+            complain("warning", f"{target} exists: kept as it is")
+            continue
+        target.write_text(text)
+        if name == ".env":
+            target.chmod(0o600)  # secrets
+        say(f"wrote {target}")
+    say(f"then: cd {folder} && docker compose up -d --build")
 
 
 @db_app.command("upgrade")

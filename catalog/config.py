@@ -14,6 +14,10 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from catalog.limits import MAX_URL_LIFETIME
 
 DATA_DIR = Path("catalog-data")
+POOL_SIZE = 10
+"""PostgreSQL connections an engine keeps open, per process (``CATALOG_DB_POOL_SIZE``)."""
+MAX_OVERFLOW = 20
+"""Connections it may open beyond them at a peak, closed when returned (``CATALOG_DB_MAX_OVERFLOW``)."""
 
 
 class Settings(BaseSettings):
@@ -22,6 +26,19 @@ class Settings(BaseSettings):
     database_url: str = Field(
         default_factory=lambda: f"sqlite+aiosqlite:///{(DATA_DIR / 'catalog.db').resolve()}",
         description="sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db",
+    )
+    database_read_url: str | None = Field(
+        default=None,
+        description="a read replica of database_url: the API's reads go there, its writes to the primary",
+    )
+    db_pool_size: int = Field(
+        default=POOL_SIZE, ge=1, le=1000, description="PostgreSQL connections each server process keeps open"
+    )
+    db_max_overflow: int = Field(
+        default=MAX_OVERFLOW,
+        ge=0,
+        le=1000,
+        description="connections a process may open beyond them at a peak",
     )
     storage_url: str = Field(
         default_factory=lambda: (DATA_DIR / "store").resolve().as_uri(),

@@ -13,6 +13,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from catalog.config import MAX_OVERFLOW, POOL_SIZE
 from catalog.db.dialects import Dialect, dialect_for
 from catalog.db.dialects.sqlite import local_time, regexp
 from catalog.db.failures import FAILURES, domain_error
@@ -59,9 +60,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.create_function("element_meet", 1, element_meet, deterministic=True)
 
 
-def create_engine(url: str, *, statement_timeout: float | None = None) -> AsyncEngine:
+def create_engine(
+    url: str,
+    *,
+    statement_timeout: float | None = None,
+    pool_size: int = POOL_SIZE,
+    max_overflow: int = MAX_OVERFLOW,
+) -> AsyncEngine:
     """An engine for ``url``; on PostgreSQL, ``statement_timeout`` (seconds) bounds every statement
-    (SQLite's readers are bounded per session, by ``Database.reader``)."""
+    (SQLite's readers are bounded per session, by ``Database.reader``), and the pool holds
+    ``pool_size`` connections plus up to ``max_overflow`` more at a peak (per process)."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -78,8 +86,8 @@ def create_engine(url: str, *, statement_timeout: float | None = None) -> AsyncE
         server_settings["statement_timeout"] = str(round(statement_timeout * 1000))
     return create_async_engine(
         url,
-        pool_size=10,
-        max_overflow=20,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
         json_serializer=serialize_json,
         connect_args={"server_settings": server_settings},
     )
@@ -90,15 +98,44 @@ class Database:
 
     With a ``budget`` (seconds), reads are bounded: each PostgreSQL statement by
     ``statement_timeout``, each SQLite reader session by a deadline its progress handler checks.
-    Failures leave as domain errors (``db/failures.py``)."""
+    With a ``read_url`` (a replica of the same database), ``reader`` sessions go there and
+    ``transaction`` sessions to ``url``, the primary; ``primary()`` reads from the primary too,
+    for reads that must see a write just made. Failures leave as domain errors
+    (``db/failures.py``)."""
 
-    def __init__(self, url: str, *, budget: float | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        budget: float | None = None,
+        read_url: str | None = None,
+        pool_size: int = POOL_SIZE,
+        max_overflow: int = MAX_OVERFLOW,
+    ) -> None:
         self.url = url
         self.budget = budget
-        self.engine = create_engine(url, statement_timeout=budget)
+        self.engine = create_engine(
+            url, statement_timeout=budget, pool_size=pool_size, max_overflow=max_overflow
+        )
+        self.read_engine = (
+            self.engine
+            if read_url is None
+            else create_engine(
+                read_url, statement_timeout=budget, pool_size=pool_size, max_overflow=max_overflow
+            )
+        )
         self.dialect: Dialect = dialect_for(self.engine.dialect.name)
+        if self.read_engine.dialect.name != self.dialect.name:
+            raise ValueError("the read URL must be a replica of the database: the same dialect")
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
         self._open: asyncio.Semaphore | None = None
+
+    def primary(self) -> Database:
+        """This database with its reads on the primary: what a write just made, they see."""
+        view = copy.copy(self)
+        view.read_sessions = self.sessions
+        return view
 
     def for_request(self, sessions: int) -> Database:
         """This database as one request sees it: at most ``sessions`` of its sessions open at once,
@@ -117,7 +154,7 @@ class Database:
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[AsyncSession]:
         with self._failures():
-            async with self._turn(), self.sessions() as session:
+            async with self._turn(), self.read_sessions() as session:
                 budget = await self._bound(session)
                 try:
                     yield session
@@ -127,6 +164,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.read_engine is not self.engine:
+            await self.read_engine.dispose()
 
     async def refresh_statistics(self) -> None:
         """ANALYZE: after a bulk registration, so the planner does not take a table it has never
@@ -171,3 +210,18 @@ class Database:
             if translated is None:
                 raise
             raise translated from error
+
+
+async def connection_limit(db: Database) -> int | None:
+    """The connections a PostgreSQL server takes from ordinary users (``max_connections`` less its
+    reserved slots); None on SQLite, which has no such limit."""
+    if db.dialect.name != "postgresql":
+        return None
+    async with db.engine.connect() as connection:
+        found = await connection.execute(
+            text(
+                "SELECT current_setting('max_connections')::int"
+                " - current_setting('superuser_reserved_connections')::int"
+            )
+        )
+        return int(found.scalar_one())

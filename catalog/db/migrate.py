@@ -9,6 +9,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 
 from catalog.db import valueindex
 
@@ -18,6 +19,9 @@ if TYPE_CHECKING:
     from catalog.db.engine import Database
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+MIGRATION_LOCK = 0x0CA7A106
+"""PostgreSQL advisory lock held by a migration: servers starting together migrate one at a time
+(the others then find the database at head)."""
 
 
 def alembic_config(url: str) -> Config:
@@ -35,6 +39,8 @@ async def _run(db: Database, action: str, revision: str) -> None:
         getattr(command, action)(config, revision)
 
     async with db.engine.begin() as connection:
+        if db.dialect.name == "postgresql":  # released with the transaction; alembic reads after it
+            await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         await connection.run_sync(run)
 
 

@@ -16,11 +16,12 @@ from catalog.services.uploads import Uploads
 
 
 def _uploads(context: Context) -> Uploads:
-    return Uploads(context.db, context.stores.default, context.vocabulary, context.settings)
+    """Uploads read what they or another server just wrote: from the primary, never a replica."""
+    return Uploads(context.db.primary(), context.stores.default, context.vocabulary, context.settings)
 
 
 async def _asset(context: Context, name: str) -> Asset:
-    async with context.db.reader() as session:
+    async with context.db.primary().reader() as session:  # it was just written
         row = await assets.by_name(session, name)
     if row is None:  # pragma: no cover - it was just written
         raise NotFound(f"no asset named {name!r}")
@@ -41,7 +42,7 @@ class Mutation:
         self, info: Info, name: str, document: str, content: JSON, reason: str
     ) -> Asset:
         context = info.context
-        await corrections.correct(context.db, context.vocabulary, name, document, content, reason)
+        await corrections.correct(context.db.primary(), context.vocabulary, name, document, content, reason)
         return await _asset(context, name)
 
     @strawberry.field(

@@ -52,7 +52,7 @@ def upload_endpoint(db: Database, stores: StoreRegistry) -> Callable[[Request], 
         declared = request.headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) != size):
             raise Mismatched(f"{key}: Content-Length {declared} is not the {size} bytes declared")
-        async with db.reader() as session:
+        async with db.primary().reader() as session:  # an upload opened a moment ago
             if not await uploads.accepts(session, key, now()):
                 raise NotFound(f"no open upload takes {key!r}")
         if "part" in params:
