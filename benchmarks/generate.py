@@ -1135,8 +1135,7 @@ def generate(
     workers: int = 0,
 ) -> tuple[Catalog, Loaded]:
     """Plan and load a catalog (a pytest fixture's one call): the plans answer what it holds."""
-    catalog = plan_catalog(assets, files, seed)
-    return catalog, asyncio.run(load(url, catalog, store_url, workers=workers))
+    return asyncio.run(generate_async(url, assets, files, seed=seed, store_url=store_url, workers=workers))
 
 
 async def generate_async(

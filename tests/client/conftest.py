@@ -5,8 +5,10 @@ checks signatures and expiry), made for each test that downloads."""
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -15,13 +17,14 @@ from factories import load_record, payload, write_asset
 from servers import UvicornServer, free_port
 from typer.testing import CliRunner, Result
 
+from catalog import access
 from catalog.app import create_app
 from catalog.cli import app
 from catalog.client import Catalog
 from catalog.config import Settings
 from catalog.conventions.modalities import Vocabulary
 from catalog.db.engine import Database
-from catalog.services import tokens
+from catalog.services import locations, tokens
 from catalog.services.imports import RecordImport, read_records
 from catalog.services.index import StoreIndex
 from catalog.services.ingest import FolderIngest
@@ -29,7 +32,6 @@ from catalog.storage import open_store
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
-    from pathlib import Path
 
     from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -326,3 +328,27 @@ def _settings(database_url: str, storage_url: str, port: int, **more: Any) -> Se
         secret_key="client-test-secret",
         **more,
     )
+
+
+async def corrupt(served: Served, name: str, path: str) -> None:
+    """The stored object of ``name/path`` replaced by bytes of the same size that differ: what a
+    damaged store serves behind the catalog's back."""
+    store = open_store(served.settings)
+    try:
+        await store.put_bytes(f"{name}/{path}", bytes(reversed(asset_files(name)[path])))
+    finally:
+        await store.close()
+
+
+async def mirrored(served: Served, name: str, root: Path) -> Path:
+    """A copy of the asset's folder under ``root``, listed as its further location (as the command
+    line's ``catalog locate --add``); its primary copy in the catalog's own store, returned."""
+    mirror = root / name
+    shutil.copytree(served.sources[name], mirror)
+    db = Database(served.settings.database_url)
+    try:
+        with access.acting_as(access.OPERATOR, "command line"):
+            await locations.add(db, name, mirror.as_uri(), label="mirror")
+    finally:
+        await db.dispose()
+    return Path(served.settings.storage_url.removeprefix("file://")) / name

@@ -6,23 +6,19 @@ file the primary location fails to give fetched from the asset's next location."
 from __future__ import annotations
 
 import hashlib
-import shutil
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
 import pytest
-from conftest import DOWNLOADED, asset_files
+from conftest import DOWNLOADED, asset_files, corrupt, mirrored
 
-from catalog import access
 from catalog.client import Catalog, Corrupted
-from catalog.db.engine import Database
-from catalog.services import locations
-from catalog.storage import open_store
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from conftest import Served
 
 BIG = "data/raw.bin"
@@ -125,12 +121,7 @@ async def test_a_corrupted_object_is_refused_and_not_left_in_place(
 ) -> None:
     """The store's bytes change behind the catalog's back, the size kept: a local store refuses
     to serve them itself (or cuts the stream short), S3 serves them and the client's check fails."""
-    original = asset_files(DOWNLOADED[0])[path]
-    store = open_store(with_files.settings)
-    try:
-        await store.put_bytes(f"{DOWNLOADED[0]}/{path}", bytes(reversed(original)))
-    finally:
-        await store.close()
+    await corrupt(with_files, DOWNLOADED[0], path)
 
     with Catalog(with_files.url) as cat, pytest.raises(Corrupted) as refused:
         cat.download(DOWNLOADED[0], dest, include=path, quiet=True)
@@ -146,15 +137,7 @@ async def test_a_file_the_primary_location_fails_to_give_comes_from_the_next_loc
     """The asset has a mirror (``catalog locate --add``); its primary copy of two files is lost
     or damaged: those come from the mirror, resuming what arrived, and every file is intact."""
     name = DOWNLOADED[0]
-    mirror = tmp_path / "mirror" / name
-    shutil.copytree(local_files.sources[name], mirror)
-    db = Database(local_files.settings.database_url)
-    try:
-        with access.acting_as(access.OPERATOR, "command line"):
-            await locations.add(db, name, mirror.as_uri(), label="mirror")
-    finally:
-        await db.dispose()
-    primary = Path(local_files.settings.storage_url.removeprefix("file://")) / name
+    primary = await mirrored(local_files, name, tmp_path / "mirror")
     for path in (BIG, "notes.txt"):
         if failure == "lost":
             (primary / path).unlink()

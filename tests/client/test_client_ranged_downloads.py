@@ -8,29 +8,24 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import random
-import shutil
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
 import pytest
-from conftest import DOWNLOADED, asset_files
+from conftest import DOWNLOADED, asset_files, corrupt, mirrored
 from servers import UvicornServer
 from starlette.applications import Starlette
 from starlette.responses import StreamingResponse
 from starlette.routing import Route
 
-from catalog import access
 from catalog.client import AsyncCatalog, Catalog, Corrupted, Manifest, ManifestFile, transfers
 from catalog.client.ranges import Received, sidecar
-from catalog.db.engine import Database
-from catalog.services import locations
-from catalog.storage import open_store
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
+    from pathlib import Path
 
     from conftest import Served
     from starlette.requests import Request
@@ -159,12 +154,7 @@ async def test_a_cancelled_ranged_download_keeps_what_arrived_for_the_next_run(
 async def test_a_corrupted_big_object_is_refused_and_not_left_in_place(
     with_files: Served, dest: Path
 ) -> None:
-    original = asset_files(DOWNLOADED[0])[BIG]
-    store = open_store(with_files.settings)
-    try:
-        await store.put_bytes(f"{DOWNLOADED[0]}/{BIG}", bytes(reversed(original)))
-    finally:
-        await store.close()
+    await corrupt(with_files, DOWNLOADED[0], BIG)
 
     with Catalog(with_files.url) as cat, pytest.raises(Corrupted) as refused:
         cat.download(DOWNLOADED[0], dest, include=BIG, quiet=True)
@@ -178,15 +168,7 @@ async def test_a_big_file_the_primary_location_fails_to_give_comes_in_ranges_fro
     local_files: Served, dest: Path, tmp_path: Path, failure: str
 ) -> None:
     name = DOWNLOADED[0]
-    mirror = tmp_path / "mirror" / name
-    shutil.copytree(local_files.sources[name], mirror)
-    db = Database(local_files.settings.database_url)
-    try:
-        with access.acting_as(access.OPERATOR, "command line"):
-            await locations.add(db, name, mirror.as_uri(), label="mirror")
-    finally:
-        await db.dispose()
-    primary = Path(local_files.settings.storage_url.removeprefix("file://")) / name / BIG
+    primary = await mirrored(local_files, name, tmp_path / "mirror") / BIG
     if failure == "lost":
         primary.unlink()
     else:
