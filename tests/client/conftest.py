@@ -257,10 +257,9 @@ async def _taking_uploads(
     request: pytest.FixtureRequest, tmp_path: Path, storage: str, endpoint: str | None
 ) -> AsyncIterator[Served]:
     port = free_port()
-    sqlite_template: Path = request.getfixturevalue("sqlite_template")
-    copy_sqlite(sqlite_template, tmp_path / "catalog.db")
-    settings = _settings(
-        f"sqlite+aiosqlite:///{tmp_path / 'catalog.db'}",
+    settings = _fresh_catalog(
+        request,
+        tmp_path,
         storage,
         port,
         s3_endpoint_url=endpoint,
@@ -291,11 +290,7 @@ async def _ingested(
     are copied into the store and indexed there (s3rver lacks the multipart listing an ingest
     uses to clean up after a crash)."""
     port = free_port()
-    sqlite_template: Path = request.getfixturevalue("sqlite_template")
-    copy_sqlite(sqlite_template, tmp_path / "catalog.db")
-    settings = _settings(
-        f"sqlite+aiosqlite:///{tmp_path / 'catalog.db'}", storage, port, s3_endpoint_url=endpoint
-    )
+    settings = _fresh_catalog(request, tmp_path, storage, port, s3_endpoint_url=endpoint)
     db, store = Database(settings.database_url), open_store(settings)
     sources = {}
     try:
@@ -318,6 +313,15 @@ async def _ingested(
     served = Served(f"http://127.0.0.1:{port}", settings, sources=sources)
     with serve(settings, port, served):
         yield served
+
+
+def _fresh_catalog(
+    request: pytest.FixtureRequest, tmp_path: Path, storage: str, port: int, **more: Any
+) -> Settings:
+    """The settings of an empty catalog in ``tmp_path`` (a copy of the migrated template)."""
+    sqlite_template: Path = request.getfixturevalue("sqlite_template")
+    copy_sqlite(sqlite_template, tmp_path / "catalog.db")
+    return _settings(f"sqlite+aiosqlite:///{tmp_path / 'catalog.db'}", storage, port, **more)
 
 
 def _settings(database_url: str, storage_url: str, port: int, **more: Any) -> Settings:
