@@ -76,6 +76,12 @@ class Settings(BaseSettings):
     sessions_per_request: int = Field(
         default=4, ge=1, le=32, description="database sessions one request may hold at once"
     )
+    kept_answers: int = Field(
+        default=256,
+        ge=0,
+        le=100_000,
+        description="answers of facets and aggregates each server process keeps until a write (0: none)",
+    )
     ingest_concurrency: int = Field(default=16, ge=1, le=256, description="parallel file uploads")
     multipart_threshold: int = Field(default=16 * 1024 * 1024, ge=5 * 1024 * 1024)
     multipart_chunk_size: int = Field(default=16 * 1024 * 1024, ge=5 * 1024 * 1024)

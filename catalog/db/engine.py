@@ -14,6 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from catalog.config import MAX_OVERFLOW, POOL_SIZE
+from catalog.db import generation
 from catalog.db.dialects import Dialect, dialect_for
 from catalog.db.dialects.sqlite import local_time, regexp
 from catalog.db.failures import FAILURES, domain_error
@@ -93,6 +94,15 @@ def create_engine(
     )
 
 
+def _autocommit(engine: AsyncEngine) -> AsyncEngine:
+    """Readers' engine on PostgreSQL: no BEGIN and ROLLBACK around their statements (two round
+    trips of a one-statement read). Nothing is lost: under READ COMMITTED each statement took its
+    own snapshot inside a transaction too. SQLite's driver opens no transaction for reads anyway."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
 class Database:
     """One engine and its session factory, owned by the app's lifespan or a CLI command.
 
@@ -128,39 +138,58 @@ class Database:
         if self.read_engine.dialect.name != self.dialect.name:
             raise ValueError("the read URL must be a replica of the database: the same dialect")
         self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
-        self.read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
+        self.read_sessions = async_sessionmaker(_autocommit(self.read_engine), expire_on_commit=False)
         self._open: asyncio.Semaphore | None = None
+        self._idle: list[AsyncSession] | None = None  # a request's read sessions between reads
 
     def primary(self) -> Database:
         """This database with its reads on the primary: what a write just made, they see."""
         view = copy.copy(self)
         view.read_sessions = self.sessions
+        view._idle = None
         return view
 
     def for_request(self, sessions: int) -> Database:
-        """This database as one request sees it: at most ``sessions`` of its sessions open at once,
-        so that no request can take the whole pool (the engine is shared, not copied)."""
+        """This database as one request sees it (the engine is shared, not copied): its reads keep
+        their sessions open from one read to the next, so that a request's loaders cost a statement
+        each rather than a session each, at most ``sessions`` at once so that no request can take
+        the whole pool. ``release()`` closes them when the request is answered."""
         view = copy.copy(self)
         view._open = asyncio.Semaphore(sessions)
+        view._idle = []
         return view
+
+    async def release(self) -> None:
+        """Close the sessions this request's reads kept open; later reads close their own."""
+        idle, self._idle = self._idle or [], None
+        for session in idle:
+            await session.close()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A session inside one transaction: committed on success, rolled back on error."""
+        """A session inside one transaction: committed on success (moving the data's generation
+        on, ``db/generation.py``), rolled back on error."""
         with self._failures():
             async with self.sessions() as session, session.begin():
                 yield session
+                await generation.advance(session)
 
     @asynccontextmanager
     async def reader(self) -> AsyncIterator[AsyncSession]:
         with self._failures():
-            async with self._turn(), self.read_sessions() as session:
-                budget = await self._bound(session)
+            async with self._turn():
+                if self._idle is None:
+                    async with self.read_sessions() as session, self._bounded(session):
+                        yield session
+                    return
+                session = self._idle.pop() if self._idle else self.read_sessions()
                 try:
-                    yield session
-                finally:
-                    if budget is not None:
-                        budget.deadline = None
+                    async with self._bounded(session):
+                        yield session
+                except BaseException:
+                    await session.close()  # a failed read's session is not handed to the next
+                    raise
+                self._idle.append(session)
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -187,10 +216,12 @@ class Database:
         async with self._open:
             yield
 
-    async def _bound(self, session: AsyncSession) -> Budget | None:
-        """Start the session's SQLite deadline (PostgreSQL bounds each statement by itself)."""
+    @asynccontextmanager
+    async def _bounded(self, session: AsyncSession) -> AsyncIterator[None]:
+        """The session's SQLite deadline, for one read (PostgreSQL bounds each statement by itself)."""
         if self.budget is None or self.dialect.name != "sqlite":
-            return None
+            yield
+            return
         connection = await session.connection()
         budget: Budget | None = connection.info.get("budget")
         if budget is None:  # the connection's first bounded session: its progress handler
@@ -199,7 +230,10 @@ class Database:
             if raw is not None:
                 await raw.set_progress_handler(budget.exceeded, PROGRESS_STEPS)
         budget.deadline = time.monotonic() + self.budget
-        return budget
+        try:
+            yield
+        finally:
+            budget.deadline = None
 
     @contextmanager
     def _failures(self) -> Iterator[None]:

@@ -187,6 +187,15 @@ class AccessRuleGroup(Base):
     group: Mapped[str] = mapped_column(String(128), primary_key=True, index=True)
 
 
+class DataGeneration(Base):
+    """One row: a number every committed write transaction moves on (``db/generation.py``)."""
+
+    __tablename__ = "data_generation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
 class AuditEvent(Base):
     """One write: who (the viewer's name), what (an action and its target, with details), when and
     from where. Never changed or removed; readable by admins."""

@@ -67,20 +67,31 @@ async def resolve_aggregate(
     zone_name: str | None = None,
 ) -> AggregateResult:
     db, zone = info.context.db, time_zone(zone_name)
-    async with db.reader() as session:
-        rows, truncated = await aggregates.aggregate(
-            session,
-            db.dialect,
-            info.context.filter(spec, zone),
-            group_by or [],
-            measures,
-            having or [],
-            order_by or [],
-            first,
-            unwind=unwind,
-            formulas=formulas,
-            zone=zone,
-        )
+    where = info.context.filter(spec, zone)
+
+    async def compute() -> tuple[list[aggregates.Row], bool]:
+        async with db.reader() as session:
+            return await aggregates.aggregate(
+                session,
+                db.dialect,
+                where,
+                group_by or [],
+                measures,
+                having or [],
+                order_by or [],
+                first,
+                unwind=unwind,
+                formulas=formulas,
+                zone=zone,
+            )
+
+    question = (
+        "aggregate",
+        repr((where, group_by, measures, having, order_by, unwind, formulas)),
+        first,
+        zone.key,
+    )
+    rows, truncated = await info.context.answers.get(db, question, compute)
     names = [*(key.name for key in group_by or []), *(m.name for m in measures), *formulas]
     return AggregateResult(
         rows=[

@@ -81,11 +81,16 @@ async def resolve_facets(
             counts = await facets.metadata_counts(session, db.dialect, item, where, limit, unit)
         return _facet(f"{item.document}:{item.path}", counts)
 
-    # A session per facet, as many at once as the request may hold: PostgreSQL counts them on
-    # several cores.
-    return list(
-        await asyncio.gather(
-            *(count_field(field) for field in fields or []),
-            *(count_path(item) for item in metadata_fields or []),
+    async def count_all() -> list[Facet]:
+        # A session per facet, as many at once as the request may hold: PostgreSQL counts them on
+        # several cores.
+        return list(
+            await asyncio.gather(
+                *(count_field(field) for field in fields or []),
+                *(count_path(item) for item in metadata_fields or []),
+            )
         )
-    )
+
+    question = ("facets", repr((where, fields, metadata_fields)), limit, unit, disjunctive, zone.key)
+    found: list[Facet] = await info.context.answers.get(db, question, count_all)
+    return found

@@ -24,7 +24,7 @@ class FileLocation:
 
 def _placed(found: list[tuple[models.Asset, models.File]]) -> list[FileLocation]:
     return [
-        FileLocation(asset=Asset(row=asset), path=file.path, file=File(row=file, store_url=asset.store_url))
+        FileLocation(asset=Asset.of(asset), path=file.path, file=File.of(file, asset.store_url))
         for asset, file in found
     ]
 

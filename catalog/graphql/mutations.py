@@ -25,7 +25,7 @@ async def _asset(context: Context, name: str) -> Asset:
         row = await assets.by_name(session, name)
     if row is None:  # pragma: no cover - it was just written
         raise NotFound(f"no asset named {name!r}")
-    return Asset(row=row)
+    return Asset.of(row)
 
 
 @strawberry.type

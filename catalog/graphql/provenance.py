@@ -64,7 +64,7 @@ def _node(node: provenance.Node) -> ProvenanceNode:
         kind=node.kind,
         process_label=node.process_label,
         processed_at=node.processed_at,
-        asset=Asset(row=node.asset) if node.asset is not None else None,
+        asset=Asset.of(node.asset) if node.asset is not None else None,
     )
 
 

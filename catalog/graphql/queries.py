@@ -75,7 +75,7 @@ class Query:
     async def asset(self, info: Info, name: str) -> Asset | None:
         async with info.context.db.reader() as session:
             row = await assets.by_name(session, name)
-        return Asset(row=row) if row is not None else None
+        return Asset.of(row) if row is not None else None
 
     @strawberry.field(
         description="Assets matching a filter, in any order, a page at a time (keyset cursors)."
@@ -97,7 +97,7 @@ class Query:
         async with db.reader() as session:
             rows = await assets.page(session, db.dialect, spec, orders, size + 1, key)
         edges = [
-            AssetEdge(cursor=encode_cursor(sort_key(row, orders)), node=Asset(row=row)) for row in rows[:size]
+            AssetEdge(cursor=encode_cursor(sort_key(row, orders)), node=Asset.of(row)) for row in rows[:size]
         ]
         return AssetConnection(
             edges=edges,

@@ -8,6 +8,7 @@ from enum import StrEnum
 import strawberry
 from strawberry.extensions import MaxTokensLimiter, ParserCache, ValidationCache
 
+from catalog.graphql.context import ReleaseSessions
 from catalog.graphql.errors import CodedSchema
 from catalog.graphql.guards import Guards, Literals
 from catalog.graphql.mutations import Mutation
@@ -37,6 +38,7 @@ schema = CodedSchema(
         lambda: ValidationCache(maxsize=256),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         Guards,
+        ReleaseSessions,
     ],
 )
 

@@ -27,6 +27,15 @@ def readable() -> ColumnElement[bool]:
     return and_(Asset.state == AssetState.READY, _allowed())
 
 
+def scope() -> tuple[object, ...]:
+    """What ``readable`` depends on besides the data: viewers with the same scope on the same day
+    (embargoes end at midnight) see the same assets, so an answer kept for one serves the other."""
+    viewer = access.current()
+    if viewer.sees_everything:
+        return (viewer.role,)
+    return (viewer.role, tuple(sorted(viewer.groups)), datetime.now(UTC).date())
+
+
 def withheld() -> ColumnElement[bool]:
     """Whether an asset is registered but the current viewer may not see it: what lineage shows as
     a placeholder, never by name."""

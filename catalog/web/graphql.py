@@ -16,6 +16,7 @@ from catalog.errors import CatalogError, Invalid
 from catalog.graphql.context import Context
 from catalog.graphql.schema import schema
 from catalog.limits import MAX_QUERY_CHARS
+from catalog.services.answers import Answers
 from catalog.web.errors import error_response, refusal
 from catalog.web.inputs import check_json, read_json
 
@@ -38,6 +39,7 @@ class CatalogGraphQL(GraphQL[Context, None]):
     ) -> None:
         super().__init__(schema, graphql_ide="graphiql")
         self.settings, self.db, self.stores, self.vocabulary = settings, db, stores, vocabulary
+        self.answers = Answers(settings.kept_answers)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -53,7 +55,7 @@ class CatalogGraphQL(GraphQL[Context, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         viewer = access.current()  # set for the request by web/authentication.ActAs
-        return Context.for_request(self.settings, self.db, self.stores, self.vocabulary, viewer)
+        return Context.for_request(self.settings, self.db, self.stores, self.vocabulary, viewer, self.answers)
 
     def decode_json(self, data: str | bytes) -> object:
         """A request body (or GET's ``variables``): an object whose parts are within bounds."""

@@ -52,7 +52,34 @@ async def test_one_request_holds_at_most_its_share_of_sessions(database_url: str
 
     try:
         await asyncio.gather(*(read() for _ in range(6)))
+        await request.release()
     finally:
         await db.dispose()
 
     assert most == 2
+
+
+async def test_a_request_s_reads_one_after_another_share_one_session_until_it_is_released(
+    database_url: str,
+) -> None:
+    db = Database(database_url)
+    request = db.for_request(4)
+    try:
+        seen = []
+        for _ in range(3):
+            async with request.reader() as session:
+                await session.execute(text("SELECT 1"))
+                seen.append(session)
+        await request.release()
+        async with request.reader() as session:  # released: a read after it closes its own
+            await session.execute(text("SELECT 1"))
+            after = session
+        async with request.reader() as session:
+            await session.execute(text("SELECT 1"))
+            last = session
+    finally:
+        await db.dispose()
+
+    assert seen[0] is seen[1] is seen[2]
+    assert after is not seen[0]
+    assert last is not after

@@ -510,7 +510,9 @@ QUERY = """query($id: Int!, $depth: Int!) { provenance(assetId: $id, direction: 
 async def context(db: Database, vocabulary: Vocabulary, tmp_path: Path) -> AsyncIterator[Context]:
     settings = Settings(database_url=db.url, storage_url=str(tmp_path / "store"))
     stores = StoreRegistry(settings)
-    yield Context.for_request(settings, db, stores, vocabulary)
+    context = Context.for_request(settings, db, stores, vocabulary)
+    yield context
+    await context.close()
     await stores.close()
 
 
