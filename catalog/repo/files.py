@@ -43,9 +43,7 @@ async def replace(session: AsyncSession, asset_id: int, rows: Sequence[dict[str,
     await session.execute(
         delete(File).where(File.asset_id == asset_id, File.path.in_([row["path"] for row in rows]))
     )
-    # the table's insert, not the ORM's: no per-row bookkeeping for a chunked store's 10^5 rows
-    table = cast("Table", File.__table__)
-    await session.execute(insert(table), [dict(row, asset_id=asset_id) for row in rows])
+    await add(session, [dict(row, asset_id=asset_id) for row in rows])
 
 
 async def remove_except(session: AsyncSession, asset_id: int, keep: set[str]) -> None:
@@ -56,8 +54,9 @@ async def remove_except(session: AsyncSession, asset_id: int, keep: set[str]) ->
 
 
 async def add(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    """The table's insert, not the ORM's: no per-row bookkeeping for a chunked store's 10^5 rows."""
     if rows:
-        await session.execute(insert(File), list(rows))
+        await session.execute(insert(cast("Table", File.__table__)), list(rows))
 
 
 async def page_by_asset(

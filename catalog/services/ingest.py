@@ -202,7 +202,12 @@ class FolderIngest:
                 async with self.db.transaction() as session:
                     if not await assets.renew_claim(session, asset_id, token=token, now=now()):
                         raise Conflict(f"{name}: another ingest took over this registration")
-                    await files.replace(session, asset_id, batch)
+                    # rows of paths a previous run recorded are replaced, the rest only added
+                    await files.replace(session, asset_id, [row for row in batch if row["path"] in recorded])
+                    await files.add(
+                        session,
+                        [dict(row, asset_id=asset_id) for row in batch if row["path"] not in recorded],
+                    )
 
         async def worker() -> None:
             for unit in queue:
@@ -220,7 +225,8 @@ class FolderIngest:
                 if on_bytes is not None:
                     on_bytes(sum(item.size for item in unit))
 
-        workers = [asyncio.create_task(worker()) for _ in range(min(self.concurrency, max(len(local), 1)))]
+        width = min(self.concurrency, self.store.parallel_writes or self.concurrency, max(len(local), 1))
+        workers = [asyncio.create_task(worker()) for _ in range(width)]
         try:
             await asyncio.gather(*workers)
         except BaseException:

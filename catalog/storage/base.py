@@ -47,6 +47,8 @@ class StoredObject:
 
 class ObjectStore(Protocol):
     url: str
+    parallel_writes: int | None
+    """How many writes at once pay off, or None for as many as the caller allows."""
 
     async def put_file(self, key: str, source: Path) -> StoredObject:
         """Upload ``source`` in one streaming pass that also hashes it."""

@@ -55,6 +55,8 @@ S3Client = Any
 
 
 class S3Store:
+    parallel_writes: int | None = None  # round trips: as many at once as the caller allows
+
     def __init__(
         self,
         bucket: str,
