@@ -55,18 +55,20 @@ class Description:
         return self.walked
 
 
+CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+"""Canonical JSON (sorted keys, compact, UTF-8 as is), built once: ``json.dumps`` with these options
+builds an encoder per call, a cost paid for every document registered."""
+
+
 def encode(documents: Mapping[str, Any]) -> dict[str, JSONText]:
-    """Each document as canonical JSON (sorted keys, compact): stored and hashed as is."""
-    return {
-        name: JSONText(json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
-        for name, content in documents.items()
-    }
+    """Each document as canonical JSON: stored and hashed as is."""
+    return {name: JSONText(CANONICAL.encode(content)) for name, content in documents.items()}
 
 
 def metadata_digest(encoded: Mapping[str, str]) -> str:
     """A content hash of all documents (their canonical JSON as one object): equal digests mean
     identical metadata."""
-    members = ",".join(f"{json.dumps(name, ensure_ascii=False)}:{encoded[name]}" for name in sorted(encoded))
+    members = ",".join(f"{CANONICAL.encode(name)}:{encoded[name]}" for name in sorted(encoded))
     return hashlib.sha256(f"{{{members}}}".encode()).hexdigest()
 
 
