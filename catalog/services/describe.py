@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -51,8 +52,34 @@ class Description:
         (``catalog.db.valueindex``): walked on first ask, which an import makes in its worker
         thread while the previous batch is written."""
         if self.walked is None:
-            self.walked = {name: valueindex.indexed_values(self.documents[name]) for name in self.encoded}
+            self.walked = {name: WALKS.of(text, self.documents[name]) for name, text in self.encoded.items()}
         return self.walked
+
+
+class Walks:
+    """The value-index walks of the documents described last, by content (their canonical JSON):
+    a subject's procedures, an instrument, a pipeline's processing repeat across many assets, and
+    walking a large document costs more than encoding it. The walks are shared, never changed."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.walked: dict[str, dict[valueindex.Key, valueindex.Occurrence]] = {}
+        self.lock = threading.Lock()
+
+    def of(self, text: str, document: Any) -> dict[valueindex.Key, valueindex.Occurrence]:
+        """The walk of ``document``, whose canonical JSON is ``text``."""
+        with self.lock:
+            found = self.walked.get(text)
+        if found is None:
+            found = valueindex.indexed_values(document)
+            with self.lock:
+                if len(self.walked) >= self.size:
+                    del self.walked[next(iter(self.walked))]  # the oldest
+                self.walked[text] = found
+        return found
+
+
+WALKS = Walks(256)
 
 
 CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
