@@ -59,27 +59,36 @@ class Description:
 class Walks:
     """The value-index walks of the documents described last, by content (their canonical JSON):
     a subject's procedures, an instrument, a pipeline's processing repeat across many assets, and
-    walking a large document costs more than encoding it. The walks are shared, never changed."""
+    walking a large document costs more than encoding it. The walks are shared, never changed; they
+    are kept up to about ``budget`` bytes (texts and walks), the oldest dropped first."""
 
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.walked: dict[str, dict[valueindex.Key, valueindex.Occurrence]] = {}
+    ENTRY = 400
+    """Bytes a walk's entry takes, about (its key and occurrence; measured on real documents)."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.used = 0
+        self.walked: dict[str, tuple[dict[valueindex.Key, valueindex.Occurrence], int]] = {}
         self.lock = threading.Lock()
 
     def of(self, text: str, document: Any) -> dict[valueindex.Key, valueindex.Occurrence]:
         """The walk of ``document``, whose canonical JSON is ``text``."""
         with self.lock:
-            found = self.walked.get(text)
-        if found is None:
-            found = valueindex.indexed_values(document)
-            with self.lock:
-                if len(self.walked) >= self.size:
-                    del self.walked[next(iter(self.walked))]  # the oldest
-                self.walked[text] = found
+            kept = self.walked.get(text)
+        if kept is not None:
+            return kept[0]
+        found = valueindex.indexed_values(document)
+        weight = len(text) + self.ENTRY * len(found)
+        with self.lock:
+            while self.walked and self.used + weight > self.budget:
+                self.used -= self.walked.pop(next(iter(self.walked)))[1]
+            if weight <= self.budget and text not in self.walked:
+                self.walked[text] = (found, weight)
+                self.used += weight
         return found
 
 
-WALKS = Walks(256)
+WALKS = Walks(64 * 2**20)
 
 
 CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -50,7 +50,7 @@ def rows(
 
 
 def test_a_document_seen_before_is_not_walked_again() -> None:
-    walks = Walks(2)
+    walks = Walks(2**20)
     first = {"subject_id": "632269", "species": {"name": "Mus musculus"}}
     again = {"species": {"name": "Mus musculus"}, "subject_id": "632269"}  # equal, another object
     walked = walks.of(encode({"s": first})["s"], first)
@@ -58,10 +58,21 @@ def test_a_document_seen_before_is_not_walked_again() -> None:
     assert walks.of(encode({"s": again})["s"], again) is walked
 
 
-def test_other_content_is_walked_on_its_own_and_the_oldest_walk_makes_room() -> None:
-    walks = Walks(2)
+def test_other_content_is_walked_on_its_own_and_the_oldest_walks_make_room() -> None:
     documents = [{"subject_id": str(n), "sex": "Male"} for n in range(3)]
-    walked = [walks.of(encode({"s": d})["s"], d) for d in documents]
+    texts = [encode({"s": d})["s"] for d in documents]
+    weight = len(texts[0]) + Walks.ENTRY * len(valueindex.indexed_values(documents[0]))
+    walks = Walks(2 * weight)  # room for two such walks
+    walked = [walks.of(text, d) for text, d in zip(texts, documents, strict=True)]
     assert [rows(w) for w in walked] == [rows(valueindex.indexed_values(d)) for d in documents]
     assert rows(walked[0]) != rows(walked[1])
-    assert list(walks.walked) == [encode({"s": d})["s"] for d in documents[1:]]
+    assert list(walks.walked) == texts[1:]
+    assert walks.used <= walks.budget
+
+
+def test_a_document_larger_than_the_budget_is_walked_but_not_kept() -> None:
+    document = {"notes": "x" * 1000}
+    walks = Walks(500)
+    assert rows(walks.of(encode({"s": document})["s"], document)) == rows(valueindex.indexed_values(document))
+    assert walks.walked == {}
+    assert walks.used == 0
