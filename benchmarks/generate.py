@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import platform as host
 import random
@@ -40,6 +41,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -734,26 +736,36 @@ SCHEMA = (
 )
 
 
-def documents(plan: Plan, store_url: str, procedures: dict[str, Any]) -> dict[str, Any]:
-    """The metadata documents of a planned asset, as a record of its generation holds them."""
-    session = plan.primary or plan
+def documents(
+    plan: Plan,
+    store_url: str,
+    procedures: dict[str, Any],
+    *,
+    session: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The metadata documents of a planned asset, as a record of its generation holds them.
+    ``session``: its session's documents (``session_documents``) where the caller made them
+    already, for another asset of the session."""
     found: dict[str, Any] = {
         "subject": subject_document(plan.subject),
         "data_description": description_document(plan),
         "procedures": procedures,
     }
-    if plan.platform.label in SPIM_PLATFORMS:
-        found["acquisition"] = spim_acquisition_document(session)
-    elif session.acquired.year >= 2025:
-        found["acquisition"] = acquisition_document(session)
-    else:
-        found["session"] = session_document(session)
-        found["rig"] = rig_document(session)
+    found.update(session or session_documents(plan.primary or plan))
     if plan.derived:
         found["processing"] = processing_document(plan, store_url)
     if plan.qc is not None:
         found["quality_control"] = quality_control_document(plan)
     return found
+
+
+def session_documents(session: Plan) -> dict[str, Any]:
+    """The documents of a session's acquisition, the same in every asset derived from it."""
+    if session.platform.label in SPIM_PLATFORMS:
+        return {"acquisition": spim_acquisition_document(session)}
+    if session.acquired.year >= 2025:
+        return {"acquisition": acquisition_document(session)}
+    return {"session": session_document(session), "rig": rig_document(session)}
 
 
 def description_document(plan: Plan) -> dict[str, Any]:
@@ -948,9 +960,9 @@ def file_rows(plan: Plan, written: Sequence[str], rng: random.Random) -> list[di
 # --- records --------------------------------------------------------------------------------------
 
 
-def new_asset(plan: Plan, store_url: str, procedures: dict[str, Any]) -> NewAsset:
-    """A planned asset as the catalog registers it: described by ``describe``, with its files."""
-    found = documents(plan, store_url, procedures)
+def new_asset(plan: Plan, store_url: str, found: dict[str, Any]) -> NewAsset:
+    """A planned asset as the catalog registers it: its documents ``found`` described by
+    ``describe``, with its files."""
     registered = (plan.processed or plan.acquired_end) + timedelta(minutes=plan.id % 4000 + 5)
     record = {"created": registered.isoformat(), "last_modified": registered.isoformat()}
     description = describe(plan.name, found, VOCABULARY, record=record)
@@ -961,19 +973,26 @@ def new_asset(plan: Plan, store_url: str, procedures: dict[str, Any]) -> NewAsse
 
 
 class Maker:
-    """Makes the assets of planned chunks; each subject's procedures document is made once."""
+    """Makes the assets of planned chunks. Documents that assets share are made once: a subject's
+    ``procedures`` for all its assets, a session's acquisition documents for the assets of a chunk
+    derived from it (a session's derived assets follow it in the plans)."""
 
     def __init__(self, store_url: str) -> None:
         self.store_url = store_url
         self.procedures: dict[str, dict[str, Any]] = {}
 
     def assets(self, plans: Sequence[Plan]) -> list[NewAsset]:
+        sessions: dict[int, dict[str, Any]] = {}
         made = []
         for plan in plans:
             subject = plan.subject.subject_id
             if subject not in self.procedures:
                 self.procedures[subject] = procedures_document(plan.subject)
-            made.append(new_asset(plan, self.store_url, self.procedures[subject]))
+            session = plan.primary or plan
+            if session.id not in sessions:
+                sessions[session.id] = session_documents(session)
+            found = documents(plan, self.store_url, self.procedures[subject], session=sessions[session.id])
+            made.append(new_asset(plan, self.store_url, found))
         return made
 
 
@@ -1005,13 +1024,27 @@ class Writer:
         self.maker = Maker(store_url)
 
     async def write(self, plans: Sequence[Plan]) -> Chunk:
-        started = time.perf_counter()
-        made = self.maker.assets(plans)
-        described = time.perf_counter()
-        async with self.db.transaction() as session:
-            await register.register_new(session, self.db.dialect, made, register.now())
-        written = time.perf_counter()
+        with _fewer_collections():
+            started = time.perf_counter()
+            made = self.maker.assets(plans)
+            described = time.perf_counter()
+            async with self.db.transaction() as session:
+                await register.register_new(session, self.db.dialect, made, register.now())
+            written = time.perf_counter()
         return Chunk(len(made), described - started, written - described)
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """A chunk's documents, descriptions and rows are many small objects that live until it is
+    written: collected at the default threshold, the young generations are scanned again and again
+    for nothing (as ``catalog import`` does, a higher threshold while a chunk is made)."""
+    threshold = gc.get_threshold()
+    gc.set_threshold(50_000, *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
 
 
 @dataclass(frozen=True, slots=True)
@@ -1030,6 +1063,7 @@ def _start_worker(url: str, store_url: str) -> None:
     global _WORKER
     loop = asyncio.new_event_loop()
     _WORKER = (loop, Writer(url, store_url))
+    gc.freeze()  # the modules and the engine live as long as the worker: no collection need scan them
 
 
 def _write_in_worker(plans: Sequence[Plan]) -> Chunk:

@@ -24,9 +24,14 @@ class JSONText(str):
     """A document already encoded as JSON: written as is, not encoded a second time."""
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+"""``json.dumps(value, ensure_ascii=False)`` without building an encoder per value (several per
+asset row)."""
+
+
 def serialize_json(value: Any) -> str:
     """The engines' JSON serializer: passes JSONText through, encodes anything else."""
-    return value if isinstance(value, JSONText) else json.dumps(value, ensure_ascii=False)
+    return value if isinstance(value, JSONText) else _ENCODER.encode(value)
 
 
 MAX_BIGINT = 2**63 - 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -51,22 +52,59 @@ class Description:
         (``catalog.db.valueindex``): walked on first ask, which an import makes in its worker
         thread while the previous batch is written."""
         if self.walked is None:
-            self.walked = {name: valueindex.indexed_values(self.documents[name]) for name in self.encoded}
+            self.walked = {name: WALKS.of(text, self.documents[name]) for name, text in self.encoded.items()}
         return self.walked
 
 
+class Walks:
+    """The value-index walks of the documents described last, by content (their canonical JSON):
+    a subject's procedures, an instrument, a pipeline's processing repeat across many assets, and
+    walking a large document costs more than encoding it. The walks are shared, never changed; they
+    are kept up to about ``budget`` bytes (texts and walks), the oldest dropped first."""
+
+    ENTRY = 400
+    """Bytes a walk's entry takes, about (its key and occurrence; measured on real documents)."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.used = 0
+        self.walked: dict[str, tuple[dict[valueindex.Key, valueindex.Occurrence], int]] = {}
+        self.lock = threading.Lock()
+
+    def of(self, text: str, document: Any) -> dict[valueindex.Key, valueindex.Occurrence]:
+        """The walk of ``document``, whose canonical JSON is ``text``."""
+        with self.lock:
+            kept = self.walked.get(text)
+        if kept is not None:
+            return kept[0]
+        found = valueindex.indexed_values(document)
+        weight = len(text) + self.ENTRY * len(found)
+        with self.lock:
+            while self.walked and self.used + weight > self.budget:
+                self.used -= self.walked.pop(next(iter(self.walked)))[1]
+            if weight <= self.budget and text not in self.walked:
+                self.walked[text] = (found, weight)
+                self.used += weight
+        return found
+
+
+WALKS = Walks(64 * 2**20)
+
+
+CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+"""Canonical JSON (sorted keys, compact, UTF-8 as is), built once: ``json.dumps`` with these options
+builds an encoder per call, a cost paid for every document registered."""
+
+
 def encode(documents: Mapping[str, Any]) -> dict[str, JSONText]:
-    """Each document as canonical JSON (sorted keys, compact): stored and hashed as is."""
-    return {
-        name: JSONText(json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
-        for name, content in documents.items()
-    }
+    """Each document as canonical JSON: stored and hashed as is."""
+    return {name: JSONText(CANONICAL.encode(content)) for name, content in documents.items()}
 
 
 def metadata_digest(encoded: Mapping[str, str]) -> str:
     """A content hash of all documents (their canonical JSON as one object): equal digests mean
     identical metadata."""
-    members = ",".join(f"{json.dumps(name, ensure_ascii=False)}:{encoded[name]}" for name in sorted(encoded))
+    members = ",".join(f"{CANONICAL.encode(name)}:{encoded[name]}" for name in sorted(encoded))
     return hashlib.sha256(f"{{{members}}}".encode()).hexdigest()
 
 
