@@ -25,7 +25,7 @@ Everything runs against services this script starts itself:
 Usage::
 
     .venv/bin/python benchmarks/api.py [--assets 100000] [--files 1000000] [--requests 200]
-        [--budget 30] [--only a,g] [--profile] [--no-results]
+        [--budget 30] [--only a0,g] [--compare ../other-checkout] [--profile] [--no-results]
 
 Prints a Markdown table and rewrites the "API" section of ``benchmarks/RESULTS.md`` (other
 sections are kept). ``--profile`` then replays every query with PostgreSQL statement logging,
@@ -131,10 +131,13 @@ class Served:
                 self.process.wait()
 
 
-def serve_catalog(setup: Setup) -> Served:
+def serve_catalog(setup: Setup, code: Path | None = None) -> Served:
+    """``catalog serve`` on the loaded catalog, with the catalog's code of ``code`` (another
+    checkout) instead of this process's when given."""
     port = free_port()
     env = dict(
         os.environ,
+        **({"PYTHONPATH": str(code)} if code is not None else {}),
         CATALOG_DATABASE_URL=setup.url,
         CATALOG_STORAGE_URL=setup.store.as_uri(),
         CATALOG_PUBLIC_URL=f"http://127.0.0.1:{port}",
@@ -726,11 +729,11 @@ class Report:
         return lines
 
 
-def code_version() -> str:
+def code_version(tree: Path = REPO) -> str:
     """The commit measured, and whether the catalog's code had uncommitted changes."""
 
     def git(*args: str) -> str:
-        done = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=False)
+        done = subprocess.run(["git", *args], cwd=tree, capture_output=True, text=True, check=False)
         return done.stdout.strip()
 
     commit = git("rev-parse", "--short", "HEAD") or "unknown"
@@ -753,6 +756,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--only",
         type=lambda text: {f"({label.strip()})" for label in text.split(",")},
         help="measure only these queries, by label: a comma-separated list such as a0,g",
+    )
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        metavar="TREE",
+        help="then measure the same queries served by the catalog's code of TREE (another checkout "
+        "with the same migrations) on the same loaded catalog, and print its table too: a "
+        "before/after from one load",
     )
     parser.add_argument("--profile", action="store_true", help="then print SQL times and plans per query")
     parser.add_argument("--no-results", action="store_true", help=f"do not rewrite {RESULTS.name}")
@@ -807,7 +818,7 @@ def prepare(args: argparse.Namespace, report: Report, server: PostgresServer, wo
     return setup
 
 
-def run(args: argparse.Namespace, report: Report, setup: Setup) -> None:
+def run(args: argparse.Namespace, report: Report, setup: Setup, code: Path | None = None) -> None:
     """The baseline first, then the catalog (each only when ``--only`` names them); each query's
     first answer is checked."""
     wanted = args.only or {"(a0)", "(a)", "(b)", "(c)", "(d)", "(e)", "(f)", "(g)"}
@@ -821,7 +832,7 @@ def run(args: argparse.Namespace, report: Report, setup: Setup) -> None:
                 report.timings.append(measure(client, plain, args.requests, args.budget))
         finally:
             baseline.stop()
-    served = serve_catalog(setup)
+    served = serve_catalog(setup, code)
     try:
         with httpx.Client(timeout=120) as client:
             requests, report.notes = catalog_requests(client, served.base_url, setup.catalog)
@@ -849,6 +860,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         run(args, report, setup)
         section = report.section()
         print(section)
+        if args.compare is not None:
+            other = Report(command, code=f"{args.compare.name}: {code_version(args.compare.resolve())}")
+            run(args, other, setup, args.compare.resolve())
+            print(f"\nThe same catalog served by {other.code}:\n\n{other.table()}\n")
         if not args.no_results:
             write_section(SECTION, section)
         if args.profile:
