@@ -20,6 +20,8 @@ from sqlalchemy.engine import Engine
 
 from catalog.db.engine import Database
 from catalog.repo import assets, files
+from catalog.services import manifests
+from catalog.storage.registry import StoreRegistry
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Iterator
@@ -174,3 +176,27 @@ async def test_a_failure_after_the_first_byte_leaves_an_incomplete_body(streamin
                     json.loads(received)
     finally:
         await engine.dispose()
+
+
+async def test_batches_of_any_size_list_the_first_files_and_truncate_at_the_limit(streaming: Any) -> None:
+    """(limit, batch): a limit within the first batch, at a batch's end, and past every file."""
+    db, stores = Database(streaming.settings.database_url), StoreRegistry(streaming.settings)
+    try:
+        everything, _, _ = await manifests.manifest(db, stores, None, path_glob=None, expires_in=60)
+        for limit, batch in [(100, 1), (100, 7), (100, 50), (100, 101), (2 * MANY, 50), (2 * MANY, 999)]:
+            stream = await manifests.open_manifest(
+                db, stores, None, path_glob=None, expires_in=60, limit=limit, batch=batch
+            )
+            listed = [entry async for part in stream.batches() for entry in part]
+
+            expected = everything[:limit]
+            assert [(e.asset, e.path, e.size) for e in listed] == [
+                (e.asset, e.path, e.size) for e in expected
+            ]
+            assert (stream.truncated, stream.listed) == (limit < len(everything), len(expected)), (
+                limit,
+                batch,
+            )
+    finally:
+        await stores.close()
+        await db.dispose()
