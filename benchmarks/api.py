@@ -16,7 +16,8 @@ Everything runs against services this script starts itself:
    page, (b) the next page by its cursor, (c) the first page with ``totalCount``, (d) four
    facets, (e) one asset's first 100 files with signed URLs, (f) a 1,000-node provenance graph,
    (g) a manifest of ~10,000 signed URLs through GraphQL and streamed from ``GET /manifest``
-   (each skipped with a note while the server lacks it).
+   (each skipped with a note while the server lacks it), the streamed one also to its first
+   byte of body.
 3. A baseline: a minimal Starlette app (``--serve-baseline``, also a subprocess under uvicorn)
    running the SQL of (a), compiled from the catalog's own repo functions, and the modalities
    lookup through asyncpg, answering plain JSON. Reported with the ratio catalog / baseline.
@@ -24,7 +25,7 @@ Everything runs against services this script starts itself:
 Usage::
 
     .venv/bin/python benchmarks/api.py [--assets 100000] [--files 1000000] [--requests 200]
-        [--budget 30] [--profile] [--no-results]
+        [--budget 30] [--only a0,g] [--compare ../other-checkout] [--profile] [--no-results]
 
 Prints a Markdown table and rewrites the "API" section of ``benchmarks/RESULTS.md`` (other
 sections are kept). ``--profile`` then replays every query with PostgreSQL statement logging,
@@ -84,6 +85,7 @@ FACETS_TARGET_MS = 150.0
 PROVENANCE_TARGET_MS = 50.0
 MANIFEST_TARGET_MS = 500.0
 STREAMED_TARGET_MS = 200.0
+FIRST_BYTE_TARGET_MS = 50.0
 
 # --- servers -------------------------------------------------------------------------------------
 
@@ -129,10 +131,13 @@ class Served:
                 self.process.wait()
 
 
-def serve_catalog(setup: Setup) -> Served:
+def serve_catalog(setup: Setup, code: Path | None = None) -> Served:
+    """``catalog serve`` on the loaded catalog, with the catalog's code of ``code`` (another
+    checkout) instead of this process's when given."""
     port = free_port()
     env = dict(
         os.environ,
+        **({"PYTHONPATH": str(code)} if code is not None else {}),
         CATALOG_DATABASE_URL=setup.url,
         CATALOG_STORAGE_URL=setup.store.as_uri(),
         CATALOG_PUBLIC_URL=f"http://127.0.0.1:{port}",
@@ -280,6 +285,7 @@ class Request:
     check: Callable[[Any], str]  # the parsed answer → a short note; raises when it is wrong
     target_ms: float | None = None
     json: bool = True
+    first_byte: bool = False  # timed to the first byte of the body, not to its end
 
     @property
     def short(self) -> str:
@@ -438,6 +444,11 @@ def manifest_requests(
         def stream(client: httpx.Client) -> httpx.Response:
             return client.get(f"{base_url}/manifest", params=params)
 
+        def opened(client: httpx.Client) -> httpx.Response:
+            return client.send(
+                client.build_request("GET", f"{base_url}/manifest", params=params), stream=True
+            )
+
         requests.append(
             Request(
                 "(g)",
@@ -446,6 +457,17 @@ def manifest_requests(
                 streamed_note,
                 STREAMED_TARGET_MS,
                 json=False,
+            )
+        )
+        requests.append(
+            Request(
+                "(g)",
+                "manifest streamed, time to first byte: its first chunk of body",
+                opened,
+                streamed_note,
+                FIRST_BYTE_TARGET_MS,
+                json=False,
+                first_byte=True,
             )
         )
     return requests, missing
@@ -483,6 +505,7 @@ def measure(client: httpx.Client, request: Request, count: int, budget: float, w
     note = ""
     for index in range(warmup):
         response = request.send(client)
+        response.read()
         response.raise_for_status()
         if index == 0:
             note = request.check(response.json() if request.json else response.text)
@@ -491,10 +514,18 @@ def measure(client: httpx.Client, request: Request, count: int, budget: float, w
     while len(seconds) < count and (len(seconds) < 10 or time.perf_counter() < deadline):
         started = time.perf_counter()
         response = request.send(client)
-        response.read()
-        seconds.append(time.perf_counter() - started)
+        if request.first_byte:
+            chunks = response.iter_raw()
+            next(chunks, b"")
+            seconds.append(time.perf_counter() - started)
+            for _ in chunks:
+                pass
+            response.close()
+        else:
+            response.read()
+            seconds.append(time.perf_counter() - started)
         if response.status_code != 200:
-            raise RuntimeError(f"{request.label}: HTTP {response.status_code}: {response.text[:500]}")
+            raise RuntimeError(f"{request.label}: HTTP {response.status_code}")
     return Timing(request, seconds, note)
 
 
@@ -698,11 +729,11 @@ class Report:
         return lines
 
 
-def code_version() -> str:
+def code_version(tree: Path = REPO) -> str:
     """The commit measured, and whether the catalog's code had uncommitted changes."""
 
     def git(*args: str) -> str:
-        done = subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, check=False)
+        done = subprocess.run(["git", *args], cwd=tree, capture_output=True, text=True, check=False)
         return done.stdout.strip()
 
     commit = git("rev-parse", "--short", "HEAD") or "unknown"
@@ -720,6 +751,19 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=200, help="timed requests per query at most")
     parser.add_argument(
         "--budget", type=float, default=30.0, help="seconds of timed requests per query at most"
+    )
+    parser.add_argument(
+        "--only",
+        type=lambda text: {f"({label.strip()})" for label in text.split(",")},
+        help="measure only these queries, by label: a comma-separated list such as a0,g",
+    )
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        metavar="TREE",
+        help="then measure the same queries served by the catalog's code of TREE (another checkout "
+        "with the same migrations) on the same loaded catalog, and print its table too: a "
+        "before/after from one load",
     )
     parser.add_argument("--profile", action="store_true", help="then print SQL times and plans per query")
     parser.add_argument("--no-results", action="store_true", help=f"do not rewrite {RESULTS.name}")
@@ -774,23 +818,27 @@ def prepare(args: argparse.Namespace, report: Report, server: PostgresServer, wo
     return setup
 
 
-def run(args: argparse.Namespace, report: Report, setup: Setup) -> None:
-    """The baseline first, then the catalog; each query's first answer is checked."""
-    baseline = serve_baseline(setup)
-    try:
-        with httpx.Client(timeout=120) as client:
-            plain = baseline_request(baseline.base_url)
-            plain_page = _names(ask(client, plain.send))
-            report.timings.append(measure(client, plain, args.requests, args.budget))
-    finally:
-        baseline.stop()
-    served = serve_catalog(setup)
+def run(args: argparse.Namespace, report: Report, setup: Setup, code: Path | None = None) -> None:
+    """The baseline first, then the catalog (each only when ``--only`` names them); each query's
+    first answer is checked."""
+    wanted = args.only or {"(a0)", "(a)", "(b)", "(c)", "(d)", "(e)", "(f)", "(g)"}
+    plain_page = None
+    if "(a0)" in wanted:
+        baseline = serve_baseline(setup)
+        try:
+            with httpx.Client(timeout=120) as client:
+                plain = baseline_request(baseline.base_url)
+                plain_page = _names(ask(client, plain.send))
+                report.timings.append(measure(client, plain, args.requests, args.budget))
+        finally:
+            baseline.stop()
+    served = serve_catalog(setup, code)
     try:
         with httpx.Client(timeout=120) as client:
             requests, report.notes = catalog_requests(client, served.base_url, setup.catalog)
-            if _names(ask(client, requests[0].send)) != plain_page:
+            if plain_page is not None and _names(ask(client, requests[0].send)) != plain_page:
                 raise RuntimeError("the baseline's first page differs from the catalog's")
-            for request in requests:
+            for request in (r for r in requests if r.label in wanted):
                 timing = measure(client, request, args.requests, args.budget)
                 print(f"{request.label} {request.short}: p50 {timing.p50:.1f} ms", file=sys.stderr)
                 report.timings.append(timing)
@@ -812,6 +860,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         run(args, report, setup)
         section = report.section()
         print(section)
+        if args.compare is not None:
+            other = Report(command, code=f"{args.compare.name}: {code_version(args.compare.resolve())}")
+            run(args, other, setup, args.compare.resolve())
+            print(f"\nThe same catalog served by {other.code}:\n\n{other.table()}\n")
         if not args.no_results:
             write_section(SECTION, section)
         if args.profile:

@@ -61,7 +61,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/graphql", CatalogGraphQL(settings, db, stores, vocabulary), methods=["GET", "POST"]),
         Route("/healthz", healthz),
         Route("/readyz", readyz_endpoint(db, stores)),
-        Route("/manifest", manifest_endpoint(db, stores, vocabulary)),
+        Route("/manifest", manifest_endpoint(db, stores, vocabulary, settings.manifest_batch)),
         Route("/download/{asset}/{path:path}", download_endpoint(db, stores)),
         Route("/files/{key:path}", local_file_endpoint(db, stores), methods=["GET", "HEAD"]),
         Route(f"{UPLOADS}{{key:path}}", upload_endpoint(db, stores), methods=["PUT"]),

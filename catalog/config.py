@@ -11,7 +11,7 @@ from typing import Annotated
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from catalog.limits import MAX_URL_LIFETIME
+from catalog.limits import MANIFEST_BATCH, MAX_URL_LIFETIME
 
 DATA_DIR = Path("catalog-data")
 POOL_SIZE = 10
@@ -72,6 +72,12 @@ class Settings(BaseSettings):
         gt=0,
         le=3600,
         description="seconds of database work one request may take before it is stopped (TIMEOUT)",
+    )
+    manifest_batch: int = Field(
+        default=MANIFEST_BATCH,
+        ge=1,
+        le=100_000,
+        description="files GET /manifest reads, signs and sends at a time (its memory per request)",
     )
     sessions_per_request: int = Field(
         default=4, ge=1, le=32, description="database sessions one request may hold at once"

@@ -43,6 +43,9 @@ MAX_PROVENANCE_DEPTH = 50
 """Hops of one lineage walk."""
 MAX_MANIFEST_FILES = 100_000
 """Files listed by one manifest (``truncated`` says when more matched)."""
+MANIFEST_BATCH = 1000
+"""Files a streamed manifest reads, signs and sends at a time (``CATALOG_MANIFEST_BATCH``):
+what one ``GET /manifest`` holds in memory."""
 MAX_URL_LIFETIME = 7 * 24 * 3600
 """Seconds a signed URL may live: SigV4's limit; ``CATALOG_MAX_URL_EXPIRY`` may lower it."""
 MAX_JSON_DEPTH = 32

@@ -114,10 +114,16 @@ def matches_glob(dialect: Dialect, path_glob: PathGlob) -> ColumnElement[bool]:
 
 
 async def matching(
-    session: AsyncSession, dialect: Dialect, spec: AssetFilter | None, path_glob: PathGlob | None, limit: int
+    session: AsyncSession,
+    dialect: Dialect,
+    spec: AssetFilter | None,
+    path_glob: PathGlob | None,
+    limit: int,
+    after: tuple[str, str] | None = None,
 ) -> list[Listed]:
     """Files of visible assets matching the filter whose path matches ``path_glob``, by asset
-    name then path: one statement for a whole manifest."""
+    name then path, the first ``limit`` past ``after`` (asset name, path): a manifest in one
+    statement, or in keyset batches."""
     query = (
         visible()
         .join(File, File.asset_id == Asset.id)
@@ -128,6 +134,9 @@ async def matching(
     )
     if path_glob is not None:
         query = query.where(matches_glob(dialect, path_glob))
+    if after is not None:
+        name, path = after  # written out, not as a row value, so that the name index bounds the scan
+        query = query.where(Asset.name >= name, or_(Asset.name > name, File.path > path))
     return [Listed(*row) for row in await session.execute(query)]
 
 

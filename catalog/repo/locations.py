@@ -40,10 +40,15 @@ async def of_assets(session: AsyncSession, asset_ids: Sequence[int]) -> dict[int
 
 
 async def urls_of_matching(
-    session: AsyncSession, dialect: Dialect, spec: AssetFilter | None, schemes: Sequence[str]
+    session: AsyncSession,
+    dialect: Dialect,
+    spec: AssetFilter | None,
+    schemes: Sequence[str],
+    names: tuple[str, str] | None = None,
 ) -> dict[str, list[str]]:
     """asset name → the URLs of its further locations in these schemes, by priority, for the
-    readable assets the filter selects: one statement for a whole manifest."""
+    readable assets the filter selects (those named from ``names[0]`` to ``names[1]`` when
+    given): one statement for a whole manifest or for one of its batches."""
     query = (
         select(Asset.name, AssetLocation.url)
         .join(Asset, Asset.id == AssetLocation.asset_id)
@@ -51,6 +56,8 @@ async def urls_of_matching(
         .where(or_(*(AssetLocation.url.startswith(f"{scheme}://") for scheme in schemes)))
         .order_by(Asset.name, *_ORDER)
     )
+    if names is not None:
+        query = query.where(Asset.name.between(*names))
     found: dict[str, list[str]] = {}
     for name, url in await session.execute(query):
         found.setdefault(name, []).append(url)

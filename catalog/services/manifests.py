@@ -1,8 +1,8 @@
 """Signed download URLs for many files at once (a manifest) or for one, and how long they live.
 
-A manifest is two SQL statements (the files, the further locations of their assets) and then
-local signing, no network per file: a store's ``presign_get`` is looked up once per store, not
-once per row, so 10,000 URLs take milliseconds. Every URL of a manifest carries the same
+A manifest is two SQL statements per batch (the files, the further locations of their assets)
+and then local signing, no network per file: a store's ``presign_get`` is looked up once per
+store, not once per row, so 10,000 URLs take milliseconds. Every URL of a manifest carries the same
 lifetime. Each file also lists its alternates: the same key signed in the further locations the
 server can sign (``locations.fallback_store``), in the order a client should try them."""
 
@@ -15,17 +15,20 @@ from typing import TYPE_CHECKING
 from catalog.conventions.globs import compile_glob
 from catalog.conventions.names import parse_name
 from catalog.errors import CatalogError, Invalid, NotFound
-from catalog.limits import MAX_MANIFEST_FILES
+from catalog.limits import MANIFEST_BATCH, MAX_MANIFEST_FILES
 from catalog.repo import files, locations
 from catalog.services.locations import SIGNED_SCHEMES, fallback_store
 from catalog.storage.base import validate_key
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import AsyncIterator, Callable
 
+    from catalog.conventions.globs import PathGlob
     from catalog.db.engine import Database
     from catalog.schemas.filters import AssetFilter
     from catalog.storage.registry import StoreRegistry
+
+    Presign = Callable[[str, int], str]
 
 MANIFEST_LIFETIME = 24 * 3600
 """Default lifetime of manifest URLs: a long download must still be able to start its last file."""
@@ -72,40 +75,119 @@ async def manifest(
 ) -> tuple[list[ManifestEntry], datetime, bool]:
     """The files of the assets the filter selects whose path matches ``path_glob``, by asset
     name then path, each with a URL valid until the returned instant; True when more than
-    ``limit`` matched (only ``limit`` are listed)."""
+    ``limit`` matched (only ``limit`` are listed). Read in one batch: for an answer built whole."""
+    stream = await open_manifest(
+        db, stores, spec, path_glob=path_glob, expires_in=expires_in, limit=limit, batch=limit + 1
+    )
+    entries = [entry async for batch in stream.batches() for entry in batch]
+    return entries, stream.expires_at, stream.truncated
+
+
+async def open_manifest(
+    db: Database,
+    stores: StoreRegistry,
+    spec: AssetFilter | None,
+    *,
+    path_glob: str | None,
+    expires_in: int | None,
+    limit: int = MAX_MANIFEST_FILES,
+    batch: int = MANIFEST_BATCH,
+) -> ManifestStream:
+    """The manifest of ``manifest``, to be read ``batch`` files at a time. Its first batch is read
+    here: what fails before the first byte of an answer fails as an ordinary error."""
     valid = lifetime(stores, expires_in, MANIFEST_LIFETIME)
     glob = compile_glob(path_glob) if path_glob is not None else None
-    async with db.reader() as session:
-        rows = await files.matching(session, db.dialect, spec, glob, limit + 1)
-        further = await locations.urls_of_matching(session, db.dialect, spec, SIGNED_SCHEMES) if rows else {}
-    presigners: dict[str | None, Callable[[str, int], str]] = {
-        store_url: stores.for_url(store_url).presign_get for store_url in {row.store_url for row in rows}
-    }
-    fallbacks = _fallbacks(stores, further, presigners)
-    entries = [
-        ManifestEntry(
-            row.asset,
-            row.path,
-            row.size,
-            row.sha256,
-            presigners[row.store_url](row.key, valid.seconds),
-            tuple(presigners[store](row.key, valid.seconds) for store in fallbacks.get(row.asset, ())),
-        )
-        for row in rows[:limit]
-    ]
-    return entries, valid.expires_at, len(rows) > limit
+    stream = ManifestStream(db, stores, spec, glob, valid, limit=limit, batch=batch)
+    stream.prefetched = await stream.read()
+    return stream
+
+
+class ManifestStream:
+    """A manifest read in keyset batches (asset name, path), each in a reader session of its own
+    and signed once that session is closed: no session waits on a slow client, and memory holds
+    one batch. ``truncated`` is final once ``complete``."""
+
+    def __init__(
+        self,
+        db: Database,
+        stores: StoreRegistry,
+        spec: AssetFilter | None,
+        glob: PathGlob | None,
+        valid: Lifetime,
+        *,
+        limit: int,
+        batch: int,
+    ) -> None:
+        self.expires_at = valid.expires_at
+        self.listed = 0
+        self.truncated = False
+        self.complete = False
+        self.prefetched: list[ManifestEntry] = []
+        self._db, self._stores, self._spec, self._glob = db, stores, spec, glob
+        self._seconds, self._limit, self._batch = valid.seconds, limit, batch
+        self._after: tuple[str, str] | None = None
+        self._presigners: dict[str | None, Presign] = {}
+        self._refused: set[str] = set()
+
+    async def batches(self) -> AsyncIterator[list[ManifestEntry]]:
+        """The prefetched batch, then the others as they are read."""
+        batch, self.prefetched = self.prefetched, []
+        yield batch
+        while not self.complete:
+            yield await self.read()
+
+    async def read(self) -> list[ManifestEntry]:
+        """The next batch: one more row than the limit allows tells that more matched."""
+        wanted = min(self._batch, self._limit + 1 - self.listed)
+        async with self._db.reader() as session:
+            rows = await files.matching(
+                session, self._db.dialect, self._spec, self._glob, wanted, self._after
+            )
+            further = (
+                await locations.urls_of_matching(
+                    session, self._db.dialect, self._spec, SIGNED_SCHEMES, (rows[0].asset, rows[-1].asset)
+                )
+                if rows
+                else {}
+            )
+        self.truncated = self.listed + len(rows) > self._limit
+        self.complete = len(rows) < wanted or self.truncated
+        rows = rows[: self._limit - self.listed]
+        if rows:
+            self.listed += len(rows)
+            self._after = (rows[-1].asset, rows[-1].path)
+        return self._signed(rows, further)
+
+    def _signed(self, rows: list[files.Listed], further: dict[str, list[str]]) -> list[ManifestEntry]:
+        presigners = self._presigners
+        for store_url in {row.store_url for row in rows} - presigners.keys():
+            presigners[store_url] = self._stores.for_url(store_url).presign_get
+        fallbacks = _fallbacks(self._stores, further, presigners, self._refused)
+        seconds = self._seconds
+        return [
+            ManifestEntry(
+                row.asset,
+                row.path,
+                row.size,
+                row.sha256,
+                presigners[row.store_url](row.key, seconds),
+                tuple(presigners[store](row.key, seconds) for store in fallbacks.get(row.asset, ())),
+            )
+            for row in rows
+        ]
 
 
 def _fallbacks(
     stores: StoreRegistry,
     further: dict[str, list[str]],
-    presigners: dict[str | None, Callable[[str, int], str]],
+    presigners: dict[str | None, Presign],
+    refused: set[str],
 ) -> dict[str, list[str]]:
     """asset name → the stores of its further locations the server signs for, in order (their
     signers added to ``presigners``). A store it cannot open (a bucket without credentials in its
-    environment) is left out: an alternate is a courtesy, the manifest does not depend on it."""
+    environment) is left out, and kept in ``refused``: an alternate is a courtesy, the manifest
+    does not depend on it."""
     found: dict[str, list[str]] = {}
-    refused: set[str] = set()
     for name, urls in further.items():
         for store in (s for url in urls if (s := fallback_store(url, name)) is not None):
             if store not in presigners and store not in refused:

@@ -127,3 +127,23 @@ def test_presigning_is_fast() -> None:
 
     print(f"\n{count / elapsed:,.0f} presigned URLs/s")
     assert elapsed < 1.0
+
+
+def test_urls_signed_in_turn_at_other_instants_and_lifetimes_each_carry_their_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What URLs of one second and lifetime share is derived once: a new second or another
+    lifetime derives it again, so every URL still equals botocore's."""
+    now = [FROZEN]
+    monkeypatch.setattr(botocore.auth, "get_current_datetime", lambda *_, **__: now[0].replace(tzinfo=None))
+    client = botocore_client(None, "eu-west-1", CREDENTIALS[1])
+    presigner = SigV4Presigner(aws_endpoint("eu-west-1"), "eu-west-1", CREDENTIALS[1], clock=lambda: now[0])
+    later = FROZEN.replace(second=59)
+
+    for instant, lifetime in [(FROZEN, 60), (FROZEN, 3600), (later, 3600), (later, 60), (FROZEN, 60)]:
+        now[0] = instant
+        for key in KEYS[:2]:
+            expected = client.generate_presigned_url(
+                "get_object", Params={"Bucket": "lab-data", "Key": key}, ExpiresIn=lifetime
+            )
+            assert presigner.presign_get("lab-data", key, lifetime) == expected, (instant, lifetime)
