@@ -261,7 +261,8 @@ class Report:
             f"and {self.load_after:.1f}",
             f"- data: {loaded.assets:,} assets, {loaded.files:,} files, {loaded.documents:,} metadata documents "
             f"(generated, loaded in {loaded.seconds:,.0f} s)",
-            "- mix: " + ", ".join(f"{kind} {weight}%" for kind, weight in MIX.items())
+            "- mix: "
+            + ", ".join(f"{kind} {weight}%" for kind, weight in MIX.items())
             + "; names, subjects and projects drawn at random; every answer checked (HTTP 200, no errors)",
             f"- each run {args.seconds:.0f} s after a {args.warmup:.0f} s warm-up",
             "",

@@ -18,6 +18,9 @@ POOL_SIZE = 10
 """PostgreSQL connections an engine keeps open, per process (``CATALOG_DB_POOL_SIZE``)."""
 MAX_OVERFLOW = 20
 """Connections it may open beyond them at a peak, closed when returned (``CATALOG_DB_MAX_OVERFLOW``)."""
+ESTIMATE_COUNTS_ABOVE = 100_000
+"""Matches beyond which counting costs more than an estimate is worth (``CATALOG_ESTIMATE_COUNTS_ABOVE``):
+a count reads every matching asset, tens of milliseconds per 100,000."""
 
 
 class Settings(BaseSettings):
@@ -78,6 +81,12 @@ class Settings(BaseSettings):
         ge=1,
         le=100_000,
         description="files GET /manifest reads, signs and sends at a time (its memory per request)",
+    )
+    estimate_counts_above: int = Field(
+        default=ESTIMATE_COUNTS_ABOVE,
+        ge=0,
+        description="PostgreSQL: a totalCount the planner expects to exceed this is answered as its "
+        "estimate, flagged (totalCountEstimated), unless exact: true",
     )
     sessions_per_request: int = Field(
         default=4, ge=1, le=32, description="database sessions one request may hold at once"

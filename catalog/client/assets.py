@@ -83,13 +83,29 @@ class AsyncAssets:
             after = page.next_cursor
 
     async def count(self) -> int:
-        """How many assets match (asked once, then remembered)."""
+        """How many assets match, counted however many (asked once, then remembered)."""
         if self._count is None:
-            data = await self._catalog.query(
-                documents.ASSETS_COUNT, filter=self.filter, timeZone=self.time_zone
-            )
+            data = await self._counted()
             self._count = int(data["assets"]["totalCount"])
         return self._count
+
+    async def _counted(self) -> dict[str, Any]:
+        """The count asked exactly; of a server without estimates (known from its schema, or asked
+        about after it refused ``exact``) asked plainly, which it always counts."""
+        older = documents.ASSETS_COUNT_BEFORE_ESTIMATES
+        exact = not self._catalog._lacks("AssetConnection", "totalCountEstimated")
+        try:
+            return await self._catalog.query(
+                documents.ASSETS_COUNT if exact else older, filter=self.filter, timeZone=self.time_zone
+            )
+        except Invalid as error:
+            if (
+                not exact
+                or error.code != VALIDATION_FAILED
+                or "totalCountEstimated" in await self._catalog._fields_of("AssetConnection")
+            ):
+                raise
+        return await self._catalog.query(older, filter=self.filter, timeZone=self.time_zone)
 
     async def records(self) -> list[dict[str, Any]]:
         """Every matching asset as ``{column: value}``."""

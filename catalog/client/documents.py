@@ -26,8 +26,15 @@ query AssetTable($filter: AssetFilter, $orderBy: [AssetOrder!], $columns: [Strin
 
 ASSETS_COUNT = """
 query AssetsCount($filter: AssetFilter, $timeZone: String) {
+  assets(filter: $filter, first: 0, timeZone: $timeZone) { totalCount(exact: true) }
+}"""
+"""Counted, never the server's estimate of a large count."""
+
+ASSETS_COUNT_BEFORE_ESTIMATES = """
+query AssetsCount($filter: AssetFilter, $timeZone: String) {
   assets(filter: $filter, first: 0, timeZone: $timeZone) { totalCount }
 }"""
+"""``ASSETS_COUNT`` for a server before estimated counts (no ``exact``): it always counts."""
 
 ASSET = f"""
 query Asset($name: String!) {{

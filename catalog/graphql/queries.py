@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
+from strawberry.types.nodes import SelectedField
 
 from catalog.graphql.aggregates import AggregateResult, resolve_aggregate
 from catalog.graphql.audit import AuditPage, resolve_audit_log
@@ -16,6 +17,7 @@ from catalog.graphql.pagination import decode_cursor, encode_cursor, page_size
 from catalog.graphql.tables import AssetTable, resolve_asset_table
 from catalog.graphql.types import Asset, AssetEdge, PageInfo, ViewerInfo
 from catalog.repo import assets
+from catalog.repo.assets import Total
 from catalog.repo.pages import sort_key
 from catalog.schemas.aggregates import AggregateOrder, GroupKey, HavingPredicate, Measure
 from catalog.schemas.enums import CountUnit, FacetField
@@ -24,9 +26,19 @@ from catalog.schemas.orders import DEFAULT_ORDER, AssetOrder
 from catalog.schemas.paths import MetadataPath
 from catalog.schemas.zones import time_zone as zone_named
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from strawberry.types.nodes import Selection
+
 TIME_ZONE = strawberry.argument(
     description="An IANA time zone (e.g. America/Los_Angeles; default UTC): the filter's dates "
     "without an offset are read in it, and day, month and year buckets follow its calendar."
+)
+
+
+EXACT = strawberry.argument(
+    description="Count every matching asset, however many: never an estimate (slower on a broad filter)."
 )
 
 
@@ -35,12 +47,48 @@ class AssetConnection:
     edges: list[AssetEdge]
     page_info: PageInfo
     filter: strawberry.Private[AssetFilter | None]
+    total: strawberry.Private[Total | None]
+    """Found with the page when the request asked for totalCount; None otherwise."""
 
-    @strawberry.field(description="How many assets match; counted only when asked for.")
-    async def total_count(self, info: Info) -> int:
-        db = info.context.db
-        async with db.reader() as session:
-            return await assets.count(session, db.dialect, self.filter)
+    @strawberry.field(
+        description="How many assets match; counted only when asked for. On PostgreSQL, when the "
+        "planner expects more matches than the catalog's threshold (CATALOG_ESTIMATE_COUNTS_ABOVE, "
+        "default 100,000), the planner's estimate unless exact is true: see totalCountEstimated. "
+        "SQLite always counts."
+    )
+    async def total_count(self, info: Info, exact: Annotated[bool, EXACT] = False) -> int:
+        # exact is read by the page's resolver, which counts with the page (_exact_count_asked)
+        return (await self._total(info)).count
+
+    @strawberry.field(
+        description="Whether totalCount, as this request asked for it, is an estimate rather than a "
+        "count; false when totalCount was not asked for."
+    )
+    def total_count_estimated(self) -> bool:
+        return self.total is not None and self.total.estimated
+
+    async def _total(self, info: Info) -> Total:
+        if self.total is None:  # asked for where the page's resolver did not look
+            db = info.context.db
+            async with db.reader() as session:
+                self.total = Total(await assets.count(session, db.dialect, self.filter), estimated=False)
+        return self.total
+
+
+def _exact_count_asked(info: Info) -> bool | None:
+    """Whether the request asks for ``totalCount`` of this connection exactly (``exact: true`` in
+    any of its selections, fragments included); None when it does not ask for it at all."""
+    found = [field.arguments.get("exact", False) for field in _fields(info.selected_fields[0].selections)]
+    return any(found) if found else None
+
+
+def _fields(selections: list[Selection]) -> Iterator[SelectedField]:
+    for selection in selections:
+        if isinstance(selection, SelectedField):
+            if selection.name == "totalCount":
+                yield selection
+        else:
+            yield from _fields(selection.selections)
 
 
 @strawberry.type
@@ -94,8 +142,16 @@ class Query:
         spec = info.context.filter(filter, zone_named(time_zone))
         key: list[Any] | None = decode_cursor(after) if after else None
         db = info.context.db
+        exact = _exact_count_asked(info)
+        total: Total | None = None
         async with db.reader() as session:
-            rows = await assets.page(session, db.dialect, spec, orders, size + 1, key)
+            if exact is None:
+                rows = await assets.page(session, db.dialect, spec, orders, size + 1, key)
+            else:
+                threshold = None if exact else info.context.settings.estimate_counts_above
+                rows, total = await assets.counted_page(
+                    session, db.dialect, spec, orders, size + 1, key, estimate_above=threshold
+                )
         edges = [
             AssetEdge(cursor=encode_cursor(sort_key(row, orders)), node=Asset.of(row)) for row in rows[:size]
         ]
@@ -105,6 +161,7 @@ class Query:
                 has_next_page=len(rows) > size, end_cursor=edges[-1].cursor if edges else None
             ),
             filter=spec,
+            total=total,
         )
 
     @strawberry.field(

@@ -70,6 +70,20 @@ def test_len_counts_the_matches_in_one_request_without_reading_them(cat: Catalog
     assert registered.requests == []
 
 
+async def test_a_server_without_estimated_counts_is_asked_for_its_count_plainly(registered: Served) -> None:
+    """Such a server has no exact argument, and always counts."""
+    expected = len(raw_assets(registered, ECEPHYS_SINCE_2023))
+    async with AsyncCatalog(registered.url) as acat:
+        acat._fields["AssetConnection"] = frozenset({"edges", "pageInfo", "totalCount"})  # an older schema
+        registered.requests.clear()
+        count = await acat.assets(
+            modality="ecephys", species="Mus musculus", acquired_after="2023-01-01"
+        ).count()
+
+    assert count == expected
+    assert len(registered.graphql_requests()) == 1
+
+
 def test_iterating_reads_every_asset_a_page_at_a_time(
     cat: Catalog, registered: Served, fixtures_dir: Path
 ) -> None:

@@ -69,3 +69,23 @@ def test_a_deep_query_is_refused_before_any_statement(catalog: Catalog) -> None:
         body = catalog.gql(deep)
     assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
     assert statements == []
+
+
+def test_a_page_and_its_count_cost_one_statement(catalog: Catalog) -> None:
+    """The count comes with the page; PostgreSQL's planner is asked first whether the count is
+    large enough to estimate, unless the request wants it exact."""
+    page = "{ assets(first: 2) { edges { node { name } } } }"
+    counted = "{ assets(first: 2) { totalCount totalCountEstimated edges { node { name } } } }"
+    with counting_statements(catalog) as alone:
+        catalog.data(page)
+    with counting_statements(catalog) as exact:
+        answer = catalog.data(counted.replace("totalCount ", "totalCount(exact: true) "))
+    with counting_statements(catalog) as estimable:
+        assert catalog.data(counted) == answer
+
+    assert answer["assets"]["totalCount"] == len(RECORDS)
+    assert len(alone) == len(exact) == 1, exact
+    explained = [s for s in estimable if s.startswith("EXPLAIN")]
+    postgresql = catalog.settings.database_url.startswith("postgresql")
+    assert len(explained) == (1 if postgresql else 0), estimable
+    assert len(estimable) == 1 + len(explained), estimable

@@ -90,6 +90,9 @@ class Dialect(ABC):
     """Whether path predicates, element matches and facets read the index of metadata values
     (``catalog.db.valueindex``) rather than the documents: SQLite's JSON functions parse a whole
     document per call, PostgreSQL's JSONB is read in place."""
+    estimates_rows: ClassVar[bool]
+    """Whether the planner's estimate of how many rows a query returns is cheap to ask and worth
+    answering a large count with (PostgreSQL's EXPLAIN, from its statistics); SQLite keeps none."""
 
     @abstractmethod
     def matches(self, column: Any, regex: str) -> ColumnElement[bool]:

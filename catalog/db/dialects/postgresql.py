@@ -43,6 +43,7 @@ class PostgreSQLDialect(Dialect):
     name: ClassVar[str] = "postgresql"
     binary: ClassVar[str] = "C"
     indexes_values: ClassVar[bool] = False
+    estimates_rows: ClassVar[bool] = True
 
     def matches(self, column: Any, regex: str) -> ColumnElement[bool]:
         condition: ColumnElement[bool] = column.op("~", is_comparison=True)(regex)

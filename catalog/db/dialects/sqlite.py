@@ -51,6 +51,7 @@ class SQLiteDialect(Dialect):
     name: ClassVar[str] = "sqlite"
     binary: ClassVar[str] = "BINARY"
     indexes_values: ClassVar[bool] = True
+    estimates_rows: ClassVar[bool] = False
 
     def matches(self, column: Any, regex: str) -> ColumnElement[bool]:
         condition: ColumnElement[bool] = column.op("REGEXP", is_comparison=True)(regex)

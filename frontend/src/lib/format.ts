@@ -24,6 +24,11 @@ export function plural(count: number, one: string, many: string): string {
   return `${formatCount(count)} ${count === 1 ? one : many}`;
 }
 
+/** A count the catalog may have estimated (a large one, on PostgreSQL), with its noun: "about 1,234,567 assets". */
+export function pluralAbout(count: number, estimated: boolean, one: string, many: string): string {
+  return `${estimated ? "about " : ""}${plural(count, one, many)}`;
+}
+
 /** An instant as the lab wrote it, in UTC, to the minute: "2023-04-05 14:03 UTC". */
 export function formatInstant(iso: string | null | undefined): string {
   if (!iso) return "—";

@@ -3,7 +3,7 @@ import { type CatalogError, graphql, requestBody } from "../../api/client";
 import { Empty, ErrorState, Loading } from "../../components/States";
 import { UsePython } from "../../components/UsePython";
 import type { SearchPageAssetsQuery, SearchPageAssetsQueryVariables } from "../../gql/graphql";
-import { formatCount, plural } from "../../lib/format";
+import { formatCount, pluralAbout } from "../../lib/format";
 import { DownloadFiles } from "./DownloadFiles";
 import { SearchPageAssets } from "./operations";
 import { countParts, hasChoices, MAX_FILTER_PARTS, type SearchState, toFilter } from "./searchState";
@@ -42,12 +42,13 @@ export function Results({ state, onSort, onClearAll }: ResultsProps) {
   const pages = query.data?.pages ?? [];
   const rows = pages.flatMap((page) => page.assets.edges.map((edge) => edge.node));
   const total = pages[0]?.assets.totalCount;
+  const estimated = pages[0]?.assets.totalCountEstimated ?? false;
   const stale = query.isPlaceholderData;
 
   const toolbar = (
     <div className="results-toolbar">
       <h2 className="results-count" data-testid="total-count" aria-live="polite">
-        {total === undefined ? "Assets" : plural(total, "asset", "assets")}
+        {total === undefined ? "Assets" : pluralAbout(total, estimated, "asset", "assets")}
       </h2>
       {query.isFetching && !query.isFetchingNextPage && <span className="spinner" role="status" aria-label="Updating results" />}
       <div className="results-actions">
@@ -98,7 +99,7 @@ export function Results({ state, onSort, onClearAll }: ResultsProps) {
           <ResultsTable rows={rows} sort={state.sort} onSort={onSort} stale={stale} />
           <div className="results-footer">
             <span className="muted">
-              Showing {formatCount(rows.length)} of {plural(total ?? rows.length, "asset", "assets")}
+              Showing {formatCount(rows.length)} of {pluralAbout(total ?? rows.length, estimated, "asset", "assets")}
             </span>
             {query.hasNextPage && (
               <button type="button" className="button" onClick={() => void query.fetchNextPage()} disabled={query.isFetchingNextPage || stale}>

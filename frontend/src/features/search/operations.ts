@@ -5,6 +5,7 @@ export const SearchPageAssets = graphql(`
   query SearchPageAssets($filter: AssetFilter, $orderBy: [AssetOrder!], $first: Int, $after: String) {
     assets(filter: $filter, orderBy: $orderBy, first: $first, after: $after) {
       totalCount
+      totalCountEstimated
       pageInfo {
         hasNextPage
         endCursor
