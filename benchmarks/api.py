@@ -24,7 +24,7 @@ Everything runs against services this script starts itself:
 Usage::
 
     .venv/bin/python benchmarks/api.py [--assets 100000] [--files 1000000] [--requests 200]
-        [--budget 30] [--profile] [--no-results]
+        [--budget 30] [--profile] [--no-results] [--only f ...]
 
 Prints a Markdown table and rewrites the "API" section of ``benchmarks/RESULTS.md`` (other
 sections are kept). ``--profile`` then replays every query with PostgreSQL statement logging,
@@ -723,6 +723,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--profile", action="store_true", help="then print SQL times and plans per query")
     parser.add_argument("--no-results", action="store_true", help=f"do not rewrite {RESULTS.name}")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        metavar="QUERY",
+        help=f"measure only these queries, by letter (f, a0, ...); never rewrites {RESULTS.name}",
+    )
     parser.add_argument("--serve-baseline", nargs=2, metavar=("PORT", "DSN"), help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -776,21 +782,26 @@ def prepare(args: argparse.Namespace, report: Report, server: PostgresServer, wo
 
 def run(args: argparse.Namespace, report: Report, setup: Setup) -> None:
     """The baseline first, then the catalog; each query's first answer is checked."""
-    baseline = serve_baseline(setup)
-    try:
-        with httpx.Client(timeout=120) as client:
-            plain = baseline_request(baseline.base_url)
-            plain_page = _names(ask(client, plain.send))
-            report.timings.append(measure(client, plain, args.requests, args.budget))
-    finally:
-        baseline.stop()
+    chosen = {f"({letter})" for letter in args.only} if args.only else None
+    plain_page = None
+    if chosen is None or "(a0)" in chosen:
+        baseline = serve_baseline(setup)
+        try:
+            with httpx.Client(timeout=120) as client:
+                plain = baseline_request(baseline.base_url)
+                plain_page = _names(ask(client, plain.send))
+                report.timings.append(measure(client, plain, args.requests, args.budget))
+        finally:
+            baseline.stop()
     served = serve_catalog(setup)
     try:
         with httpx.Client(timeout=120) as client:
             requests, report.notes = catalog_requests(client, served.base_url, setup.catalog)
-            if _names(ask(client, requests[0].send)) != plain_page:
+            if plain_page is not None and _names(ask(client, requests[0].send)) != plain_page:
                 raise RuntimeError("the baseline's first page differs from the catalog's")
             for request in requests:
+                if chosen is not None and request.label not in chosen:
+                    continue
                 timing = measure(client, request, args.requests, args.budget)
                 print(f"{request.label} {request.short}: p50 {timing.p50:.1f} ms", file=sys.stderr)
                 report.timings.append(timing)
@@ -812,7 +823,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         run(args, report, setup)
         section = report.section()
         print(section)
-        if not args.no_results:
+        if not (args.no_results or args.only):  # a partial run never replaces the section
             write_section(SECTION, section)
         if args.profile:
             print(profile(setup))
