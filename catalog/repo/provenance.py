@@ -175,30 +175,42 @@ def _gaps(dialect: Dialect, names: Callable[[], Names]) -> CTE:
     those that extend one of ``names`` (a fresh FROM item of them at each call). Walking
     downstream needs them listed: nothing stored leads from a name to the unregistered names that
     extend it, but such a name starts with it, and an input name's code-point order (the index
-    ``ix_provenance_edges_input_binary`` on PostgreSQL) finds the edges that name one."""
+    ``ix_provenance_edges_input_binary`` on PostgreSQL) finds the edges that name one: looked up
+    for each name apart, so that no planner reads every edge instead."""
     extended = names()
     input_name = ProvenanceEdge.input_name.collate(dialect.binary)
-    named = _as_name(ProvenanceEdge.input_name)
-    implied = _implied_input(named)
-    gaps = (
-        select(named.label("name"), implied.label("input_name"))
-        .select_from(extended.source)
-        .join(ProvenanceEdge, and_(input_name >= extended.name + "_", input_name < extended.name + "`"))
+    extending = (
+        select(dialect.name_list(_as_name(ProvenanceEdge.input_name)))
         .join(Asset, Asset.id == ProvenanceEdge.derived_id)
         .where(
-            readable(),
+            input_name >= extended.name + "_",
+            input_name < extended.name + "`",
             ProvenanceEdge.input_name.like(_DERIVED, escape="!"),
-            implied.is_not(None),
-            ~exists().where(_Named.name == ProvenanceEdge.input_name),
+            readable(),
+            _unregistered(ProvenanceEdge.input_name),
         )
+        .correlate(extended.source)
+        .scalar_subquery()
+    )
+    named = dialect.names_in(extending)
+    implied = _implied_input(named.name)
+    gaps = (
+        select(_as_name(named.name).label("name"), implied.label("input_name"))
+        .select_from(extended.source)
+        .join(named.source, true())
+        .where(implied.is_not(None))
         .cte("gaps", recursive=True, nesting=True)
     )
     encoded = _implied_input(gaps.c.input_name)
     return gaps.union(
-        select(gaps.c.input_name, encoded)
-        .outerjoin(Asset, Asset.name == gaps.c.input_name)
-        .where(Asset.id.is_(None), encoded.is_not(None))
+        select(gaps.c.input_name, encoded).where(_unregistered(gaps.c.input_name), encoded.is_not(None))
     )
+
+
+def _unregistered(name: SQLColumnExpression[str]) -> ColumnElement[bool]:
+    """No asset has the name, in any state: looked up name by name (a scalar subquery, which no
+    planner turns into a join with every asset's name)."""
+    return select(_Named.id).where(_Named.name == name).scalar_subquery().is_(None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -423,21 +435,21 @@ NAME_SEPARATOR = " "
 
 def _nodes_with_inputs(
     kept: CTE, reached_from: Subquery, truncated: ColumnElement[bool]
-) -> Select[Asset | None, str, int, bool, str | None, bool]:
-    """A row per kept node with its kept inputs' names joined in one string: nodes and edges at
-    once, without repeating an asset's columns for each of its inputs. A registered node's inputs
-    are its edges'; an unregistered one's, the input its name encodes; a placeholder's, only the
-    nodes the walk reached it from (its other edges are its own, hidden)."""
+) -> Select[Asset | None, str, int, bool, str | None, str | None, bool]:
+    """A row per kept node with its inputs' names joined in strings: nodes and edges at once,
+    without repeating an asset's columns for each of its inputs. A registered node's inputs are
+    its edges' (all of them, looked up by the node's id: the caller keeps those of kept nodes);
+    an unregistered one's, the input its name encodes; a placeholder's, only the nodes the walk
+    reached it from (its other edges are its own, hidden)."""
     kept_inputs = kept.alias("kept_inputs")
     recorded = (
-        select(kept.c.node_name.label("derived_name"), ProvenanceEdge.input_name)
-        .join(ProvenanceEdge, ProvenanceEdge.derived_id == kept.c.id)
-        .join(kept_inputs, kept_inputs.c.node_name == ProvenanceEdge.input_name)
-        .where(~kept.c.hidden)
+        select(func.aggregate_strings(ProvenanceEdge.input_name, NAME_SEPARATOR))
+        .where(ProvenanceEdge.derived_id == kept.c.id, ~kept.c.hidden)
+        .scalar_subquery()
     )
     encoded = _implied_input(kept.c.node_name)
     implied = (
-        select(kept.c.node_name, encoded)
+        select(kept.c.node_name.label("derived_name"), encoded.label("input_name"))
         .join(kept_inputs, kept_inputs.c.node_name == encoded)
         .where(kept.c.id.is_(None))
     )
@@ -446,7 +458,7 @@ def _nodes_with_inputs(
         .join(reached_from, reached_from.c.name == kept.c.node_name)
         .join(kept_inputs, kept_inputs.c.node_name == reached_from.c.via)
     )
-    links = union(recorded, implied, walked).subquery()  # one edge per input, whichever recorded it
+    links = union(implied, walked).subquery()
     inputs = (
         select(
             links.c.derived_name, func.aggregate_strings(links.c.input_name, NAME_SEPARATOR).label("names")
@@ -460,6 +472,7 @@ def _nodes_with_inputs(
             kept.c.node_name,
             kept.c.hops,
             kept.c.hidden,
+            recorded.label("recorded"),
             inputs.c.names,
             truncated.label("truncated"),
         )
@@ -488,18 +501,20 @@ PLACEHOLDER = "redacted-{}"
 never a name an asset can have (a name starts with a modality and a subject: conventions/names)."""
 
 
-def _assemble(rows: Result[Asset | None, str, int, bool, str | None, bool]) -> Lineage:
+def _assemble(rows: Result[Asset | None, str, int, bool, str | None, str | None, bool]) -> Lineage:
     found = rows.all()
+    kept = {r[1] for r in found}
     placeholders = {name: PLACEHOLDER.format(i) for i, name in enumerate((r[1] for r in found if r[3]), 1)}
     nodes: list[Node] = []
     edges: list[tuple[str, str, str | None]] = []
     truncated = False  # the same on every row; no row at all when the root is not visible
-    for asset, name, hops, hidden, names, cut in found:
+    for asset, name, hops, hidden, recorded, names, cut in found:
         truncated = bool(cut)
         shown = placeholders.get(name, name)
         kind, process, processed = _told(asset, name, hidden=bool(hidden))
         if hops:
             nodes.append(Node(shown, hops, None if hidden else asset, kind, process, processed, bool(hidden)))
-        inputs = sorted(placeholders.get(n, n) for n in names.split(NAME_SEPARATOR)) if names else []
+        given = {n for joined in (recorded, names) if joined for n in joined.split(NAME_SEPARATOR)}
+        inputs = sorted(placeholders.get(n, n) for n in given & kept)  # an edge once, whoever gave it
         edges.extend((shown, input_name, process) for input_name in inputs)
     return Lineage(nodes, edges, truncated)
