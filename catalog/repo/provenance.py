@@ -166,7 +166,8 @@ def _implied_input(name: ColumnElement[str]) -> ColumnElement[str]:
 
 
 _Named = aliased(Asset, name="named")
-"""An asset looked up by a name the walk computed, beside the one ``readable`` speaks of."""
+"""An asset looked up by a name a walk computed, beside ``Asset``, the one ``readable`` and
+``withheld`` speak of."""
 
 
 def _gaps(dialect: Dialect, names: Callable[[], Names]) -> CTE:
@@ -184,7 +185,7 @@ def _gaps(dialect: Dialect, names: Callable[[], Names]) -> CTE:
         .join(Asset, Asset.id == ProvenanceEdge.derived_id)
         .where(
             input_name >= extended.name + "_",
-            input_name < extended.name + "`",
+            input_name < extended.name + "`",  # the character after "_"
             ProvenanceEdge.input_name.like(_DERIVED, escape="!"),
             readable(),
             _unregistered(ProvenanceEdge.input_name),
