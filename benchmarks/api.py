@@ -755,7 +755,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--only",
         type=lambda text: {f"({label.strip()})" for label in text.split(",")},
-        help="measure only these queries, by label: a comma-separated list such as a0,g",
+        help=f"measure only these queries, by label: a comma-separated list such as a0,g (never rewrites {RESULTS.name})",
     )
     parser.add_argument(
         "--compare",
@@ -864,7 +864,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             other = Report(command, code=f"{args.compare.name}: {code_version(args.compare.resolve())}")
             run(args, other, setup, args.compare.resolve())
             print(f"\nThe same catalog served by {other.code}:\n\n{other.table()}\n")
-        if not args.no_results:
+        if not (args.no_results or args.only):  # a partial run never replaces the section
             write_section(SECTION, section)
         if args.profile:
             print(profile(setup))

@@ -41,6 +41,8 @@ MAX_AGGREGATE_ROWS = 10_000
 """Groups one aggregate returns (``first``)."""
 MAX_PROVENANCE_DEPTH = 50
 """Hops of one lineage walk."""
+MAX_PROVENANCE_NODES = 10_000
+"""Names one lineage walk reaches (each way), past which it stops and says it was truncated."""
 MAX_MANIFEST_FILES = 100_000
 """Files listed by one manifest (``truncated`` says when more matched)."""
 MANIFEST_BATCH = 1000

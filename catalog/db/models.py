@@ -367,10 +367,12 @@ QUERY_INDEXES = ("ix_metadata_documents_content", "ix_assets_name_trigrams")
 """PostgreSQL's GIN indexes of metadata documents (``jsonb_path_ops``: path predicates) and of
 lower-cased asset names (trigrams: ``nameContains``). Only PostgreSQL has them, so migration
 0015 creates them and autogenerate leaves them alone."""
-PATH_INDEXES = ("ix_files_path_binary",)
+PATH_INDEXES = ("ix_files_path_binary", "ix_provenance_edges_input_binary")
 """On PostgreSQL, (asset_id, path COLLATE "C"): a ``pathGlob``'s literal prefix is a range of
 paths in code-point order, which the unique (asset_id, path) index serves only when the database's
 collation is C. SQLite compares text byte-wise, so its unique index serves already. Migration
-0016 creates it on PostgreSQL alone, and autogenerate leaves it alone."""
+0016 creates it on PostgreSQL alone, and autogenerate leaves it alone. Likewise provenance input
+names in code-point order (migration 0018): the unregistered names that extend a name a lineage
+walk reached are a range of them."""
 MIGRATION_INDEXES = (*ORDER_INDEXES, *QUERY_INDEXES, *PATH_INDEXES)
 """The indexes the migrations alone declare, each dialect its own way."""

@@ -68,7 +68,7 @@ def create_loaders(db: Database) -> Loaders:
 
     async def derivative_assets(ids: Sequence[int]) -> dict[int, list[Asset]]:
         async with db.reader() as session:
-            return await provenance.derivatives_by_input(session, ids)
+            return await provenance.derivatives_by_input(session, db.dialect, ids)
 
     async def further_locations(ids: Sequence[int]) -> dict[int, list[AssetLocation]]:
         async with db.reader() as session:

@@ -10,7 +10,7 @@ import strawberry
 from catalog.conventions.names import AssetKind
 from catalog.errors import Invalid
 from catalog.graphql.context import Info
-from catalog.limits import MAX_PROVENANCE_DEPTH
+from catalog.limits import MAX_PROVENANCE_DEPTH, MAX_PROVENANCE_NODES
 from catalog.repo import provenance
 from catalog.schemas.enums import ProvenanceDirection
 from catalog.schemas.filters import AssetFilter
@@ -79,7 +79,10 @@ class ProvenanceEdge:
 class ProvenanceGraph:
     nodes: list[ProvenanceNode]
     edges: list[ProvenanceEdge]
-    truncated: bool = strawberry.field(description="The depth limit left some further asset out.")
+    truncated: bool = strawberry.field(
+        description="The depth limit, or the limit of names one walk reaches "
+        f"({MAX_PROVENANCE_NODES:,} each way, the nearest kept), left some further name out."
+    )
 
 
 async def resolve_provenance(

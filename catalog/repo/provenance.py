@@ -9,13 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import partial
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     CTE,
     ColumnElement,
-    Exists,
     Integer,
     Result,
     Select,
@@ -27,21 +25,27 @@ from sqlalchemy import (
     cast,
     delete,
     exists,
+    false,
     func,
     insert,
+    inspect,
     literal,
     null,
     or_,
     select,
+    true,
     union,
     union_all,
 )
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.util import ClauseAdapter
 
 from catalog.conventions.names import TOKEN_CHARACTERS, AssetKind, parse_name_or_none
+from catalog.db.dialects.base import Names
 from catalog.db.models import Asset, AssetState, ProvenanceEdge
+from catalog.limits import MAX_PROVENANCE_NODES
 from catalog.repo.filters import condition
-from catalog.repo.visibility import visible, withheld
+from catalog.repo.visibility import readable, visible, withheld
 from catalog.schemas.enums import ProvenanceDirection
 
 if TYPE_CHECKING:
@@ -107,12 +111,19 @@ async def inputs_by_derived(session: AsyncSession, ids: Sequence[int]) -> dict[i
     return found
 
 
-async def derivatives_by_input(session: AsyncSession, ids: Sequence[int]) -> dict[int, list[Asset]]:
+async def derivatives_by_input(
+    session: AsyncSession, dialect: Dialect, ids: Sequence[int]
+) -> dict[int, list[Asset]]:
     """The visible assets derived directly from each asset (one statement for many), and those
     derived from a name no asset has whose name encodes it (at any remove)."""
     sources = select(Asset.id.label("source_id"), _as_name(Asset.name).label("name")).where(Asset.id.in_(ids))
     start = sources.cte("down", recursive=True)
-    gaps = _gaps()
+
+    def names() -> Names:
+        named = sources.subquery()
+        return Names(named, named.c.name)
+
+    gaps = _gaps(dialect, names)
     down = start.union(select(start.c.source_id, gaps.c.name).join(gaps, gaps.c.input_name == start.c.name))
     derived = visible().subquery()
     query = (
@@ -154,32 +165,53 @@ def _implied_input(name: ColumnElement[str]) -> ColumnElement[str]:
     return _as_name(case((name.like(_DERIVED, escape="!"), input_name), else_=null()))
 
 
-def _gaps() -> CTE:
+_Named = aliased(Asset, name="named")
+"""An asset looked up by a name a walk computed, beside ``Asset``, the one ``readable`` and
+``withheld`` speak of."""
+
+
+def _gaps(dialect: Dialect, names: Callable[[], Names]) -> CTE:
     """(name, input_name) of every derived name that no asset has in any state, that a visible
-    asset gives as an input or that such a name encodes, with the input its own name encodes.
-    Walking downstream needs them listed: nothing stored leads from a name to the unregistered
-    names that extend it. One pass over the edges, whose inputs are mostly registered."""
-    derived = _visible_names()
-    named = (
-        select(_as_name(ProvenanceEdge.input_name).label("name"))
-        .join(derived, derived.c.id == ProvenanceEdge.derived_id)
-        .outerjoin(Asset, Asset.name == ProvenanceEdge.input_name)
-        .where(ProvenanceEdge.input_name.like(_DERIVED, escape="!"), Asset.id.is_(None))
-        .distinct()
-        .subquery()
+    asset gives as an input or that such a name encodes, with the input its own name encodes:
+    those that extend one of ``names`` (a fresh FROM item of them at each call). Walking
+    downstream needs them listed: nothing stored leads from a name to the unregistered names that
+    extend it, but such a name starts with it, and an input name's code-point order (the index
+    ``ix_provenance_edges_input_binary`` on PostgreSQL) finds the edges that name one: looked up
+    for each name apart, so that no planner reads every edge instead."""
+    extended = names()
+    input_name = ProvenanceEdge.input_name.collate(dialect.binary)
+    extending = (
+        select(dialect.name_list(_as_name(ProvenanceEdge.input_name)))
+        .join(Asset, Asset.id == ProvenanceEdge.derived_id)
+        .where(
+            input_name >= extended.name + "_",
+            input_name < extended.name + "`",  # the character after "_"
+            ProvenanceEdge.input_name.like(_DERIVED, escape="!"),
+            readable(),
+            _unregistered(ProvenanceEdge.input_name),
+        )
+        .correlate(extended.source)
+        .scalar_subquery()
     )
-    implied = _implied_input(named.c.name)
+    named = dialect.names_in(extending)
+    implied = _implied_input(named.name)
     gaps = (
-        select(named.c.name, implied.label("input_name"))
+        select(_as_name(named.name).label("name"), implied.label("input_name"))
+        .select_from(extended.source)
+        .join(named.source, true())
         .where(implied.is_not(None))
-        .cte("gaps", recursive=True)
+        .cte("gaps", recursive=True, nesting=True)
     )
     encoded = _implied_input(gaps.c.input_name)
     return gaps.union(
-        select(gaps.c.input_name, encoded)
-        .outerjoin(Asset, Asset.name == gaps.c.input_name)
-        .where(Asset.id.is_(None), encoded.is_not(None))
+        select(gaps.c.input_name, encoded).where(_unregistered(gaps.c.input_name), encoded.is_not(None))
     )
+
+
+def _unregistered(name: SQLColumnExpression[str]) -> ColumnElement[bool]:
+    """No asset has the name, in any state: looked up name by name (a scalar subquery, which no
+    planner turns into a join with every asset's name)."""
+    return select(_Named.id).where(_Named.name == name).scalar_subquery().is_(None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,71 +236,59 @@ class Lineage:
 
     nodes: list[Node]  # root excluded, by hops then name
     edges: list[tuple[str, str, str | None]]  # (derived name, input name, the derived's process label)
-    truncated: bool  # the depth limit left a neighbour of the outermost nodes unreached
-
-
-def _visible_names() -> Subquery:
-    """The names a walk may learn of unregistered names from: a visible asset's."""
-    return visible().with_only_columns(Asset.id, Asset.name).subquery()
+    truncated: bool  # the depth limit, or the limit of names, left a further name unreached
 
 
 def _hidden() -> ColumnElement[bool]:
-    """Whether the step landed on an asset its viewer may not read: a placeholder, a dead end. A
-    pending asset is no node at all, and the steps below leave it out."""
+    """Whether a node is an asset its viewer may not read: a placeholder, a dead end. A pending
+    asset is no node at all, and the steps below leave it out."""
     return case((withheld(), literal(True)), else_=literal(False))
 
 
-Step = Callable[[CTE], Select[int | None, str, int, bool, str | None]]
-"""One hop from every node of a walk, to rows of it: (id, name, hops, hidden, via); ``via`` names
-the node a placeholder was reached from downstream (the one edge of it its lineage shows), NULL
-otherwise. No hop leaves a placeholder."""
+def _open() -> ColumnElement[bool]:
+    """Whether the walk goes on through a name, ``Asset`` being the asset of that name if any:
+    through any but a placeholder."""
+    return or_(Asset.id.is_(None), ~withheld())
 
 
-def _inputs_of(walk: CTE) -> Select[int | None, str, int, bool, str | None]:
+Step = Callable[["Dialect", Callable[[], Names]], Select[str]]
+"""One hop from a set of names (a fresh FROM item of them at each call) to the names of their
+neighbours, with repeats. No hop leaves a placeholder."""
+
+
+def _inputs_of(dialect: Dialect, names: Callable[[], Names]) -> Select[str]:
     """One hop upstream: the inputs that a registered asset's edges name, or the input that the
     name of an unregistered one encodes."""
-    encoded = case((walk.c.id.is_(None), _implied_input(walk.c.name)))
+    walked = names()
+    encoded = case((Asset.id.is_(None), _implied_input(walked.name)))
     name = _as_name(func.coalesce(ProvenanceEdge.input_name, encoded))
     return (
-        select(
-            Asset.id,
-            name.label("name"),
-            (walk.c.hops + 1).label("hops"),
-            _hidden().label("hidden"),
-            cast(null(), _NAME).label("via"),
-        )
-        .select_from(walk)
-        .outerjoin(ProvenanceEdge, ProvenanceEdge.derived_id == walk.c.id)
-        .outerjoin(Asset, Asset.name == name)
-        .where(~walk.c.hidden, name.is_not(None), or_(Asset.id.is_(None), Asset.state == AssetState.READY))
+        select(name.label("name"))
+        .select_from(walked.source)
+        .outerjoin(Asset, Asset.name == walked.name)
+        .outerjoin(ProvenanceEdge, ProvenanceEdge.derived_id == Asset.id)
+        .outerjoin(_Named, _Named.name == name)
+        .where(_open(), name.is_not(None), or_(_Named.id.is_(None), _Named.state == AssetState.READY))
     )
 
 
-def _derivatives_of(walk: CTE, gaps: CTE) -> Select[int | None, str, int, bool, str | None]:
-    """One hop downstream: the registered assets whose edges name a node of ``walk``, and the
-    unregistered names that encode it (``gaps``).
-
-    PostgreSQL lets a recursive term read the walk only once, and a union of both kinds joined to
-    it would be read whole at every step: each node is read twice instead (``recorded`` true,
-    then false), once looking up edges by their indexed input name, once the gaps."""
-    way = union_all(select(literal(True).label("recorded")), select(literal(False))).subquery("way")
-    name = _as_name(func.coalesce(Asset.name, gaps.c.name))
-    hidden = _hidden()
-    return (
-        select(
-            Asset.id,
-            name.label("name"),
-            (walk.c.hops + 1).label("hops"),
-            hidden.label("hidden"),
-            _as_name(case((hidden, walk.c.name), else_=null())).label("via"),
-        )
-        .select_from(walk)
-        .join(way, literal(True))
-        .outerjoin(ProvenanceEdge, and_(way.c.recorded, ProvenanceEdge.input_name == walk.c.name))
-        .outerjoin(Asset, and_(Asset.id == ProvenanceEdge.derived_id, Asset.state == AssetState.READY))
-        .outerjoin(gaps, and_(~way.c.recorded, gaps.c.input_name == walk.c.name))
-        .where(~walk.c.hidden, name.is_not(None))
+def _derivatives_of(dialect: Dialect, names: Callable[[], Names]) -> Select[str]:
+    """One hop downstream: the registered assets whose edges name one of ``names``, and the
+    unregistered names that encode one (``_gaps``)."""
+    walked = names()
+    recorded = (
+        select(_as_name(_Named.name).label("name"))
+        .select_from(walked.source)
+        .outerjoin(Asset, Asset.name == walked.name)
+        .join(ProvenanceEdge, ProvenanceEdge.input_name == walked.name)
+        .join(_Named, and_(_Named.id == ProvenanceEdge.derived_id, _Named.state == AssetState.READY))
+        .where(_open())
     )
+    gaps = _gaps(dialect, names)
+    opened = names()
+    through = select(opened.name).select_from(opened.source).outerjoin(Asset, Asset.name == opened.name)
+    encoding = select(gaps.c.name).where(gaps.c.input_name.in_(through.where(_open())))
+    return union_all(recorded, encoding).subquery().select()
 
 
 DIRECTIONS: dict[ProvenanceDirection, tuple[str, ...]] = {
@@ -276,32 +296,93 @@ DIRECTIONS: dict[ProvenanceDirection, tuple[str, ...]] = {
     ProvenanceDirection.DOWNSTREAM: ("downstream",),
     ProvenanceDirection.BOTH: ("upstream", "downstream"),
 }
+STEPS: dict[str, Step] = {"upstream": _inputs_of, "downstream": _derivatives_of}
 
 
-def _walk(root_id: int, name: str, step: Step, depth: int) -> CTE:
-    """(id, name, hops, hidden, via) of the nodes within ``depth`` steps of the root, recursively
-    (``Step``); the id is NULL for a name no asset has.
-
-    UNION (not UNION ALL) keeps each row once and ``depth`` bounds hops, so a cycle ends and a
-    diamond does not multiply paths: at most one row per name and distance (a placeholder's, one
-    per node it was reached from)."""
+def _walk(dialect: Dialect, root_id: int, way: str, depth: int, limit: int) -> CTE:
+    """(hops, new, before): a row per distance from a visible root, each with the names first
+    reached at it (``new``) and those reached nearer (``before``), as ``name_list`` values, one
+    step further than ``depth`` (what the limit cut). Breadth first, each name is walked once,
+    at its fewest hops, whatever paths lead to it; a distance reads at most ``limit`` + 1 new
+    names (the first by name), and the walk stops past ``limit`` names."""
     root = visible().with_only_columns(
-        Asset.id,
-        _as_name(Asset.name).label("name"),
         literal(0, Integer).label("hops"),
-        literal(False).label("hidden"),
-        cast(null(), _NAME).label("via"),
+        dialect.name_list(_as_name(Asset.name)).label("new"),
+        dialect.no_names().label("before"),
     )
-    walk = root.where(Asset.id == root_id).cte(name, recursive=True)
-    return walk.union(step(walk).where(walk.c.hops < depth))
+    walk = root.where(Asset.id == root_id).cte(way, recursive=True)
+    step = STEPS[way](dialect, lambda: dialect.names_in(walk.c.new))
+    met = (dialect.names_in(walk.c.before), dialect.names_in(walk.c.new))
+    found = step.subquery()
+    new = (
+        select(found.c.name)
+        .where(*(found.c.name.not_in(select(m.name).select_from(m.source)) for m in met))
+        .distinct()
+        .order_by(found.c.name)
+        .limit(limit + 1)
+        .subquery()
+    )
+    reached = dialect.name_count(walk.c.before) + dialect.name_count(walk.c.new)
+    return walk.union_all(
+        select(
+            walk.c.hops + 1,
+            select(dialect.name_list(new.c.name)).scalar_subquery(),
+            dialect.joined_names(walk.c.before, walk.c.new),
+        ).where(walk.c.hops <= depth, dialect.name_count(walk.c.new) > 0, reached <= limit + 1)
+    )
 
 
-def _cut(walk: CTE, step: Step, depth: int, reached: CTE) -> Exists:
-    """Whether a node at the depth limit has a neighbour that no walk reached."""
-    beyond = step(walk)
-    return exists(
-        beyond.where(walk.c.hops == depth, beyond.selected_columns.name.not_in(select(reached.c.name)))
+def _nodes(dialect: Dialect, walk: CTE, depth: int, limit: int) -> Subquery:
+    """(name, hops) of the walk's names within ``depth`` hops, the root's included: the nearest
+    ``limit`` + 1 of them (by hops, then name)."""
+    names = dialect.names_in(walk.c.new)
+    return (
+        select(_as_name(names.name).label("name"), walk.c.hops)
+        .select_from(walk)
+        .join(names.source, true())
+        .where(walk.c.hops <= depth)
+        .order_by(walk.c.hops, names.name)
+        .limit(limit + 1)
+        .subquery()
     )
+
+
+def _cut(dialect: Dialect, walk: CTE, depth: int, limit: int, reached: CTE) -> ColumnElement[bool]:
+    """Whether the walk left a name out: past ``limit`` names, or one step past ``depth`` a name
+    that no walk reached (a name beyond a placeholder is no name the limit left out)."""
+    beyond = dialect.names_in(walk.c.new)
+    too_many = dialect.name_count(walk.c.before) + dialect.name_count(walk.c.new) > limit + 1
+    return or_(
+        exists(select(walk.c.hops).where(walk.c.hops <= depth, too_many)),
+        exists(
+            select(walk.c.hops)
+            .select_from(walk)
+            .join(beyond.source, true())
+            .where(walk.c.hops == depth + 1, beyond.name.not_in(select(reached.c.name)))
+        ),
+    )
+
+
+def _reached_from(dialect: Dialect, walk: CTE, depth: int) -> Select[str, str]:
+    """(placeholder, via) for each node of a downstream walk a placeholder derives from: the one
+    edge of it its lineage shows. A placeholder is reached from every open node nearer than
+    ``depth`` whose name one of its edges gives."""
+    walked = dialect.names_in(walk.c.new)
+    return (
+        select(_as_name(Asset.name).label("name"), _as_name(walked.name).label("via"))
+        .select_from(walk)
+        .join(walked.source, true())
+        .outerjoin(_Named, _Named.name == walked.name)
+        .join(ProvenanceEdge, ProvenanceEdge.input_name == walked.name)
+        .join(Asset, Asset.id == ProvenanceEdge.derived_id)
+        .where(walk.c.hops < depth, withheld(), or_(_Named.id.is_(None), ~_adapted_withheld()))
+    )
+
+
+def _adapted_withheld() -> ColumnElement[bool]:
+    """``withheld`` of ``_Named`` rather than ``Asset``."""
+    adapted: ColumnElement[bool] = ClauseAdapter(inspect(_Named).selectable).traverse(withheld())
+    return adapted
 
 
 async def lineage(
@@ -312,6 +393,7 @@ async def lineage(
     direction: ProvenanceDirection,
     depth: int,
     node_filter: AssetFilter | None = None,
+    limit: int = MAX_PROVENANCE_NODES,
 ) -> Lineage:
     """The nodes within ``depth`` hops of a visible root and the edges among them, in one statement.
 
@@ -319,32 +401,31 @@ async def lineage(
     root in its own direction). A name no asset has is a node too, and the walk goes on through
     it to the names it encodes (upstream) or that encode it (downstream), as if it were
     registered. ``node_filter`` chooses the assets returned, not the ones walked through: an
-    input two hops away is found behind a filtered-out one; it matches registered assets only."""
-    steps: dict[str, Step] = {"upstream": _inputs_of, "downstream": partial(_derivatives_of, gaps=_gaps())}
-    walks = [(_walk(root_id, name, steps[name], depth), steps[name]) for name in DIRECTIONS[direction]]
-    every = union_all(*(select(walk.c.name, walk.c.hops, walk.c.hidden) for walk, _ in walks)).subquery()
-    reached = (
-        select(every.c.name, every.c.hidden, func.min(every.c.hops).label("hops"))
-        .group_by(every.c.name, every.c.hidden)
-        .cte("reached")
-    )
+    input two hops away is found behind a filtered-out one; it matches registered assets only.
+    Each walk keeps its nearest ``limit`` names (by hops, then name) and is truncated past them."""
+    walks = {way: _walk(dialect, root_id, way, depth, limit) for way in DIRECTIONS[direction]}
+    near = [_nodes(dialect, walk, depth, limit) for walk in walks.values()]
+    every = union_all(*(select(nodes.c.name, nodes.c.hops) for nodes in near)).subquery()
+    reached = select(every.c.name, func.min(every.c.hops).label("hops")).group_by(every.c.name).cte("reached")
     # The walk lands only on registered assets and on names no asset has: the join needs no other test.
     kept = (
-        select(Asset, reached.c.name.label("node_name"), reached.c.hops, reached.c.hidden)
+        select(Asset, reached.c.name.label("node_name"), reached.c.hops, _hidden().label("hidden"))
         .select_from(reached)
         .outerjoin(Asset, Asset.name == reached.c.name)
     )
     if node_filter is not None:  # never tested on a placeholder: whether it matches is its own
         kept = kept.where(
             or_(
-                Asset.id == root_id,
-                and_(Asset.id.is_not(None), ~reached.c.hidden, condition(dialect, node_filter)),
+                Asset.id == root_id, and_(Asset.id.is_not(None), ~withheld(), condition(dialect, node_filter))
             )
         )
-    reached_from = union_all(
-        *(select(walk.c.name, walk.c.via).where(walk.c.via.is_not(None)) for walk, _ in walks)
+    downstream = walks.get("downstream")
+    reached_from = (
+        _reached_from(dialect, downstream, depth)
+        if downstream is not None
+        else select(cast(null(), _NAME).label("name"), cast(null(), _NAME).label("via")).where(false())
     ).subquery("reached_from")
-    truncated = or_(*(_cut(walk, step, depth, reached) for walk, step in walks))
+    truncated = or_(*(_cut(dialect, walk, depth, limit, reached) for walk in walks.values()))
     rows = await session.execute(_nodes_with_inputs(kept.cte("kept"), reached_from, truncated))
     return _assemble(rows)
 
@@ -355,21 +436,21 @@ NAME_SEPARATOR = " "
 
 def _nodes_with_inputs(
     kept: CTE, reached_from: Subquery, truncated: ColumnElement[bool]
-) -> Select[Asset | None, str, int, bool, str | None, bool]:
-    """A row per kept node with its kept inputs' names joined in one string: nodes and edges at
-    once, without repeating an asset's columns for each of its inputs. A registered node's inputs
-    are its edges'; an unregistered one's, the input its name encodes; a placeholder's, only the
-    nodes the walk reached it from (its other edges are its own, hidden)."""
+) -> Select[Asset | None, str, int, bool, str | None, str | None, bool]:
+    """A row per kept node with its inputs' names joined in strings: nodes and edges at once,
+    without repeating an asset's columns for each of its inputs. A registered node's inputs are
+    its edges' (all of them, looked up by the node's id: the caller keeps those of kept nodes);
+    an unregistered one's, the input its name encodes; a placeholder's, only the nodes the walk
+    reached it from (its other edges are its own, hidden)."""
     kept_inputs = kept.alias("kept_inputs")
     recorded = (
-        select(kept.c.node_name.label("derived_name"), ProvenanceEdge.input_name)
-        .join(ProvenanceEdge, ProvenanceEdge.derived_id == kept.c.id)
-        .join(kept_inputs, kept_inputs.c.node_name == ProvenanceEdge.input_name)
-        .where(~kept.c.hidden)
+        select(func.aggregate_strings(ProvenanceEdge.input_name, NAME_SEPARATOR))
+        .where(ProvenanceEdge.derived_id == kept.c.id, ~kept.c.hidden)
+        .scalar_subquery()
     )
     encoded = _implied_input(kept.c.node_name)
     implied = (
-        select(kept.c.node_name, encoded)
+        select(kept.c.node_name.label("derived_name"), encoded.label("input_name"))
         .join(kept_inputs, kept_inputs.c.node_name == encoded)
         .where(kept.c.id.is_(None))
     )
@@ -378,7 +459,7 @@ def _nodes_with_inputs(
         .join(reached_from, reached_from.c.name == kept.c.node_name)
         .join(kept_inputs, kept_inputs.c.node_name == reached_from.c.via)
     )
-    links = union(recorded, implied, walked).subquery()  # one edge per input, whichever recorded it
+    links = union(implied, walked).subquery()
     inputs = (
         select(
             links.c.derived_name, func.aggregate_strings(links.c.input_name, NAME_SEPARATOR).label("names")
@@ -392,6 +473,7 @@ def _nodes_with_inputs(
             kept.c.node_name,
             kept.c.hops,
             kept.c.hidden,
+            recorded.label("recorded"),
             inputs.c.names,
             truncated.label("truncated"),
         )
@@ -420,18 +502,20 @@ PLACEHOLDER = "redacted-{}"
 never a name an asset can have (a name starts with a modality and a subject: conventions/names)."""
 
 
-def _assemble(rows: Result[Asset | None, str, int, bool, str | None, bool]) -> Lineage:
+def _assemble(rows: Result[Asset | None, str, int, bool, str | None, str | None, bool]) -> Lineage:
     found = rows.all()
+    kept = {r[1] for r in found}
     placeholders = {name: PLACEHOLDER.format(i) for i, name in enumerate((r[1] for r in found if r[3]), 1)}
     nodes: list[Node] = []
     edges: list[tuple[str, str, str | None]] = []
     truncated = False  # the same on every row; no row at all when the root is not visible
-    for asset, name, hops, hidden, names, cut in found:
+    for asset, name, hops, hidden, recorded, names, cut in found:
         truncated = bool(cut)
         shown = placeholders.get(name, name)
         kind, process, processed = _told(asset, name, hidden=bool(hidden))
         if hops:
             nodes.append(Node(shown, hops, None if hidden else asset, kind, process, processed, bool(hidden)))
-        inputs = sorted(placeholders.get(n, n) for n in names.split(NAME_SEPARATOR)) if names else []
+        given = {n for joined in (recorded, names) if joined for n in joined.split(NAME_SEPARATOR)}
+        inputs = sorted(placeholders.get(n, n) for n in given & kept)  # an edge once, whoever gave it
         edges.extend((shown, input_name, process) for input_name in inputs)
     return Lineage(nodes, edges, truncated)

@@ -22,6 +22,7 @@ from catalog.conventions.names import AssetKind
 from catalog.graphql.context import Context, Info
 from catalog.graphql.errors import CodedSchema
 from catalog.graphql.provenance import ProvenanceGraph, resolve_provenance
+from catalog.limits import MAX_PROVENANCE_NODES
 from catalog.repo import assets, provenance
 from catalog.repo.provenance import Lineage
 from catalog.schemas.enums import ProvenanceDirection
@@ -78,6 +79,7 @@ async def walk(
     direction: str = "UPSTREAM",
     depth: int = 50,
     node_filter: AssetFilter | None = None,
+    limit: int = MAX_PROVENANCE_NODES,
 ) -> Lineage:
     async with db.reader() as session:
         return await provenance.lineage(
@@ -87,6 +89,7 @@ async def walk(
             direction=ProvenanceDirection(direction),
             depth=depth,
             node_filter=node_filter,
+            limit=limit,
         )
 
 
@@ -371,7 +374,7 @@ async def test_derived_from_and_derivatives_skip_unregistered_intermediates(db: 
 
     async with db.reader() as session:
         inputs = await provenance.inputs_by_derived(session, [ids[SEGMENTED]])
-        derivatives = await provenance.derivatives_by_input(session, [ids[RAW]])
+        derivatives = await provenance.derivatives_by_input(session, db.dialect, [ids[RAW]])
 
     assert [asset.name for asset in inputs[ids[SEGMENTED]]] == [RAW]
     assert [asset.name for asset in derivatives[ids[RAW]]] == sorted(
@@ -489,6 +492,78 @@ async def test_a_thousand_asset_graph_takes_one_statement(db: Database, depth: i
     assert found.truncated == (depth == 4)
     kept = {name for name, _ in hops(found)} | {"n0000"}
     assert links(found) == {(name, i) for name in kept for i in graph[name] if i in kept}
+
+
+def ladder(size: int) -> dict[str, list[str]]:
+    """Asset i derives from i - 1 and i - 2: a row of diamonds, where asset i lies at every
+    distance from i / 2 to i, by paths that multiply with i."""
+    return {f"n{i:03d}": [f"n{j:03d}" for j in (i - 1, i - 2) if j >= 0] for i in range(size)}
+
+
+@pytest.mark.parametrize("depth", [50, 20])
+async def test_a_diamond_heavy_graph_gives_each_node_once_at_its_fewest_hops(
+    db: Database, depth: int
+) -> None:
+    graph = ladder(100)
+    ids = await register(db, graph)
+
+    with counting_statements(db) as statements:
+        found = await walk(db, ids["n000"], "DOWNSTREAM", depth=depth)
+
+    assert len(statements) == 1
+    assert len(hops(found)) == len({name for name, _ in hops(found)})
+    assert dict(hops(found)) == fewest_hops(graph, "n000", depth)
+    assert found.truncated == (depth == 20)
+    kept = {name for name, _ in hops(found)} | {"n000"}
+    assert links(found) == {(name, i) for name in kept for i in graph[name] if i in kept}
+
+
+async def test_the_limit_of_names_keeps_the_nearest_and_says_it_cut(db: Database) -> None:
+    ids = await register(db, {**DIAMOND, "published": ["merged"]})
+
+    whole = await walk(db, ids["raw"], "DOWNSTREAM", limit=4)
+    cut = await walk(db, ids["raw"], "DOWNSTREAM", limit=3)
+    within_a_distance = await walk(db, ids["raw"], "DOWNSTREAM", limit=1)
+
+    assert (hops(whole), whole.truncated) == (
+        [("left", 1), ("right", 1), ("merged", 2), ("published", 3)],
+        False,
+    )
+    assert (hops(cut), cut.truncated) == ([("left", 1), ("right", 1), ("merged", 2)], True)
+    assert links(cut) == {("left", "raw"), ("right", "raw"), ("merged", "left"), ("merged", "right")}
+    assert (hops(within_a_distance), within_a_distance.truncated) == ([("left", 1)], True)
+
+
+async def test_the_limit_of_names_counts_each_way_apart(db: Database) -> None:
+    ids = await register(db, {**CHAIN, "published": ["curated"]})
+
+    found = await walk(db, ids["sorted"], "BOTH", limit=1)
+
+    assert (hops(found), found.truncated) == ([("curated", 1), ("raw", 1)], True)
+
+
+async def test_the_limit_of_names_counts_unregistered_names(db: Database) -> None:
+    ids = await register(db, by_name(RAW, SEGMENTED))
+
+    found = await walk(db, ids[RAW], "DOWNSTREAM", limit=2)
+
+    assert (unregistered(found), hops(found), found.truncated) == ([(FLATFIELD, 1), (FUSION, 2)], [], True)
+
+
+async def test_downstream_finds_only_the_unregistered_names_that_extend_what_it_reached(db: Database) -> None:
+    """Another primary's gapped lineage, and a name that merely starts like the root's, stay out."""
+    other = "exaSPIM_703071_2024-07-09_12-52-33"
+    lookalike = f"{RAW}0_fusion_2024-08-02_17-11-59_segmented_2024-09-01_10-00-00"
+    ids = await register(
+        db, by_name(RAW, SEGMENTED, other, f"{other}_a_2024-07-10_00-00-00_b_2024-07-11_00-00-00")
+    )
+    ids |= await register(db, {lookalike: [lookalike.rsplit("_", 3)[0]]})
+
+    found = await walk(db, ids[RAW], "DOWNSTREAM")
+
+    assert (unregistered(found), hops(found)) == ([(FLATFIELD, 1), (FUSION, 2)], [(SEGMENTED, 3)])
+    assert links(found) == {(SEGMENTED, FUSION), (FUSION, FLATFIELD), (FLATFIELD, RAW)}
+    assert not found.truncated
 
 
 @strawberry.type

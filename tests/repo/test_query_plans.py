@@ -315,11 +315,6 @@ def test_a_selective_request_reads_no_table_whole(planned: Planned, request_name
     assert_no_scan(explain(planned, statements_of(planned, query, **variables)))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a downstream walk lists the unregistered names of the whole catalog first "
-    "(provenance._gaps: one pass over every edge, joined to every asset's name)",
-)
 def test_a_downstream_lineage_reads_no_table_whole(planned: Planned) -> None:
     derived = next(p for p in planned.catalog.plans if p.derived)
     variables = {"name": derived.name, "direction": "DOWNSTREAM"}

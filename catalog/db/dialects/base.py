@@ -79,6 +79,14 @@ class Reached:
     position: ColumnElement[Any] | None = None  # document order, where it is asked for
 
 
+@dataclass(frozen=True, slots=True)
+class Names:
+    """The names a ``name_list`` holds, one a row: a FROM item and its column."""
+
+    source: Any
+    name: ColumnElement[str]
+
+
 class Dialect(ABC):
     """One database's spelling of every statement whose spelling differs; chosen once per engine."""
 
@@ -249,6 +257,27 @@ class Dialect(ABC):
     @abstractmethod
     def same_value(self, one: Reached, other: Reached) -> ColumnElement[bool]:
         """Two reached values are the same JSON value (type and value)."""
+
+    @abstractmethod
+    def name_list(self, name: ColumnElement[str]) -> ColumnElement[Any]:
+        """An aggregate: a group's names as one value, which a recursive query carries from one
+        step to the next (SQL lets a step read only the rows the step before it made)."""
+
+    @abstractmethod
+    def no_names(self) -> ColumnElement[Any]:
+        """A ``name_list`` of no names."""
+
+    @abstractmethod
+    def names_in(self, names: ColumnElement[Any]) -> Names:
+        """The names of a ``name_list``, one a row (a FROM item that may read an outer query's column)."""
+
+    @abstractmethod
+    def name_count(self, names: ColumnElement[Any]) -> ColumnElement[int]:
+        """How many names a ``name_list`` holds."""
+
+    @abstractmethod
+    def joined_names(self, one: ColumnElement[Any], other: ColumnElement[Any]) -> ColumnElement[Any]:
+        """The names of two ``name_list`` values in one."""
 
     def first_number(self, content: ColumnElement[Any], path: str) -> ColumnElement[Any]:
         """The first value ``path`` reaches, in document order, that reads as a number (an

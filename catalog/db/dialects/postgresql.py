@@ -11,6 +11,7 @@ from sqlalchemy import (
     ColumnElement,
     Float,
     Numeric,
+    String,
     Text,
     and_,
     case,
@@ -19,13 +20,15 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    null,
     select,
     true,
+    type_coerce,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, JSONPATH, TIMESTAMP
 
 from catalog.conventions.paths import parse_path
-from catalog.db.dialects.base import Condition, Dialect, Reached
+from catalog.db.dialects.base import Condition, Dialect, Names, Reached
 from catalog.db.jsonvalues import DAY, INSTANT, LENGTHS, NUMBER, OFFSET, TIME, instant_key, is_number
 from catalog.db.patterns import caseless_pattern, literal_pattern, safe_pattern
 
@@ -37,6 +40,8 @@ _UTC_TEMPLATES = (
     'yyyy-mm-dd HH24:MI:SS.US"Z"',
 )
 """PostgreSQL's ``.datetime()`` knows no ``Z``: these read such strings as UTC timestamps."""
+_NAMES = ARRAY(String)
+"""A ``name_list``: ``array_agg`` of names of any length is ``varchar[]``."""
 
 
 class PostgreSQLDialect(Dialect):
@@ -140,6 +145,22 @@ class PostgreSQLDialect(Dialect):
 
     def element_value(self, value: Any) -> Any:
         return value  # decoded from JSONB by the driver
+
+    def name_list(self, name: ColumnElement[str]) -> ColumnElement[Any]:
+        return cast(func.array_agg(name), _NAMES)
+
+    def no_names(self) -> ColumnElement[Any]:
+        return cast(null(), _NAMES)
+
+    def names_in(self, names: ColumnElement[Any]) -> Names:
+        found = func.unnest(names).table_valued("name").render_derived()
+        return Names(found, type_coerce(found.c.name, String))
+
+    def name_count(self, names: ColumnElement[Any]) -> ColumnElement[int]:
+        return func.coalesce(func.cardinality(names), 0)
+
+    def joined_names(self, one: ColumnElement[Any], other: ColumnElement[Any]) -> ColumnElement[Any]:
+        return func.array_cat(one, other, type_=_NAMES)
 
     def same_value(self, one: Reached, other: Reached) -> ColumnElement[bool]:
         return one.value == other.value  # JSONB equality: type and value

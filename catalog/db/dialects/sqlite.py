@@ -16,9 +16,25 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 from zoneinfo import ZoneInfo
 
 import re2
-from sqlalchemy import REAL, ColumnElement, and_, case, cast, exists, false, func, literal, or_, select, true
+from sqlalchemy import (
+    REAL,
+    ColumnElement,
+    String,
+    and_,
+    case,
+    cast,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    type_coerce,
+    union_all,
+)
 
-from catalog.db.dialects.base import Condition, Dialect, Reached
+from catalog.db.dialects.base import Condition, Dialect, Names, Reached
 from catalog.db.jsonvalues import INSTANT, LENGTHS, instant_key, is_number
 from catalog.db.patterns import caseless_pattern, safe_pattern
 
@@ -132,6 +148,25 @@ class SQLiteDialect(Dialect):
         tree = _tree(content, segments, "type", "value", joins_implicitly=True)
         held = _reached_by(tree, segments, tree.c.type == "array", crossing_last=False)
         return Reached(tree, func.json_array_length(tree.c.value), literal("integer"), held)
+
+    def name_list(self, name: ColumnElement[str]) -> ColumnElement[Any]:
+        return func.json_group_array(name)
+
+    def no_names(self) -> ColumnElement[Any]:
+        return func.json_array()
+
+    def names_in(self, names: ColumnElement[Any]) -> Names:
+        found = func.json_each(names).table_valued("value")
+        return Names(found, type_coerce(found.c.value, String))
+
+    def name_count(self, names: ColumnElement[Any]) -> ColumnElement[int]:
+        return func.coalesce(func.json_array_length(names), 0)
+
+    def joined_names(self, one: ColumnElement[Any], other: ColumnElement[Any]) -> ColumnElement[Any]:
+        both = union_all(
+            select(self.names_in(one).name.label("name")), select(self.names_in(other).name.label("name"))
+        ).subquery()
+        return select(func.json_group_array(both.c.name)).scalar_subquery()
 
     def same_value(self, one: Reached, other: Reached) -> ColumnElement[bool]:
         return and_(one.value == other.value, one.json_type == other.json_type)
