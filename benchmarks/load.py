@@ -156,6 +156,7 @@ class Run:
     seconds: float = 0.0
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     failures: list[str] = field(default_factory=list)
+    unanswered: int = 0  # due but not sent when an open loop gave up on its backlog
 
     def add(self, kind: str, started: float, status: int, body: bytes) -> None:
         self.latencies[kind].append((time.perf_counter() - started) * 1000)
@@ -218,7 +219,10 @@ async def open_loop(port: int, requests: Requests, rate: float, seconds: float, 
         due.put_nowait(when)
     for _ in workers:
         due.put_nowait(None)
-    await asyncio.gather(*workers)
+    try:  # a backlog the servers cannot clear within another run's length is not sustained
+        await asyncio.wait_for(asyncio.gather(*workers), timeout=seconds)
+    except TimeoutError:
+        run.unanswered = total - len(run.all)
     run.seconds = time.perf_counter() - began
     for connection in opened:
         connection.close()
@@ -274,12 +278,13 @@ class Report:
         lines.append("")
         closed, opened = self.runs
         p99 = opened.quantiles(opened.all)[2]
+        sustained = closed.rate >= RATE_TARGET and p99 <= P99_TARGET_MS and not opened.unanswered
         lines += [
             f"- throughput, closed loop: {closed.rate:,.0f} requests/s ({len(closed.failures)} failed)",
-            f"- open loop: {opened.rate:,.0f} requests/s sustained, p99 {p99:,.1f} ms "
-            f"({len(opened.failures)} failed)",
+            f"- open loop: {opened.rate:,.0f} requests/s answered, p99 {p99:,.1f} ms "
+            f"({len(opened.failures)} failed, {opened.unanswered:,} still queued when it gave up on the backlog)",
             f"- target ≥ {RATE_TARGET:,.0f} requests/s with p99 ≤ {P99_TARGET_MS:,.0f} ms on "
-            f"{args.workers} workers: {verdict(closed.rate >= RATE_TARGET and p99 <= P99_TARGET_MS)}",
+            f"{args.workers} workers: {verdict(sustained)}",
         ]
         return "\n".join(lines) + "\n"
 
