@@ -13,7 +13,15 @@ import { buildGraphModel, type GraphModel, type GraphNode, opensAsset } from "./
 import { Legend } from "./Legend";
 import { NodeDetails } from "./NodeDetails";
 import { NodeTable } from "./NodeTable";
-import { deeper, DEPTH_MAX, type GraphParams, graphSearchParams, parseGraphParams, toProvenanceDirection } from "./params";
+import {
+  deeper,
+  DEPTH_MAX,
+  type GraphParams,
+  graphSearchParams,
+  NODES_MAX,
+  parseGraphParams,
+  toProvenanceDirection,
+} from "./params";
 import { type ProvenanceAsset, ProvenancePageGraph } from "./query";
 import "./provenance.css";
 
@@ -116,14 +124,18 @@ function TruncatedNotice({ params, onParams }: { params: GraphParams; onParams: 
       {params.depth < DEPTH_MAX ? (
         <>
           <span>
-            Assets further than {params.depth} hops were left out. Increase depth to see more.
+            Assets further than {params.depth} hops (or beyond the nearest {NODES_MAX.toLocaleString("en-US")} each
+            way) were left out. Increase depth to see more.
           </span>
           <button type="button" className="button button-small" onClick={() => onParams({ ...params, depth: more })}>
             Show {more} hops
           </button>
         </>
       ) : (
-        <span>Assets further than {DEPTH_MAX} hops, the most one request walks, were left out.</span>
+        <span>
+          Assets further than {DEPTH_MAX} hops, or beyond the nearest {NODES_MAX.toLocaleString("en-US")} each way (the
+          most one request walks), were left out.
+        </span>
       )}
     </div>
   );

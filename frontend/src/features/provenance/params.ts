@@ -16,6 +16,8 @@ export const DIRECTION_LABELS: Record<Direction, string> = { upstream: "Upstream
 export const DEPTH_MIN = 1;
 export const DEPTH_MAX = 50;
 export const DEFAULT_DEPTH = 10;
+/** And at most the 10,000 nearest names each way (catalog/limits.py MAX_PROVENANCE_NODES). */
+export const NODES_MAX = 10_000;
 export const DEFAULT_PARAMS: GraphParams = { direction: "both", depth: DEFAULT_DEPTH };
 
 export function parseDirection(value: string | null | undefined): Direction {
