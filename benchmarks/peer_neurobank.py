@@ -664,11 +664,11 @@ class Report:
                 f"PostgreSQL {self.postgres} (fsync off), one cluster with a database per side; `catalog serve` "
                 "(uvicorn, one process) and neurobank under gunicorn (one gthread worker, 4 threads, keep-alive) "
                 "each in their own process, the httpx client in a third, on loopback; the two cores are shared "
-                "with other helpers' jobs running at the same time",
+                "with other jobs running at the same time",
             ),
             "- load average (1 min) at the start of the timed part and at its end: "
             + " and ".join(f"{value:.1f}" for value in self.load)
-            + " on 2 cores (other helpers' test suites and benchmarks ran meanwhile)",
+            + " on 2 cores (a test suite or other benchmarks may have run meanwhile)",
             f"- versions: django-neurobank {self.versions} (neurobank, Django), from PyPI into "
             "`~/.cache/catalog-bench/neurobank-0.12.0`; the catalog at " + _commit(),
         ]
@@ -743,32 +743,28 @@ def misses(report: Report) -> list[str]:
 
 
 ROUND_TRIPS = (
-    "the catalog opens one database session per loader: `asset(name)` with `metadata` and `locations` "
-    "runs 9 statements (3 × BEGIN, SELECT, ROLLBACK) where Django in autocommit runs 2 SELECTs, and the "
-    "by-name SELECT itself takes 0.08 ms in PostgreSQL (measured on this run's database), and a cProfile of "
-    "the app in-process puts the time in waits on the database socket, not in Python: on a machine this "
-    "loaded every round trip between the processes waits for a core. Next step: one read "
-    "transaction per request shared by its loaders (or autocommit reads), then measure again on a quiet machine"
+    "`asset(name)` with `metadata` and `locations` runs 3 SELECTs in at most 2 sessions, without BEGIN or "
+    "ROLLBACK (reads in autocommit, a request's sessions kept from one read to the next), where Django in "
+    "autocommit runs 2; what remains is the catalog's per-request Python: strawberry and graphql-core "
+    "executing the fields, and the loaders' hops through the event loop (about 8,400 Python calls for this "
+    "request in-process), where Django serializes one row. Next step: a one-asset lookup answered with its "
+    "relations in one statement, and a compiled executor for the hot query shapes"
 )
 SEARCHES = (
-    "the catalog's side is its per-request cost (GraphQL execution of 50 nodes, sessions) more than SQL; "
+    "the catalog's side is its per-request cost (GraphQL execution of 50 nodes) more than SQL; "
     "neurobank scans every record's metadata JSON (it has no index on it) and sends each whole record. "
-    "Next step: profile the catalog's 50-node page (`benchmarks/api.py --profile`) and cut the sessions per "
-    "request as for (b)"
+    "Next step: as for (b)"
 )
 JSON_PATH = (
-    'no index serves a JSON-path predicate in the catalog: `metadata_documents.content @? \'$."genotype"[*] ? '
-    "(@ == ...)'` is a sequential scan of every metadata document (EXPLAIN ANALYZE on a database of 21,000 "
-    "assets: 122,934 documents read, 730 ms with a cold cache), only its typed column (d2) is indexed; "
-    "neurobank scans its one metadata column per record the same way. Next step: a GIN index "
-    "(`jsonb_path_ops`) on `metadata_documents.content` where `is_current`, or answering EQ on a string "
-    "path from the catalog's value index (`asset_terms`), then EXPLAIN again"
+    "a GIN index (`jsonb_path_ops`, migration 0015) serves the predicate "
+    "(`metadata_documents.content @? '$.\"genotype\"[*] ? (@ == ...)'`); what remains is the per-request "
+    "cost of (e). Next step: as for (b)"
 )
 SUBJECT = (
     "both sides use an index here (the catalog's `subject_id`, neurobank's `animal_id` foreign key) and "
     "the answer is one subject's records (the most any subject holds in this catalog: no subject reaches "
     "50), so the ratio is the two servers' per-request costs: neurobank sends its few records whole, the "
-    "catalog runs GraphQL over them and its sessions as in (b). Next step: as for (b)"
+    "catalog runs GraphQL over them. Next step: as for (b)"
 )
 REASONS = {
     "(b)": ROUND_TRIPS,
