@@ -404,6 +404,9 @@ def diagnose(
         try:
             for diagnosis in diagnoses:
                 for statement in diagnosis.statements:
+                    if statement.sql.lstrip().upper().startswith("EXPLAIN"):  # a count's estimate
+                        statement.plan = "(the planner's estimate of a count: EXPLAIN itself)"
+                        continue
                     rows = await connection.fetch(f"EXPLAIN (ANALYZE, BUFFERS) {statement.sql}")
                     statement.plan = "\n".join(row[0] for row in rows)
         finally:
