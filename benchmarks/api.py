@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import random
 import re
@@ -297,9 +298,13 @@ class Timing:
     request: Request
     seconds: list[float]
     note: str
-    skipped: str = ""
+    refused: str = ""
+    """Why the catalog refused the query (a GraphQL error such as TIMEOUT, an HTTP error): then no
+    timing, and the run goes on with the next query."""
 
     def quantile(self, q: int) -> float:
+        if not self.seconds:
+            return math.nan
         if len(self.seconds) == 1:
             return self.seconds[0] * 1000
         return statistics.quantiles(self.seconds, n=100, method="inclusive")[q - 1] * 1000
@@ -322,9 +327,13 @@ def graphql(
     return lambda client: client.post(f"{base_url}/graphql", content=body, headers=headers)
 
 
+class Refused(RuntimeError):
+    """The catalog answered a query with an error instead of data."""
+
+
 def data_of(answer: Any) -> Any:
     if answer.get("errors"):
-        raise RuntimeError(f"GraphQL errors: {json.dumps(answer['errors'])[:2000]}")
+        raise Refused(f"GraphQL errors: {json.dumps(answer['errors'])[:2000]}")
     return answer["data"]
 
 
@@ -506,7 +515,8 @@ def measure(client: httpx.Client, request: Request, count: int, budget: float, w
     for index in range(warmup):
         response = request.send(client)
         response.read()
-        response.raise_for_status()
+        if response.status_code != 200:
+            raise Refused(f"HTTP {response.status_code}: {response.text[:300]}")
         if index == 0:
             note = request.check(response.json() if request.json else response.text)
     seconds: list[float] = []
@@ -525,7 +535,7 @@ def measure(client: httpx.Client, request: Request, count: int, budget: float, w
             response.read()
             seconds.append(time.perf_counter() - started)
         if response.status_code != 200:
-            raise RuntimeError(f"{request.label}: HTTP {response.status_code}")
+            raise Refused(f"{request.label}: HTTP {response.status_code}")
     return Timing(request, seconds, note)
 
 
@@ -656,6 +666,11 @@ class Report:
             request = timing.request
             target = f"≤ {request.target_ms:,.0f} ms" if request.target_ms else "—"
             met = verdict(timing.p50 <= request.target_ms) if request.target_ms else "—"
+            if timing.refused:
+                rows.append(
+                    f"| {request.label} | {request.what} | refused: {timing.refused} | 0 | — | — | {target} | no |"
+                )
+                continue
             rows.append(
                 f"| {request.label} | {request.what} | {timing.note} | {len(timing.seconds)} | "
                 f"{timing.p50:,.1f} | {timing.p95:,.1f} | {target} | {met} |"
@@ -713,7 +728,8 @@ class Report:
                 ok = timing.p50 <= target
                 lines.append(
                     f"- target {timing.request.label} {timing.request.short}, p50 ≤ {target:,.0f} ms: "
-                    f"{'met' if ok else '**not met**'} ({timing.p50:,.1f} ms)"
+                    f"{'met' if ok else '**not met**'} "
+                    + (f"(refused: {timing.refused})" if timing.refused else f"({timing.p50:,.1f} ms)")
                 )
         if (ratio := self.ratio()) is not None:
             lines.append(
@@ -839,8 +855,14 @@ def run(args: argparse.Namespace, report: Report, setup: Setup, code: Path | Non
             if plain_page is not None and _names(ask(client, requests[0].send)) != plain_page:
                 raise RuntimeError("the baseline's first page differs from the catalog's")
             for request in (r for r in requests if r.label in wanted):
-                timing = measure(client, request, args.requests, args.budget)
-                print(f"{request.label} {request.short}: p50 {timing.p50:.1f} ms", file=sys.stderr)
+                try:
+                    timing = measure(client, request, args.requests, args.budget)
+                except Refused as error:
+                    timing = Timing(request, [], "", refused=str(error))
+                print(
+                    f"{request.label} {request.short}: p50 {timing.p50:.1f} ms {timing.refused}",
+                    file=sys.stderr,
+                )
                 report.timings.append(timing)
     finally:
         served.stop()

@@ -27,8 +27,6 @@ from catalog.schemas.paths import MetadataPath
 from catalog.schemas.zones import time_zone as zone_named
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from strawberry.types.nodes import Selection
 
 TIME_ZONE = strawberry.argument(
@@ -78,17 +76,21 @@ class AssetConnection:
 def _exact_count_asked(info: Info) -> bool | None:
     """Whether the request asks for ``totalCount`` of this connection exactly (``exact: true`` in
     any of its selections, fragments included); None when it does not ask for it at all."""
-    found = [field.arguments.get("exact", False) for field in _fields(info.selected_fields[0].selections)]
+    asked = info.selected_fields[0].selections
+    found = [field.arguments.get("exact", False) for field in _selected(asked, "totalCount")]
     return any(found) if found else None
 
 
-def _fields(selections: list[Selection]) -> Iterator[SelectedField]:
+def _selected(selections: list[Selection], name: str, *deeper: str) -> list[SelectedField]:
+    """The fields the request selects at this path of names, through fragments: the page's
+    resolver reads with the page what they will ask for (its count, its assets' modalities)."""
+    found: list[SelectedField] = []
     for selection in selections:
-        if isinstance(selection, SelectedField):
-            if selection.name == "totalCount":
-                yield selection
-        else:
-            yield from _fields(selection.selections)
+        if not isinstance(selection, SelectedField):
+            found += _selected(selection.selections, name, *deeper)
+        elif selection.name == name:
+            found += _selected(selection.selections, *deeper) if deeper else [selection]
+    return found
 
 
 @strawberry.type
@@ -152,8 +154,16 @@ class Query:
                 rows, total = await assets.counted_page(
                     session, db.dialect, spec, orders, size + 1, key, estimate_above=threshold
                 )
+            page = rows[:size]
+            primed = None
+            if page and _selected(info.selected_fields[0].selections, "edges", "node", "modalities"):
+                primed = await assets.modalities_by_asset(session, [row.id for row in page])
         edges = [
-            AssetEdge(cursor=encode_cursor(sort_key(row, orders)), node=Asset.of(row)) for row in rows[:size]
+            AssetEdge(
+                cursor=encode_cursor(sort_key(row, orders)),
+                node=Asset.of(row, primed.get(row.id, []) if primed is not None else None),
+            )
+            for row in page
         ]
         return AssetConnection(
             edges=edges,

@@ -10,6 +10,7 @@ from strawberry.extensions import MaxTokensLimiter, ParserCache, ValidationCache
 
 from catalog.graphql.context import ReleaseSessions
 from catalog.graphql.errors import CodedSchema
+from catalog.graphql.execution import PlainLeavesExecutionContext
 from catalog.graphql.guards import Guards, Literals
 from catalog.graphql.mutations import Mutation
 from catalog.graphql.queries import Query
@@ -40,6 +41,7 @@ schema = CodedSchema(
         Guards,
         ReleaseSessions,
     ],
+    execution_context_class=PlainLeavesExecutionContext,
 )
 
 

@@ -128,6 +128,11 @@ class MetadataChange:
     )
 
 
+def _named(info: Info, abbreviations: list[str]) -> list[Modality]:
+    vocabulary = info.context.vocabulary
+    return [Modality(abbreviation=a, name=vocabulary.name_of(a)) for a in abbreviations]
+
+
 @strawberry.type
 class Asset:
     """Its columns are plain attributes, copied once from the row (a field without a resolver costs
@@ -197,11 +202,15 @@ class Asset:
         description="The share of required documents and fields present, 0 to 1."
     )
 
+    primed_modalities: strawberry.Private[list[str] | None] = None
+    """Its modalities' abbreviations when they were read with its row; None: not read yet."""
+
     @classmethod
-    def of(cls, row: models.Asset) -> Asset:
+    def of(cls, row: models.Asset, modalities: list[str] | None = None) -> Asset:
         draft = row.state == models.AssetState.DRAFT
         return cls(
             row=row,
+            primed_modalities=modalities,
             name=row.name,
             kind=AssetKind(row.kind),
             draft=draft,
@@ -241,10 +250,16 @@ class Asset:
         )
 
     @strawberry.field
-    async def modalities(self, info: Info) -> list[Modality]:
-        vocabulary = info.context.vocabulary
-        found = await info.context.loaders.modalities_by_asset.load(self.row.id)
-        return [Modality(abbreviation=a, name=vocabulary.name_of(a)) for a in found]
+    def modalities(self, info: Info) -> list[Modality]:
+        """Answered at once when the page read them with its rows (``primed_modalities``), so that
+        a page completes without a task per asset; else through the loader (an awaitable, which
+        graphql-core awaits)."""
+        if self.primed_modalities is not None:
+            return _named(info, self.primed_modalities)
+        return cast("list[Modality]", self._loaded_modalities(info))
+
+    async def _loaded_modalities(self, info: Info) -> list[Modality]:
+        return _named(info, await info.context.loaders.modalities_by_asset.load(self.row.id))
 
     @strawberry.field(
         description="Every place its folder is kept: where it was registered (location) first, then "

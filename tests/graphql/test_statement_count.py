@@ -9,8 +9,12 @@ from typing import TYPE_CHECKING, Any
 from conftest import RECORDS, Catalog
 from sqlalchemy import event
 
+from catalog.graphql.types import Asset
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    import pytest
 
 PAGE = """query($n: Int) { assets(first: $n) { totalCount edges { node {
   name kind subject { subjectId species } modalities { abbreviation name } inputs { name }
@@ -89,3 +93,36 @@ def test_a_page_and_its_count_cost_one_statement(catalog: Catalog) -> None:
     postgresql = catalog.settings.database_url.startswith("postgresql")
     assert len(explained) == (1 if postgresql else 0), estimable
     assert len(estimable) == 1 + len(explained), estimable
+
+
+def test_a_page_reads_its_assets_modalities_with_its_rows_only_when_asked(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Asked anywhere in the page's selection (fragments included), modalities are read right after
+    the page, so its assets answer them at once, never waiting on the loader; not asked, they are
+    not read. One asset alone reads them through the loader, and both say the same."""
+    loaded: list[str] = []
+    through_loader = Asset._loaded_modalities
+
+    def spied(asset: Asset, info: Any) -> Any:
+        loaded.append(asset.name)
+        return through_loader(asset, info)
+
+    monkeypatch.setattr(Asset, "_loaded_modalities", spied)
+    asked = """{ assets(first: 50) { edges { node { ...named } } } }
+      fragment named on Asset { name kinds: modalities { abbreviation name } }"""
+    with counting_statements(catalog) as primed:
+        page = catalog.data(asked)["assets"]["edges"]
+    with counting_statements(catalog) as plain:
+        catalog.data("{ assets(first: 50) { edges { node { name } } } }")
+
+    assert len(primed) == 2, primed
+    assert "asset_modalities" in primed[1], primed
+    assert len(plain) == 1, plain
+    assert loaded == []
+    one = "query($name: String!) { asset(name: $name) { modalities { abbreviation name } } }"
+    for edge in page:
+        alone = catalog.data(one, name=edge["node"]["name"])["asset"]["modalities"]
+        assert alone, edge
+        assert edge["node"]["kinds"] == alone, edge
+    assert loaded == [edge["node"]["name"] for edge in page]

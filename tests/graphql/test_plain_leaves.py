@@ -1,0 +1,157 @@
+"""The executor that reads plain leaves directly answers exactly as graphql-core does: the same
+data in the same key order, and the same errors at the same paths when a plain attribute holds
+something its type forbids; resolvers, and extensions that wrap every resolver, are untouched."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from enum import Enum
+from typing import Any
+
+import pytest
+import strawberry
+from graphql import GraphQLObjectType
+from strawberry.extensions import SchemaExtension
+
+from catalog.graphql.execution import PlainLeavesExecutionContext, plain_leaf
+from catalog.graphql.schema import schema as catalog_schema
+
+
+@strawberry.enum
+class Level(Enum):
+    RAW = "raw"
+    DERIVED = "derived"
+
+
+@strawberry.type
+class Inner:
+    label: str
+    tags: list[str]
+
+
+@strawberry.type
+class Item:
+    name: str
+    level: Level
+    size: int
+    ratio: float | None
+    tags: list[str]
+    optional_tags: list[str | None] | None
+    inner: Inner
+
+    @strawberry.field
+    async def shout(self) -> str:
+        return self.name.upper()
+
+    @strawberry.field
+    def twice(self, times: int = 2) -> int:
+        return self.size * times
+
+
+def good(name: str) -> Item:
+    return Item(
+        name=name,
+        level=Level.DERIVED,
+        size=3,
+        ratio=None,
+        tags=["a", "b"],
+        optional_tags=[None, "x"],
+        inner=Inner(label="in", tags=[]),
+    )
+
+
+BROKEN: dict[str, Any] = {
+    "a null in a non-null leaf": {"name": None},
+    "a null item in a list of non-null items": {"tags": ["a", None]},
+    "a value the scalar cannot represent": {"size": "three"},
+    "a value the enum cannot represent": {"level": "sideways"},
+    "a string where a list belongs": {"tags": "ab"},
+}
+
+
+def schemas(
+    items: list[Item], extensions: list[Any] | None = None
+) -> tuple[strawberry.Schema, strawberry.Schema]:
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def items(self) -> list[Item | None]:
+            return list[Item | None](items)
+
+        @strawberry.field
+        def first(self) -> Item:
+            return items[0]
+
+    plain = strawberry.Schema(
+        query=Query, extensions=extensions or [], execution_context_class=PlainLeavesExecutionContext
+    )
+    return strawberry.Schema(query=Query, extensions=extensions or []), plain
+
+
+QUERY = """query {
+  items { name renamed: name level size ratio tags optionalTags shout twice(times: 3)
+    inner { label tags } ...more skipped: size @skip(if: true) }
+  first { size name }
+}
+fragment more on Item { tags level }"""
+
+
+def answer(schema: strawberry.Schema, query: str = QUERY) -> str:
+    """The whole answer as JSON text, so that key order counts too."""
+    result = asyncio.run(schema.execute(query))
+    errors = [{"message": e.message, "path": e.path} for e in result.errors or []]
+    return json.dumps({"data": result.data, "errors": errors})
+
+
+def test_plain_attributes_answer_as_graphql_core_does() -> None:
+    reference, plain = schemas([good("one"), good("two")])
+    assert answer(plain) == answer(reference)
+    assert json.loads(answer(plain))["data"]["items"][0] == {
+        "name": "one",
+        "renamed": "one",
+        "level": "DERIVED",
+        "size": 3,
+        "ratio": None,
+        "tags": ["a", "b"],
+        "optionalTags": [None, "x"],
+        "shout": "ONE",
+        "twice": 9,
+        "inner": {"label": "in", "tags": []},
+    }
+
+
+@pytest.mark.parametrize("broken", BROKEN, ids=list(BROKEN))
+def test_a_value_its_type_forbids_gets_graphql_cores_error_at_its_path(broken: str) -> None:
+    item = good("bad")
+    for attribute, value in BROKEN[broken].items():
+        setattr(item, attribute, value)
+    reference, plain = schemas([good("one"), item, good("three")])
+    expected = json.loads(answer(reference))
+    assert expected["errors"], "the reference itself refuses the value"
+    assert answer(plain) == answer(reference)
+
+
+def test_an_extension_that_wraps_every_resolver_still_sees_plain_leaves() -> None:
+    seen: list[str] = []
+
+    class Watch(SchemaExtension):
+        def resolve(self, _next: Any, root: Any, info: Any, *args: Any, **kwargs: Any) -> Any:
+            seen.append(info.field_name)
+            return _next(root, info, *args, **kwargs)
+
+    _, plain = schemas([good("one")], extensions=[Watch])
+    assert json.loads(answer(plain, "{ first { name size } }"))["data"] == {
+        "first": {"name": "one", "size": 3}
+    }
+    assert seen == ["first", "name", "size"]
+
+
+def test_the_catalogs_asset_columns_are_plain_leaves_and_its_resolvers_are_not() -> None:
+    asset = catalog_schema._schema.type_map["Asset"]
+    assert isinstance(asset, GraphQLObjectType)
+    assert plain_leaf(asset.fields["name"]) is not None
+    assert plain_leaf(asset.fields["investigators"]) is not None
+    assert plain_leaf(asset.fields["kind"]) is not None
+    assert plain_leaf(asset.fields["subject"]) is None  # an object: graphql-core completes it
+    assert plain_leaf(asset.fields["modalities"]) is None  # a resolver
