@@ -119,8 +119,9 @@ async def load(url: str, data: Data, store_url: str) -> generate.Loaded:
         async with db.reader() as session:
             sizes = await session.execute(
                 text(
-                    "SELECT avg(pg_column_size(content)), avg(octet_length(content::text)) "
-                    "FROM metadata_documents WHERE document = 'procedures'"
+                    "SELECT avg(pg_column_size(c.content)), avg(octet_length(c.content::text)) "
+                    "FROM metadata_documents AS d JOIN metadata_contents AS c ON c.id = d.content_id "
+                    "WHERE d.document = 'procedures'"
                 )
             )
             data.procedures_bytes, data.procedures_text = (float(v) for v in sizes.one())

@@ -140,8 +140,8 @@ QUERIES: dict[str, AssetFilter | MetadataPath | TextClause] = {
     ),
     "typed filter (project), totalCount (baseline)": AssetFilter(project="Thalamus in the middle"),
     "floor: one json_tree walk over every acquisition's tiles": text(
-        "SELECT count(*) FROM metadata_documents, json_tree(content, '$.tiles')"
-        " WHERE document = 'acquisition' AND is_current"
+        "SELECT count(*) FROM metadata_documents AS d JOIN metadata_contents AS c ON c.id = d.content_id,"
+        " json_tree(c.content, '$.tiles') WHERE d.document = 'acquisition' AND d.is_current"
     ),
 }
 

@@ -756,8 +756,8 @@ SEARCHES = (
     "Next step: as for (b)"
 )
 JSON_PATH = (
-    "a GIN index (`jsonb_path_ops`, migration 0015) serves the predicate "
-    "(`metadata_documents.content @? '$.\"genotype\"[*] ? (@ == ...)'`); what remains is the per-request "
+    "a GIN index (`jsonb_path_ops`, migrations 0015 and 0019) serves the predicate "
+    "(`metadata_contents.content @? '$.\"genotype\"[*] ? (@ == ...)'`); what remains is the per-request "
     "cost of (e). Next step: as for (b)"
 )
 SUBJECT = (

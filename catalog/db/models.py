@@ -2,7 +2,8 @@
 
 An asset row carries the query dimensions extracted from its metadata (denormalised, so a
 filtered page needs no joins); whole documents are kept in ``metadata_documents`` with a
-version each, files in ``files``, lineage in ``provenance_edges``."""
+version each (each distinct content once, in ``metadata_contents``), files in ``files``, lineage
+in ``provenance_edges``."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -140,8 +142,24 @@ class AssetTerm(Base):
     __table_args__ = (Index(None, "kind", "value"),)
 
 
+class MetadataContent(Base):
+    """One distinct document content, kept once however many versions of however many assets hold
+    it (a subject's documents repeat across its assets): a JSON predicate is evaluated once per
+    distinct content, then documents are found by ``content_id``. ``digest`` is the SHA-256 of the
+    content's text as the database keeps it (PostgreSQL's own jsonb text, SQLite's stored JSON),
+    so equal contents share a row whoever wrote them (``catalog.repo.contents``, migration 0019).
+    Never removed: a version's content stays for the history."""
+
+    __tablename__ = "metadata_contents"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    digest: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    content: Mapped[Any] = mapped_column(JSONDocument)
+
+
 class MetadataDocument(Base):
-    """One version of one metadata document; a correction adds a version, never overwrites."""
+    """One version of one metadata document; a correction adds a version, never overwrites. The
+    version saying its document was removed has no content (``content_id`` NULL)."""
 
     __tablename__ = "metadata_documents"
 
@@ -151,7 +169,7 @@ class MetadataDocument(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
     schema_version: Mapped[str | None] = mapped_column(String(64))
-    content: Mapped[Any] = mapped_column(JSONDocument)
+    content_id: Mapped[int | None] = mapped_column(BigIntId, ForeignKey("metadata_contents.id"), index=True)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
     author: Mapped[str | None] = mapped_column(String(255))  # the token's name; operator from the CLI
     reason: Mapped[str | None] = mapped_column(Text)  # why, for a correction
@@ -363,10 +381,10 @@ ORDER_INDEXES = ("ix_assets_acquired_order", "ix_assets_registered_order")
 """Indexes serving "newest first" keyset pages (column DESC NULLS LAST, then id). Their
 spelling differs by dialect (SQLite has no NULLS LAST in an index, and needs none), so
 migration 0004 creates them and autogenerate leaves them alone."""
-QUERY_INDEXES = ("ix_metadata_documents_content", "ix_assets_name_trigrams")
-"""PostgreSQL's GIN indexes of metadata documents (``jsonb_path_ops``: path predicates) and of
-lower-cased asset names (trigrams: ``nameContains``). Only PostgreSQL has them, so migration
-0015 creates them and autogenerate leaves them alone."""
+QUERY_INDEXES = ("ix_metadata_contents_content", "ix_assets_name_trigrams")
+"""PostgreSQL's GIN indexes of metadata contents (``jsonb_path_ops``: path predicates) and of
+lower-cased asset names (trigrams: ``nameContains``). Only PostgreSQL has them, so migrations
+0015 and 0019 create them and autogenerate leaves them alone."""
 PATH_INDEXES = ("ix_files_path_binary", "ix_provenance_edges_input_binary")
 """On PostgreSQL, (asset_id, path COLLATE "C"): a ``pathGlob``'s literal prefix is a range of
 paths in code-point order, which the unique (asset_id, path) index serves only when the database's

@@ -31,7 +31,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from catalog.conventions.paths import SEGMENT
 from catalog.db.dialects import dialect_for
 from catalog.db.jsonvalues import instant_key, read_number
-from catalog.db.models import IndexedPath, IndexedValue, MetadataDocument
+from catalog.db.models import IndexedPath, IndexedValue, MetadataContent, MetadataDocument
 from catalog.limits import MAX_PATH_SEGMENTS
 
 if TYPE_CHECKING:
@@ -290,8 +290,9 @@ async def rebuild(session: AsyncSession) -> int:
                     MetadataDocument.id,
                     MetadataDocument.asset_id,
                     MetadataDocument.document,
-                    MetadataDocument.content,
+                    MetadataContent.content,
                 )
+                .join(MetadataContent, MetadataContent.id == MetadataDocument.content_id)
                 .where(MetadataDocument.is_current.is_(True), MetadataDocument.id > after)
                 .order_by(MetadataDocument.id)
                 .limit(DOCUMENT_BATCH)

@@ -19,7 +19,7 @@ from catalog.db.models import Asset, MetadataDocument
 from catalog.db.types import UTCDateTime
 from catalog.errors import Invalid
 from catalog.limits import MAX_AGGREGATE_ROWS, MAX_FORMULAS, MAX_GROUPS, MAX_MEASURES
-from catalog.repo import facets, paths, visibility
+from catalog.repo import documents, facets, paths, visibility
 from catalog.repo.filters import condition
 from catalog.repo.formulas import compile_expression, compile_formula
 from catalog.repo.selections import Selection, conditions
@@ -369,8 +369,9 @@ def _grouped(
     elements: Reached | None = None
     if unwind is not None:
         unwound = MetadataDocument.__table__.alias("u")
-        elements = dialect.matching_elements(unwound.c.content, unwind.path, conditions(unwind.where))
-        query = query.join(unwound, _current(unwound, Asset.id, unwind.document)).join(
+        with_content, content = documents.with_contents(unwound, "u_content")
+        elements = dialect.matching_elements(content, unwind.path, conditions(unwind.where))
+        query = query.join(with_content, _current(unwound, Asset.id, unwind.document)).join(
             elements.source, elements.condition
         )
         if elements.position is None:  # an element is told apart from its neighbours by it
@@ -470,9 +471,14 @@ def _expression(dialect: Dialect, element: Any, asset_id: Any, text: str) -> Col
         if reference.document is None:
             return reading(element, reference.path)
         document = MetadataDocument.__table__.alias("x")
-        value = reading(document.c.content, reference.path)
+        joined, content = documents.with_contents(document, "x_content")
+        value = reading(content, reference.path)
         found: ColumnElement[Any] = (
-            select(value).where(_current(document, asset_id, reference.document)).limit(1).scalar_subquery()
+            select(value)
+            .select_from(joined)
+            .where(_current(document, asset_id, reference.document))
+            .limit(1)
+            .scalar_subquery()
         )
         return found
 

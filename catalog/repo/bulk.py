@@ -3,7 +3,8 @@
 The caller (``catalog.services.register.register_new``) builds every row from the assets'
 descriptions; each related row names its asset by position in the batch, ids are assigned here.
 PostgreSQL takes binary ``COPY`` on the session's own connection (inside its transaction), with the
-access rule each asset follows resolved in one read; SQLite takes the statements of the ordinary
+access rule each asset follows resolved in one read and the documents' contents stored first (by
+statements: new ones skip a digest a concurrent writer holds); SQLite takes the statements of the ordinary
 registration path (one ``executemany`` per table). The writer is chosen once per dialect
 (``writer_for``)."""
 
@@ -19,7 +20,7 @@ from catalog import access as viewer
 from catalog.db import valueindex
 from catalog.db.models import AccessRule, Asset, AssetState
 from catalog.db.types import JSONText, serialize_json
-from catalog.repo import access, assets, audit, documents, files, provenance
+from catalog.repo import access, assets, audit, contents, documents, files, provenance
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -119,6 +120,7 @@ class CopyWriter(Writer):
         connection = await _driver_connection(session)
         author, where = viewer.current().name, viewer.origin()
         records = [_asset_record(i, row, rules) for i, row in zip(ids, rows.assets, strict=True)]
+        content_ids = await contents.ids(session, [content for *_, content in rows.documents])
         await _copy(connection, "assets", ASSET_COLUMNS, records)
         await _copy(
             connection,
@@ -129,11 +131,14 @@ class CopyWriter(Writer):
                 "version",
                 "is_current",
                 "schema_version",
-                "content",
+                "content_id",
                 "recorded_at",
                 "author",
             ),
-            [(ids[a], d, 1, True, v, content, recorded_at, author) for a, d, v, content in rows.documents],
+            [
+                (ids[a], d, 1, True, v, content_id, recorded_at, author)
+                for (a, d, v, _), content_id in zip(rows.documents, content_ids, strict=True)
+            ],
         )
         await _copy(
             connection,

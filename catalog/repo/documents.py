@@ -1,5 +1,7 @@
 """Metadata documents, whole and versioned: one row per version of each document of an asset,
-exactly one of them current (what every query reads) unless the document was removed."""
+exactly one of them current (what every query reads) unless the document was removed. A version
+names its content (``catalog.repo.contents``: each distinct one stored once); the version saying its
+document was removed names none."""
 
 from __future__ import annotations
 
@@ -9,52 +11,63 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import insert, select, true, update
 
 from catalog import access
-from catalog.db.models import MetadataDocument
-from catalog.db.types import JSONText
+from catalog.db.models import MetadataContent, MetadataDocument
+from catalog.repo import contents
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
     from datetime import datetime
 
+    from sqlalchemy import Join
     from sqlalchemy.ext.asyncio import AsyncSession
 
     from catalog.db.dialects import Dialect
     from catalog.db.dialects.base import ConditionSpec
+    from catalog.db.types import JSONText
+
+
+def with_contents(table: Any = MetadataDocument.__table__, name: str = "content") -> tuple[Join, Any]:
+    """Documents (``table``, or an alias of it) joined to their contents, and the content column:
+    for reading a content beside its document's columns, where a predicate on it alone is no
+    filter (see ``catalog.repo.filters`` for one evaluated once per distinct content)."""
+    content = MetadataContent.__table__.alias(name)
+    return table.join(content, content.c.id == table.c.content_id), content.c.content
 
 
 async def add_first_versions(
     session: AsyncSession,
-    items: Sequence[tuple[int, Mapping[str, Any], Mapping[str, str]]],
+    items: Sequence[tuple[int, Mapping[str, JSONText], Mapping[str, str]]],
     now: datetime,
 ) -> None:
-    """Version 1 of each document of each (asset id, documents, schema versions)."""
+    """Version 1 of each document of each (asset id, documents as canonical JSON, schema versions)."""
+    found = [
+        (asset_id, document, versions.get(document), content)
+        for asset_id, documents, versions in items
+        for document, content in documents.items()
+    ]
+    content_ids = await contents.ids(session, [content for *_, content in found])
     rows = [
         {
             "asset_id": asset_id,
             "document": document,
             "version": 1,
             "is_current": True,
-            "schema_version": versions.get(document),
-            "content": content,
+            "schema_version": schema_version,
+            "content_id": content_id,
             "recorded_at": now,
             "author": access.current().name,
             "reason": None,
         }
-        for asset_id, documents, versions in items
-        for document, content in documents.items()
+        for (asset_id, document, schema_version, _), content_id in zip(found, content_ids, strict=True)
     ]
     if rows:
         await session.execute(insert(MetadataDocument).execution_options(render_nulls=True), rows)
 
 
-REMOVED = JSONText("null")
-"""The content of the version saying that its document was removed (JSON null: no document is)."""
-
-
 @dataclass(frozen=True, slots=True)
 class Version:
     """One recorded version of a document; a removed document's last version says so (``removed``,
-    its content JSON null) and is never current. ``content`` is read only when asked for."""
+    no content) and is never current. ``content`` is read only when asked for."""
 
     id: int
     document: str
@@ -77,7 +90,7 @@ class NewVersion:
     version: int
     is_current: bool
     schema_version: str | None
-    content: JSONText  # canonical JSON; ``REMOVED`` for a removal
+    content: JSONText | None  # canonical JSON; None for a removal
     reason: str | None = None
 
 
@@ -86,8 +99,10 @@ async def history(session: AsyncSession, asset_ids: Sequence[int]) -> dict[int, 
     if not asset_ids:
         return {}
     table = MetadataDocument.__table__.c
+    content = MetadataContent.__table__.c
     rows = await session.execute(
-        select(table.asset_id, *_version_columns(), table.content)
+        select(table.asset_id, *_version_columns(), content.content)
+        .outerjoin_from(MetadataDocument, MetadataContent, content.id == table.content_id)
         .where(table.asset_id.in_(asset_ids))
         .order_by(table.asset_id, table.recorded_at, table.document, table.version)
     )
@@ -121,8 +136,7 @@ async def versions_of(
         select(
             table.asset_id,
             *_version_columns(),
-            # whether the version says the document was removed, without reading the content
-            (table.content == REMOVED).label("removed"),
+            (table.content_id.is_(None)).label("removed"),
         )
         .where(table.asset_id.in_({a for a, _ in keys}), table.document.in_({d for _, d in keys}))
         .order_by(table.asset_id, table.document, table.version)
@@ -139,8 +153,11 @@ async def contents_of_versions(
 ) -> dict[tuple[int, str, int], Any]:
     """(asset id, document, version) → that version's content (None for a removal)."""
     table = MetadataDocument.__table__.c
+    content = MetadataContent.__table__.c
     rows = await session.execute(
-        select(table.asset_id, table.document, table.version, table.content).where(
+        select(table.asset_id, table.document, table.version, content.content)
+        .outerjoin_from(MetadataDocument, MetadataContent, content.id == table.content_id)
+        .where(
             table.asset_id.in_({a for a, _, _ in keys}),
             table.document.in_({d for _, d, _ in keys}),
             table.version.in_({v for _, _, v in keys}),
@@ -154,7 +171,12 @@ async def contents_by_id(session: AsyncSession, version_ids: Sequence[int]) -> l
     if not version_ids:
         return []
     table = MetadataDocument.__table__.c
-    query = select(table.asset_id, table.document, table.content).where(table.id.in_(version_ids))
+    content = MetadataContent.__table__.c
+    query = (
+        select(table.asset_id, table.document, content.content)
+        .outerjoin_from(MetadataDocument, MetadataContent, content.id == table.content_id)
+        .where(table.id.in_(version_ids))
+    )
     return [(asset_id, document, content) for asset_id, document, content in await session.execute(query)]
 
 
@@ -169,32 +191,37 @@ async def supersede(session: AsyncSession, version_ids: Sequence[int]) -> None:
 async def add_versions(session: AsyncSession, versions: Sequence[NewVersion], now: datetime) -> None:
     """New versions, numbered by the caller; the unique (asset, document, version) refuses a number
     a concurrent writer took first."""
-    if versions:
-        await session.execute(
-            insert(MetadataDocument).execution_options(render_nulls=True),
-            [
-                {
-                    "asset_id": v.asset_id,
-                    "document": v.document,
-                    "version": v.version,
-                    "is_current": v.is_current,
-                    "schema_version": v.schema_version,
-                    "content": v.content,
-                    "recorded_at": now,
-                    "author": access.current().name,
-                    "reason": v.reason,
-                }
-                for v in versions
-            ],
-        )
+    if not versions:
+        return
+    given = [v.content for v in versions if v.content is not None]
+    content_ids = iter(await contents.ids(session, given))
+    await session.execute(
+        insert(MetadataDocument).execution_options(render_nulls=True),
+        [
+            {
+                "asset_id": v.asset_id,
+                "document": v.document,
+                "version": v.version,
+                "is_current": v.is_current,
+                "schema_version": v.schema_version,
+                "content_id": None if v.content is None else next(content_ids),
+                "recorded_at": now,
+                "author": access.current().name,
+                "reason": v.reason,
+            }
+            for v in versions
+        ],
+    )
 
 
 async def current(
     session: AsyncSession, asset_ids: Sequence[int], documents: Sequence[str] | None = None
 ) -> dict[int, dict[str, Any]]:
     """asset id → document name → content, of the current versions (optionally only some documents)."""
-    query = select(MetadataDocument.asset_id, MetadataDocument.document, MetadataDocument.content).where(
-        MetadataDocument.asset_id.in_(asset_ids), MetadataDocument.is_current.is_(True)
+    query = (
+        select(MetadataDocument.asset_id, MetadataDocument.document, MetadataContent.content)
+        .join(MetadataContent, MetadataContent.id == MetadataDocument.content_id)
+        .where(MetadataDocument.asset_id.in_(asset_ids), MetadataDocument.is_current.is_(True))
     )
     if documents is not None:
         query = query.where(MetadataDocument.document.in_(documents))
@@ -217,11 +244,12 @@ async def matching_elements(
     """asset id → the elements of its current document (or of one version of it) that ``path``
     reaches and that satisfy every condition, in document order (one statement for many assets)."""
     table = MetadataDocument.__table__
-    found = dialect.matching_elements(table.c.content, path, conditions)
+    joined, content = with_contents()
+    found = dialect.matching_elements(content, path, conditions)
     which = table.c.is_current.is_(True) if version is None else table.c.version == version
     query = (
         select(table.c.asset_id, found.value)
-        .select_from(table)
+        .select_from(joined)
         .join(found.source, true())
         .where(table.c.asset_id.in_(asset_ids), table.c.document == document, which)
         .where(found.condition)

@@ -13,12 +13,20 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, and_, exists, false, func, literal, not_, or_, select, true
 
 from catalog.conventions.modalities import spellings
-from catalog.db.models import Asset, AssetModality, AssetTerm, MetadataDocument, ProvenanceEdge, TermKind
+from catalog.db.models import (
+    Asset,
+    AssetModality,
+    AssetTerm,
+    MetadataContent,
+    MetadataDocument,
+    ProvenanceEdge,
+    TermKind,
+)
 from catalog.db.patterns import caseless_pattern, literal_pattern
 from catalog.db.types import MAX_BIGINT
 from catalog.errors import Invalid
 from catalog.limits import MAX_CASELESS_CHARS, MAX_GLOB_CHARS
-from catalog.repo import paths, values
+from catalog.repo import documents, paths, values
 from catalog.repo.selections import found_elsewhere
 from catalog.schemas.enums import PredicateOp
 
@@ -251,10 +259,13 @@ def _known(column: Any, comparison: ColumnElement[bool]) -> ColumnElement[bool]:
 
 
 def metadata_condition(dialect: Dialect, spec: MetadataPredicate) -> ColumnElement[bool]:
-    """Some current version of the named document of the asset satisfies the predicate."""
+    """Some current version of the named document of the asset satisfies the predicate. The
+    predicate is evaluated over the distinct contents (``metadata_contents``), once each, and the
+    documents holding one that satisfies it are found by ``content_id``: a subject's documents
+    repeat across its assets."""
     if paths.is_unified(spec):  # every schema generation's spelling of the path, each read below
         return paths.expanded(spec, lambda one: metadata_condition(dialect, one))
-    content = MetadataDocument.__table__.c.content
+    content = MetadataContent.__table__.c.content
     if bool(spec.element_match) == (spec.op is not None) or (spec.element_match and spec.value is not None):
         raise Invalid("a metadata predicate takes either op (and value) or elementMatch")
     if spec.other_document is not None and spec.other_path is None:
@@ -280,32 +291,48 @@ def metadata_condition(dialect: Dialect, spec: MetadataPredicate) -> ColumnEleme
         conditions = [e.as_condition() for e in spec.element_match or ()]
         holds = dialect.element_match(content, spec.path, conditions)
         if dialect.indexes_values:
-            return _indexed_element_match(spec, conditions, (*current, holds))
+            return _indexed_element_match(spec, conditions, current, holds)
     elif spec.other_path is None:
         holds = dialect.predicate(content, spec.path, spec.op, spec.value)
         if dialect.indexes_values and values.served(spec.op, spec.value):
             return Asset.id.in_(values.holding(spec.document, spec.path, spec.op, spec.value))
     elif spec.other_document in (None, spec.document):
         holds = dialect.compare_fields(content, spec.path, spec.op, content, spec.other_path)
-    else:  # a field of another current document of the same asset
+    else:  # a field of another current document of the same asset: a pair of contents
         other = MetadataDocument.__table__.alias("other_document")
-        compared = dialect.compare_fields(content, spec.path, spec.op, other.c.content, spec.other_path)
-        holds = exists(
-            select(literal(1)).where(
-                other.c.asset_id == MetadataDocument.asset_id,
-                other.c.document == spec.other_document,
-                other.c.is_current.is_(True),
-                compared,
-            )
+        other_joined, other_content = documents.with_contents(other, "other_content")
+        compared = dialect.compare_fields(content, spec.path, spec.op, other_content, spec.other_path)
+        pairs = (
+            select(MetadataDocument.asset_id)
+            .select_from(_WITH_CONTENTS)
+            .join(other_joined, other.c.asset_id == MetadataDocument.asset_id)
+            .where(*current, other.c.document == spec.other_document, other.c.is_current.is_(True))
         )
-    return Asset.id.in_(select(MetadataDocument.asset_id).where(*current, holds))
+        return Asset.id.in_(pairs.where(compared))
+    return Asset.id.in_(select(MetadataDocument.asset_id).where(*current, _holding(holds)))
+
+
+_WITH_CONTENTS = MetadataDocument.__table__.join(
+    MetadataContent.__table__, MetadataContent.id == MetadataDocument.content_id
+)
+"""Documents beside their contents: a content read for each of a few documents."""
+
+
+def _holding(holds: ColumnElement[bool]) -> ColumnElement[bool]:
+    """The document's content is one of those satisfying ``holds`` (a condition on
+    ``MetadataContent.content`` alone), each evaluated once."""
+    return MetadataDocument.content_id.in_(select(MetadataContent.id).where(holds))
 
 
 def _indexed_element_match(
-    spec: MetadataPredicate, conditions: Sequence[ConditionSpec], reading: Sequence[ColumnElement[bool]]
+    spec: MetadataPredicate,
+    conditions: Sequence[ConditionSpec],
+    current: Sequence[ColumnElement[bool]],
+    holds: ColumnElement[bool],
 ) -> ColumnElement[bool]:
-    """An element match read from the index of values, the documents parsed (``reading``: the
-    current document holding a matching element) only where the index cannot tell."""
+    """An element match read from the index of values, the contents parsed (``holds``: a content
+    holding a matching element) only where the index cannot tell: those of the few documents it
+    leaves, read through the join, else each distinct content once."""
     verdicts = values.element_verdicts(spec.document, spec.path, conditions)
     if verdicts is not None:
         # Both CTEs: verdicts is read twice and computed once (SQLite materialises a CTE used
@@ -313,14 +340,18 @@ def _indexed_element_match(
         # (SQLite's parser has a bounded stack).
         unsure = select(verdicts.c.asset_id).where(verdicts.c.verdict.is_(None))
         rechecked = (
-            select(MetadataDocument.asset_id).where(*reading, MetadataDocument.asset_id.in_(unsure)).cte()
+            select(MetadataDocument.asset_id)
+            .select_from(_WITH_CONTENTS)
+            .where(*current, holds, MetadataDocument.asset_id.in_(unsure))
+            .cte()
         )
         return or_(
             Asset.id.in_(select(verdicts.c.asset_id).where(verdicts.c.verdict == 1)),
             Asset.id.in_(select(rechecked.c.asset_id)),
         )
     narrowed = values.candidates(spec.document, spec.path, conditions)
-    documents = select(MetadataDocument.asset_id).where(*reading)
-    if narrowed is not None:  # the documents read only where the index leaves a chance
-        documents = documents.where(MetadataDocument.asset_id.in_(narrowed))
-    return Asset.id.in_(documents)
+    if narrowed is None:
+        return Asset.id.in_(select(MetadataDocument.asset_id).where(*current, _holding(holds)))
+    # the documents read only where the index leaves a chance
+    found = select(MetadataDocument.asset_id).select_from(_WITH_CONTENTS).where(*current, holds)
+    return Asset.id.in_(found.where(MetadataDocument.asset_id.in_(narrowed)))

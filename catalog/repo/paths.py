@@ -18,6 +18,7 @@ from catalog.conventions.metadata.aliases import FACT_DOCUMENT, Spelled, named, 
 from catalog.db.dialects.base import Reached
 from catalog.db.models import MetadataDocument
 from catalog.errors import Invalid
+from catalog.repo import documents
 from catalog.repo.selections import Selection, select_values
 from catalog.schemas.enums import PredicateOp
 from catalog.schemas.filters import ElementPredicate
@@ -142,9 +143,10 @@ def selection(
     ``asset_id`` names, as one FROM item of rows (asset_id, value, json_type): at each place when
     unified, the union of what they select."""
     table = MetadataDocument.__table__
+    joined, content = documents.with_contents()
     branches: list[Any] = []
     for plain in _plain_paths(path):
-        selected = select_values(dialect, table.c.content, plain, scalars_only=scalars_only)
+        selected = select_values(dialect, content, plain, scalars_only=scalars_only)
         found = selected.found
         columns = (
             table.c.asset_id.label("asset_id"),
@@ -152,7 +154,7 @@ def selection(
             found.json_type.label("json_type"),
         )
         branches.append(
-            selected.join(select(*columns).select_from(table)).where(
+            selected.join(select(*columns).select_from(joined)).where(
                 table.c.document == plain.document, table.c.is_current.is_(True)
             )
         )

@@ -13,7 +13,7 @@ from sqlalchemy import and_, literal, select, true
 from catalog.db.dialects.base import Reached
 from catalog.db.models import Asset, MetadataDocument
 from catalog.errors import Invalid
-from catalog.repo import visibility
+from catalog.repo import documents, visibility
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -76,10 +76,11 @@ def found_elsewhere(dialect: Dialect, other: MetadataPath, found: Reached) -> Co
     if other.absent_from is not None or other.unified:
         raise Invalid("absentFrom names a plain document and path (no absentFrom or unified inside)")
     document = MetadataDocument.__table__.alias("elsewhere")
-    there = _selected(dialect, document.c.content, other, scalars_only=True)
+    joined, content = documents.with_contents(document, "elsewhere_content")
+    there = _selected(dialect, content, other, scalars_only=True)
     query = there.join(
         select(literal(1))
-        .select_from(document)
+        .select_from(joined)
         .join(Asset, and_(Asset.id == document.c.asset_id, visibility.readable()))
     ).where(
         document.c.document == other.document,

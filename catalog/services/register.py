@@ -221,7 +221,7 @@ def plan_update(
                 version=latest[document].version + 1 if document in latest else 1,
                 is_current=content is not None,
                 schema_version=description.schema_versions.get(document) if content is not None else None,
-                content=content if content is not None else documents.REMOVED,
+                content=content,
                 reason=reason,
             )
         )

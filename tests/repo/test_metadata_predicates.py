@@ -20,7 +20,7 @@ from catalog.conventions.modalities import Vocabulary
 from catalog.conventions.paths import parse_path, values_at
 from catalog.db.dialects import dialect_for
 from catalog.db.engine import Database
-from catalog.db.models import Asset, AssetState, MetadataDocument
+from catalog.db.models import Asset, AssetState, MetadataContent, MetadataDocument
 from catalog.errors import Invalid
 from catalog.repo import filters
 from catalog.schemas.enums import PredicateOp
@@ -566,6 +566,7 @@ async def test_numbers_written_with_16_or_17_digits_count_in_aggregates(
 ) -> None:
     """MIN, MAX, SUM and COUNT of a path's numbers read them as predicates do."""
     table = MetadataDocument.__table__
+    contents = MetadataContent.__table__
     for document, path in sorted({(d, p) for d, p, _ in long_numbers(records)}):
         numbers = [
             number
@@ -574,11 +575,12 @@ async def test_numbers_written_with_16_or_17_digits_count_in_aggregates(
             for found in values_at(docs[document], parse_path(path))
             if (number := _as_number(found)) is not None and not isinstance(found, bool)
         ]
-        reached = db.dialect.reached(table.c.content, path)
+        reached = db.dialect.reached(contents.c.content, path)
         number = db.dialect.as_number(reached)
         query = (
             select(func.min(number), func.max(number), func.sum(number), func.count(number))
             .select_from(table)
+            .join(contents, contents.c.id == table.c.content_id)
             .join(reached.source, true())
             .where(table.c.document == document, table.c.is_current.is_(True), reached.condition)
         )

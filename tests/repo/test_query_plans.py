@@ -372,5 +372,37 @@ def test_a_path_predicate_reads_the_gin_index_in_both_plans(planned: Planned) ->
         p for p in explain(planned, statements_of(planned, query, **variables)) if "@?" in p.statement.sql
     ]
     assert {p.mode for p in plans} == set(MODES)
-    astray = [p for p in plans if "ix_metadata_documents_content" not in p.text]
+    astray = [p for p in plans if "ix_metadata_contents_content" not in p.text]
+    assert not astray, "\n\n".join(p.shown() for p in astray)
+
+
+JSON_READINGS = ("@?", "jsonb_path")
+"""How a plan's conditions read a document (``catalog.db.dialects.postgresql``)."""
+CONTENTS = {"metadata_contents", "ix_metadata_contents_content"}
+
+
+def _json_readers(node: dict[str, Any]) -> list[str]:
+    """The relations (or, for a bitmap's index scan, the indexes) whose rows a plan's JSON
+    conditions are evaluated on, node by node."""
+    conditions = " ".join(str(node.get(k, "")) for k in ("Filter", "Index Cond", "Recheck Cond"))
+    reader = node.get("Relation Name") or node.get("Index Name")
+    found = [reader] if any(r in conditions for r in JSON_READINGS) else []
+    for child in node.get("Plans", ()):
+        found += _json_readers(child)
+    return found
+
+
+@pytest.mark.parametrize(
+    "request_name",
+    ["subject id in metadata", "injection element match, one subject", "injection element match"],
+)
+def test_a_json_predicate_is_evaluated_over_the_distinct_contents(
+    planned: Planned, request_name: str
+) -> None:
+    """A path predicate or element match reads ``metadata_contents`` (each distinct content once),
+    never the versions of ``metadata_documents`` that repeat them, in both plans."""
+    query, variables = {**selective_requests(planned), **BROAD}[request_name]
+    plans = [p for p in explain(planned, statements_of(planned, query, **variables)) if _json_readers(p.tree)]
+    assert {p.mode for p in plans} == set(MODES)
+    astray = [p for p in plans if not set(_json_readers(p.tree)) <= CONTENTS]
     assert not astray, "\n\n".join(p.shown() for p in astray)

@@ -21,7 +21,14 @@ from catalog.conventions.paths import SEGMENT, parse_path, values_at
 from catalog.db import migrate
 from catalog.db.engine import Database
 from catalog.db.jsonvalues import instant_key, is_number, read_number
-from catalog.db.models import Asset, AssetState, IndexedPath, IndexedValue, MetadataDocument
+from catalog.db.models import (
+    Asset,
+    AssetState,
+    IndexedPath,
+    IndexedValue,
+    MetadataContent,
+    MetadataDocument,
+)
 from catalog.db.valueindex import Space, element_meet
 from catalog.limits import MAX_PATH_SEGMENTS
 from catalog.repo import facets, filters
@@ -207,11 +214,11 @@ async def selected(db: Database, matching: Any) -> set[str]:
 
 
 def current_holding(document: str, holds: Any) -> Any:
-    """The assets whose current ``document`` satisfies ``holds`` (a reading of its JSON)."""
+    """The assets whose current ``document`` satisfies ``holds`` (a reading of its content)."""
     return Asset.id.in_(
-        select(MetadataDocument.asset_id).where(
-            MetadataDocument.document == document, MetadataDocument.is_current.is_(True), holds
-        )
+        select(MetadataDocument.asset_id)
+        .join(MetadataContent, MetadataContent.id == MetadataDocument.content_id)
+        .where(MetadataDocument.document == document, MetadataDocument.is_current.is_(True), holds)
     )
 
 
@@ -221,7 +228,7 @@ async def json_selected(db: Database, document: str, path: str, op: str, value: 
     positive_op, positive_value = (
         ("EQ", value) if op == "NE" else ("EXISTS", True) if negated else (op, value)
     )
-    holds = db.dialect.predicate(MetadataDocument.__table__.c.content, path, positive_op, positive_value)
+    holds = db.dialect.predicate(MetadataContent.__table__.c.content, path, positive_op, positive_value)
     found = await selected(db, current_holding(document, holds))
     return (await selected(db, Asset.id.is_not(None))) - found if negated else found
 
@@ -295,7 +302,7 @@ async def test_an_indexed_element_match_selects_what_the_json_reading_selects(
 ) -> None:
     asked = element_cases(records)
     assert {(d, p) for d, p, _, _ in asked} == set(ARRAYS)
-    content = MetadataDocument.__table__.c.content
+    content = MetadataContent.__table__.c.content
     differing, empty = [], []
     for document, path, conditions, one_element in asked:
         as_conditions = [(p, op, v, None) for p, op, v in conditions]

@@ -8,6 +8,7 @@ arguments here, so every dialect refuses the same things with the same message."
 
 from __future__ import annotations
 
+import hashlib
 import operator
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
@@ -23,7 +24,8 @@ from catalog.limits import MAX_ELEMENT_PREDICATES
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from sqlalchemy import ColumnElement
+    from sqlalchemy import ColumnElement, Insert, Table
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 ConditionSpec = tuple[str, str, Any, str | None]
 """An element's condition: (path, op, value, None), or (path, op, None, other path) comparing two
@@ -101,6 +103,16 @@ class Dialect(ABC):
     estimates_rows: ClassVar[bool]
     """Whether the planner's estimate of how many rows a query returns is cheap to ask and worth
     answering a large count with (PostgreSQL's EXPLAIN, from its statistics); SQLite keeps none."""
+
+    async def digests(self, session: AsyncSession, texts: Sequence[str]) -> list[bytes]:
+        """The SHA-256 of each JSON document as the database keeps its text, a content's identity
+        (``MetadataContent.digest``): SQLite keeps the text as given."""
+        return [hashlib.sha256(text.encode()).digest() for text in texts]
+
+    @abstractmethod
+    def insert_new(self, table: Table) -> Insert:
+        """An INSERT skipping the rows whose unique key another row holds (a concurrent writer's
+        too, once it commits)."""
 
     @abstractmethod
     def matches(self, column: Any, regex: str) -> ColumnElement[bool]:

@@ -5,7 +5,7 @@ JSON literals; ``~`` for regular expressions."""
 from __future__ import annotations
 
 import json
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     and_,
+    bindparam,
     case,
     cast,
     column,
@@ -22,15 +23,22 @@ from sqlalchemy import (
     literal,
     null,
     select,
+    text,
     true,
     type_coerce,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB, JSONPATH, TIMESTAMP
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, JSONPATH, TIMESTAMP, insert
 
 from catalog.conventions.paths import parse_path
 from catalog.db.dialects.base import Condition, Dialect, Names, Reached
 from catalog.db.jsonvalues import DAY, INSTANT, LENGTHS, NUMBER, OFFSET, TIME, instant_key, is_number
 from catalog.db.patterns import caseless_pattern, literal_pattern, safe_pattern
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from sqlalchemy import Insert, Table
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 COMPARISONS = {"EQ": "==", "LT": "<", "LTE": "<=", "GT": ">", "GTE": ">="}
 _UTC_TEMPLATES = (
@@ -42,6 +50,12 @@ _UTC_TEMPLATES = (
 """PostgreSQL's ``.datetime()`` knows no ``Z``: these read such strings as UTC timestamps."""
 _NAMES = ARRAY(String)
 """A ``name_list``: ``array_agg`` of names of any length is ``varchar[]``."""
+_DIGESTS = text(
+    "SELECT sha256(convert_to(CAST(t AS jsonb)::text, 'UTF8')) "
+    "FROM unnest(:texts) WITH ORDINALITY AS given(t, n) ORDER BY n"
+).bindparams(bindparam("texts", type_=ARRAY(Text)))
+"""The digest of each given JSON text as jsonb spells it (keys ordered, spacing its own): what
+migration 0019 computed for the contents it found."""
 
 
 class PostgreSQLDialect(Dialect):
@@ -49,6 +63,12 @@ class PostgreSQLDialect(Dialect):
     binary: ClassVar[str] = "C"
     indexes_values: ClassVar[bool] = False
     estimates_rows: ClassVar[bool] = True
+
+    async def digests(self, session: AsyncSession, texts: Sequence[str]) -> list[bytes]:
+        return list((await session.scalars(_DIGESTS, {"texts": list(texts)})).all())
+
+    def insert_new(self, table: Table) -> Insert:
+        return insert(table).on_conflict_do_nothing()
 
     def matches(self, column: Any, regex: str) -> ColumnElement[bool]:
         condition: ColumnElement[bool] = column.op("~", is_comparison=True)(regex)

@@ -33,6 +33,7 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
+from sqlalchemy.dialects.sqlite import insert
 
 from catalog.db.dialects.base import Condition, Dialect, Names, Reached
 from catalog.db.jsonvalues import INSTANT, LENGTHS, instant_key, is_number
@@ -40,6 +41,8 @@ from catalog.db.patterns import caseless_pattern, safe_pattern
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+
+    from sqlalchemy import Insert, Table
 
 UNIX_EPOCH_JULIAN_DAY = 2440587.5
 """1970-01-01T00:00:00Z as a Julian day number."""
@@ -68,6 +71,9 @@ class SQLiteDialect(Dialect):
     binary: ClassVar[str] = "BINARY"
     indexes_values: ClassVar[bool] = True
     estimates_rows: ClassVar[bool] = False
+
+    def insert_new(self, table: Table) -> Insert:
+        return insert(table).on_conflict_do_nothing()
 
     def matches(self, column: Any, regex: str) -> ColumnElement[bool]:
         condition: ColumnElement[bool] = column.op("REGEXP", is_comparison=True)(regex)
