@@ -392,5 +392,10 @@ collation is C. SQLite compares text byte-wise, so its unique index serves alrea
 0016 creates it on PostgreSQL alone, and autogenerate leaves it alone. Likewise provenance input
 names in code-point order (migration 0018): the unregistered names that extend a name a lineage
 walk reached are a range of them."""
-MIGRATION_INDEXES = (*ORDER_INDEXES, *QUERY_INDEXES, *PATH_INDEXES)
+TERM_INDEXES = ("ix_asset_modalities_lower_abbreviation",)
+"""(lower(abbreviation), asset_id): what a modality filter reads (``filters._holding_modality``),
+its assets by the term in any case from the index alone, and on PostgreSQL the statistics of
+lower(abbreviation), without which the planner takes a common modality for a rare one. An
+expression index, which SQLite's reflection cannot compare, so migration 0020 alone declares it."""
+MIGRATION_INDEXES = (*ORDER_INDEXES, *QUERY_INDEXES, *PATH_INDEXES, *TERM_INDEXES)
 """The indexes the migrations alone declare, each dialect its own way."""

@@ -406,3 +406,27 @@ def test_a_json_predicate_is_evaluated_over_the_distinct_contents(
     assert {p.mode for p in plans} == set(MODES)
     astray = [p for p in plans if not set(_json_readers(p.tree)) <= CONTENTS]
     assert not astray, "\n\n".join(p.shown() for p in astray)
+
+
+@pytest.mark.parametrize("modality", ["ecephys", "behavior", "SPIM"])
+def test_the_planner_knows_how_common_a_modality_is(planned: Planned, modality: str) -> None:
+    """A modality filter matches the term in any case; the planner's estimate of its assets is
+    within a factor of two of the truth (without statistics of lower(abbreviation) it took every
+    modality for a rare one, and built the set of a common one's assets before a first page)."""
+    query = f"SELECT asset_id FROM asset_modalities WHERE lower(abbreviation) IN ('{modality.lower()}')"
+
+    counted: list[int] = []
+
+    async def estimated_and_true() -> None:
+        connection = await asyncpg.connect(planned.dsn)
+        try:
+            plan = json.loads(await connection.fetchval(f"EXPLAIN (FORMAT JSON) {query}"))
+            counted.append(int(plan[0]["Plan"]["Plan Rows"]))
+            counted.append(await connection.fetchval(f"SELECT count(*) FROM ({query}) AS matched"))
+        finally:
+            await connection.close()
+
+    run_coroutine(estimated_and_true())
+    estimate, found = counted
+    assert found > 0, modality
+    assert found / 2 <= estimate <= found * 2, (estimate, found)
