@@ -26,6 +26,13 @@ if TYPE_CHECKING:
     from catalog.db.types import JSONText
 
 
+_NAMED_CONTENT = MetadataContent.id == MetadataDocument.content_id
+CURRENT_WITH_CONTENTS = MetadataDocument.__table__.join(MetadataContent.__table__, _NAMED_CONTENT)
+"""Documents beside their contents, for current versions (each names one)."""
+VERSIONS_WITH_CONTENTS = MetadataDocument.__table__.outerjoin(MetadataContent.__table__, _NAMED_CONTENT)
+"""Every version beside its content; a removal names none (content NULL)."""
+
+
 def with_contents(table: Any = MetadataDocument.__table__, name: str = "content") -> tuple[Join, Any]:
     """Documents (``table``, or an alias of it) joined to their contents, and the content column:
     for reading a content beside its document's columns, where a predicate on it alone is no
@@ -99,10 +106,9 @@ async def history(session: AsyncSession, asset_ids: Sequence[int]) -> dict[int, 
     if not asset_ids:
         return {}
     table = MetadataDocument.__table__.c
-    content = MetadataContent.__table__.c
     rows = await session.execute(
-        select(table.asset_id, *_version_columns(), content.content)
-        .outerjoin_from(MetadataDocument, MetadataContent, content.id == table.content_id)
+        select(table.asset_id, *_version_columns(), MetadataContent.content)
+        .select_from(VERSIONS_WITH_CONTENTS)
         .where(table.asset_id.in_(asset_ids))
         .order_by(table.asset_id, table.recorded_at, table.document, table.version)
     )
@@ -153,10 +159,9 @@ async def contents_of_versions(
 ) -> dict[tuple[int, str, int], Any]:
     """(asset id, document, version) → that version's content (None for a removal)."""
     table = MetadataDocument.__table__.c
-    content = MetadataContent.__table__.c
     rows = await session.execute(
-        select(table.asset_id, table.document, table.version, content.content)
-        .outerjoin_from(MetadataDocument, MetadataContent, content.id == table.content_id)
+        select(table.asset_id, table.document, table.version, MetadataContent.content)
+        .select_from(VERSIONS_WITH_CONTENTS)
         .where(
             table.asset_id.in_({a for a, _, _ in keys}),
             table.document.in_({d for _, d, _ in keys}),
@@ -171,10 +176,9 @@ async def contents_by_id(session: AsyncSession, version_ids: Sequence[int]) -> l
     if not version_ids:
         return []
     table = MetadataDocument.__table__.c
-    content = MetadataContent.__table__.c
     query = (
-        select(table.asset_id, table.document, content.content)
-        .outerjoin_from(MetadataDocument, MetadataContent, content.id == table.content_id)
+        select(table.asset_id, table.document, MetadataContent.content)
+        .select_from(VERSIONS_WITH_CONTENTS)
         .where(table.id.in_(version_ids))
     )
     return [(asset_id, document, content) for asset_id, document, content in await session.execute(query)]
@@ -220,7 +224,7 @@ async def current(
     """asset id → document name → content, of the current versions (optionally only some documents)."""
     query = (
         select(MetadataDocument.asset_id, MetadataDocument.document, MetadataContent.content)
-        .join(MetadataContent, MetadataContent.id == MetadataDocument.content_id)
+        .select_from(CURRENT_WITH_CONTENTS)
         .where(MetadataDocument.asset_id.in_(asset_ids), MetadataDocument.is_current.is_(True))
     )
     if documents is not None:

@@ -304,18 +304,12 @@ def metadata_condition(dialect: Dialect, spec: MetadataPredicate) -> ColumnEleme
         compared = dialect.compare_fields(content, spec.path, spec.op, other_content, spec.other_path)
         pairs = (
             select(MetadataDocument.asset_id)
-            .select_from(_WITH_CONTENTS)
+            .select_from(documents.CURRENT_WITH_CONTENTS)
             .join(other_joined, other.c.asset_id == MetadataDocument.asset_id)
             .where(*current, other.c.document == spec.other_document, other.c.is_current.is_(True))
         )
         return Asset.id.in_(pairs.where(compared))
     return Asset.id.in_(select(MetadataDocument.asset_id).where(*current, _holding(holds)))
-
-
-_WITH_CONTENTS = MetadataDocument.__table__.join(
-    MetadataContent.__table__, MetadataContent.id == MetadataDocument.content_id
-)
-"""Documents beside their contents: a content read for each of a few documents."""
 
 
 def _holding(holds: ColumnElement[bool]) -> ColumnElement[bool]:
@@ -341,7 +335,7 @@ def _indexed_element_match(
         unsure = select(verdicts.c.asset_id).where(verdicts.c.verdict.is_(None))
         rechecked = (
             select(MetadataDocument.asset_id)
-            .select_from(_WITH_CONTENTS)
+            .select_from(documents.CURRENT_WITH_CONTENTS)
             .where(*current, holds, MetadataDocument.asset_id.in_(unsure))
             .cte()
         )
@@ -353,5 +347,7 @@ def _indexed_element_match(
     if narrowed is None:
         return Asset.id.in_(select(MetadataDocument.asset_id).where(*current, _holding(holds)))
     # the documents read only where the index leaves a chance
-    found = select(MetadataDocument.asset_id).select_from(_WITH_CONTENTS).where(*current, holds)
+    found = (
+        select(MetadataDocument.asset_id).select_from(documents.CURRENT_WITH_CONTENTS).where(*current, holds)
+    )
     return Asset.id.in_(found.where(MetadataDocument.asset_id.in_(narrowed)))
