@@ -10,7 +10,7 @@ from strawberry.extensions import MaxTokensLimiter, ParserCache, ValidationCache
 
 from catalog.graphql.context import ReleaseSessions
 from catalog.graphql.errors import CodedSchema
-from catalog.graphql.execution import PlainLeavesExecutionContext
+from catalog.graphql.execution import PlainFieldsExecutionContext
 from catalog.graphql.guards import Guards, Literals
 from catalog.graphql.mutations import Mutation
 from catalog.graphql.queries import Query
@@ -41,7 +41,7 @@ schema = CodedSchema(
         Guards,
         ReleaseSessions,
     ],
-    execution_context_class=PlainLeavesExecutionContext,
+    execution_context_class=PlainFieldsExecutionContext,
 )
 
 

@@ -1,6 +1,7 @@
-"""The executor that reads plain leaves directly answers exactly as graphql-core does: the same
-data in the same key order, and the same errors at the same paths when a plain attribute holds
-something its type forbids; resolvers, and extensions that wrap every resolver, are untouched."""
+"""The executor that reads plain fields directly (leaves, objects and lists of them) answers exactly
+as graphql-core does: the same data in the same key order, and the same errors at the same paths
+when a plain attribute, or anything below it, holds something its type forbids; resolvers, and
+extensions that wrap every resolver, are untouched."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import strawberry
 from graphql import GraphQLObjectType
 from strawberry.extensions import SchemaExtension
 
-from catalog.graphql.execution import PlainLeavesExecutionContext, plain_leaf
+from catalog.graphql.execution import PlainFieldsExecutionContext, plain_leaf, plain_object
 from catalog.graphql.schema import schema as catalog_schema
 
 
@@ -24,9 +25,28 @@ class Level(Enum):
     DERIVED = "derived"
 
 
+@strawberry.interface
+class Named:
+    label: str
+
+
 @strawberry.type
 class Inner:
     label: str
+    tags: list[str]
+
+    @strawberry.field
+    async def later(self) -> str:
+        """An awaited field below a plain object; it fails for the label "fail"."""
+        if self.label == "fail":
+            raise ValueError("later failed")
+        return self.label * 2
+
+
+@strawberry.type
+class Tagged(Named):
+    """An object of an interface: graphql-core checks what it is (``is_type_of``)."""
+
     tags: list[str]
 
 
@@ -39,6 +59,10 @@ class Item:
     tags: list[str]
     optional_tags: list[str | None] | None
     inner: Inner
+    parts: list[Inner]
+    maybe: Inner | None
+    loose: list[Inner | None] | None
+    tagged: Tagged
 
     @strawberry.field
     async def shout(self) -> str:
@@ -58,6 +82,10 @@ def good(name: str) -> Item:
         tags=["a", "b"],
         optional_tags=[None, "x"],
         inner=Inner(label="in", tags=[]),
+        parts=[Inner(label="p0", tags=["x"]), Inner(label="p1", tags=[])],
+        maybe=None,
+        loose=[None, Inner(label="l1", tags=["y"])],
+        tagged=Tagged(label="t", tags=["z"]),
     )
 
 
@@ -67,6 +95,19 @@ BROKEN: dict[str, Any] = {
     "a value the scalar cannot represent": {"size": "three"},
     "a value the enum cannot represent": {"level": "sideways"},
     "a string where a list belongs": {"tags": "ab"},
+    "a null in a non-null object": {"inner": None},
+    "a null object in a list of non-null objects": {"parts": [Inner(label="p0", tags=[]), None]},
+    "an object where a list of objects belongs": {"parts": Inner(label="p0", tags=[])},
+    "a null leaf inside a non-null object": {"inner": Inner(label=None, tags=[])},  # type: ignore[arg-type]
+    "a null leaf inside an object of a list": {
+        "parts": [Inner(label="p0", tags=[]), Inner(label=None, tags=[])]
+    },  # type: ignore[arg-type]
+    "a null leaf inside a nullable object": {"maybe": Inner(label="m", tags=None)},  # type: ignore[arg-type]
+    "a null leaf inside a nullable object of a list": {"loose": [Inner(label=None, tags=[])]},  # type: ignore[arg-type]
+    "an awaited field failing inside an object": {"inner": Inner(label="fail", tags=[])},
+    "an awaited field failing inside an object of a list": {"parts": [Inner(label="fail", tags=[])]},
+    "an awaited field failing inside a nullable object": {"maybe": Inner(label="fail", tags=[])},
+    "an object of the wrong type where an interface's object belongs": {"tagged": Inner(label="t", tags=[])},
 }
 
 
@@ -84,15 +125,17 @@ def schemas(
             return items[0]
 
     plain = strawberry.Schema(
-        query=Query, extensions=extensions or [], execution_context_class=PlainLeavesExecutionContext
+        query=Query, extensions=extensions or [], execution_context_class=PlainFieldsExecutionContext
     )
     return strawberry.Schema(query=Query, extensions=extensions or []), plain
 
 
 QUERY = """query {
   items { name renamed: name level size ratio tags optionalTags shout twice(times: 3)
-    inner { label tags } ...more skipped: size @skip(if: true) }
-  first { size name }
+    inner { label tags later } ...more skipped: size @skip(if: true)
+    parts { label later } maybe { label tags later } loose { tags label } tagged { label tags }
+    alsoInner: inner { tags } skippedInner: inner @skip(if: true) { label } }
+  first { size name parts { ... on Inner { label } } }
 }
 fragment more on Item { tags level }"""
 
@@ -117,7 +160,12 @@ def test_plain_attributes_answer_as_graphql_core_does() -> None:
         "optionalTags": [None, "x"],
         "shout": "ONE",
         "twice": 9,
-        "inner": {"label": "in", "tags": []},
+        "inner": {"label": "in", "tags": [], "later": "inin"},
+        "parts": [{"label": "p0", "later": "p0p0"}, {"label": "p1", "later": "p1p1"}],
+        "maybe": None,
+        "loose": [None, {"tags": ["y"], "label": "l1"}],
+        "tagged": {"label": "t", "tags": ["z"]},
+        "alsoInner": {"tags": []},
     }
 
 
@@ -153,5 +201,17 @@ def test_the_catalogs_asset_columns_are_plain_leaves_and_its_resolvers_are_not()
     assert plain_leaf(asset.fields["name"]) is not None
     assert plain_leaf(asset.fields["investigators"]) is not None
     assert plain_leaf(asset.fields["kind"]) is not None
-    assert plain_leaf(asset.fields["subject"]) is None  # an object: graphql-core completes it
-    assert plain_leaf(asset.fields["modalities"]) is None  # a resolver
+    assert plain_leaf(asset.fields["subject"]) is None  # an object, not a leaf
+    assert plain_object(asset.fields["subject"]) is not None
+    assert plain_object(asset.fields["modalities"]) is None  # a resolver
+    connection = catalog_schema._schema.type_map["AssetConnection"]
+    assert isinstance(connection, GraphQLObjectType)
+    assert plain_object(connection.fields["edges"]) is not None
+    assert plain_object(connection.fields["totalCount"]) is None
+
+
+def test_an_object_graphql_core_must_check_is_not_read_directly() -> None:
+    item = schemas([good("one")])[1]._schema.type_map["Item"]
+    assert isinstance(item, GraphQLObjectType)
+    assert plain_object(item.fields["tagged"]) is None  # its type implements an interface
+    assert plain_object(item.fields["parts"]) is not None
