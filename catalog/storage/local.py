@@ -38,8 +38,9 @@ if TYPE_CHECKING:
 
 _TEMP_SUFFIX = ".catalog-partial"
 """Ends the names of files being written; they are never listed and no key may end so."""
-_PLAIN = re.compile(r"[A-Za-z0-9_.~/-]*")
-"""Key characters a URL path carries as they are."""
+_PLAIN_KEY = re.compile(r"(?:(?!\.{1,2}(?:/|\Z))[A-Za-z0-9_.~-]+/)*(?!\.{1,2}\Z)[A-Za-z0-9_.~-]+")
+"""A valid key (``validate_key``: no empty, ``.`` or ``..`` segment) whose characters a URL path
+carries as they are: checked and left unquoted in one match, a fifth of a manifest URL's cost."""
 
 _PARTS = f".uploads{_TEMP_SUFFIX}"
 """The folder (at the root, never listed) where the parts of multipart uploads wait, one folder each."""
@@ -73,6 +74,9 @@ class LocalStore:
         self._secret = secret_key.encode()
         self.public_url = public_url.rstrip("/")
         self._own = own
+        self._store_parameter = "" if own else f"&store={quote(self.url, safe='')}"
+        self._mac = hmac.new(self._secret, digestmod=hashlib.sha256)
+        """Keyed once: each signature copies it rather than keying HMAC again (4 µs, not 7)."""
         self._clock = clock
 
     async def put_file(self, key: str, source: Path) -> StoredObject:
@@ -116,12 +120,11 @@ class LocalStore:
 
     def presign_get(self, key: str, expires_in: int, filename: str | None = None) -> str:
         check_expiry(expires_in)
+        plain = _PLAIN_KEY.fullmatch(key) is not None and not key.endswith(_TEMP_SUFFIX)
+        path = key if plain else quote(_checked(key))
         expires = int(self._clock()) + expires_in
-        signature = self._sign(_checked(key), expires, filename)
-        path = key if _PLAIN.fullmatch(key) else quote(key)  # quoting costs more than signing
-        url = f"{self.public_url}/files/{path}?expires={expires}&signature={signature}"
-        if not self._own:
-            url += f"&store={quote(self.url, safe='')}"
+        signature = self._sign(key, expires, filename)
+        url = f"{self.public_url}/files/{path}?expires={expires}&signature={signature}{self._store_parameter}"
         return f"{url}&filename={quote(filename, safe='')}" if filename else url
 
     def verify(self, key: str, expires: int, signature: str, filename: str | None = None) -> bool:
@@ -209,8 +212,9 @@ class LocalStore:
     def _sign(self, key: str, expires: int, filename: str | None) -> str:
         # Newlines keep the parts unambiguous: neither the store's URL nor expires holds one, and
         # the filename comes last.
-        message = f"{self.url}\n{key}\n{expires}\n{filename or ''}".encode(errors="replace")
-        return hmac.digest(self._secret, message, "sha256").hex()
+        mac = self._mac.copy()
+        mac.update(f"{self.url}\n{key}\n{expires}\n{filename or ''}".encode(errors="replace"))
+        return mac.hexdigest()
 
     def _presign_upload(self, key: str, expires_in: int, params: dict[str, str]) -> str:
         check_expiry(expires_in)

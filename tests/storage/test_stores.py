@@ -7,6 +7,7 @@ import hashlib
 import random
 import time
 from typing import TYPE_CHECKING
+from urllib.parse import quote, unquote
 
 import aioboto3
 import httpx
@@ -277,6 +278,8 @@ async def test_local_writes_are_atomic_and_half_written_files_are_never_listed(
     assert await keys(local_store) == ["a/b.bin"]
     with pytest.raises(Invalid):
         await local_store.stat("a/.0123.catalog-partial")
+    with pytest.raises(Invalid):
+        local_store.presign_get("a/.0123.catalog-partial", 60)
 
 
 async def test_a_key_cannot_be_both_file_and_folder_locally(local_store: LocalStore) -> None:
@@ -299,6 +302,21 @@ def test_local_signature_covers_key_and_expiry(local_store: LocalStore) -> None:
     assert not local_store.verify(KEY, expires, signature[:-1] + ("0" if signature[-1] != "0" else "1"))
     assert not local_store.verify(KEY, expires, "ü")
     assert not local_store.verify(KEY, int(time.time()) - 1, signature)
+
+
+@pytest.mark.parametrize(
+    "key", ["a/b.zarr/0/1", ".hidden/...", "a/..b/c.", "~x-y_z", "ü data/x y+1.bin", "a/%2F/b"]
+)
+def test_a_local_url_carries_its_key_quoted_only_where_a_url_path_needs_it(
+    local_store: LocalStore, key: str
+) -> None:
+    url = local_store.presign_get(key, 60)
+    path = url.split("?")[0].removeprefix(f"{local_store.public_url}/files/")
+
+    assert unquote(path) == key
+    assert (path == key) == (quote(key) == key)
+    parsed = httpx.URL(url)
+    assert local_store.verify(key, int(parsed.params["expires"]), parsed.params["signature"])
 
 
 DATA = b"0123456789"
