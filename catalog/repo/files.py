@@ -113,21 +113,46 @@ def matches_glob(dialect: Dialect, path_glob: PathGlob) -> ColumnElement[bool]:
     return and_(path >= prefix, path < upper, regex)
 
 
-async def matching(
+@dataclass(frozen=True, slots=True)
+class Holder:
+    """An asset a manifest lists files of: how to find them, and about how many there are."""
+
+    id: int
+    name: str
+    file_count: int
+
+
+async def holders(
+    session: AsyncSession, dialect: Dialect, spec: AssetFilter | None, limit: int, after: str | None = None
+) -> list[Holder]:
+    """Visible assets matching the filter, by name, the first ``limit`` past ``after``: where a
+    manifest evaluates its filter, once per ``limit`` assets rather than once per batch of files."""
+    query = (
+        visible()
+        .where(condition(dialect, spec))
+        .with_only_columns(Asset.id, Asset.name, Asset.file_count)
+        .order_by(Asset.name)
+        .limit(limit)
+    )
+    if after is not None:
+        query = query.where(Asset.name > after)
+    return [Holder(*row) for row in await session.execute(query)]
+
+
+async def held_by(
     session: AsyncSession,
     dialect: Dialect,
-    spec: AssetFilter | None,
+    asset_ids: Sequence[int],
     path_glob: PathGlob | None,
     limit: int,
     after: tuple[str, str] | None = None,
 ) -> list[Listed]:
-    """Files of visible assets matching the filter whose path matches ``path_glob``, by asset
-    name then path, the first ``limit`` past ``after`` (asset name, path): a manifest in one
-    statement, or in keyset batches."""
+    """Files of these visible assets whose path matches ``path_glob``, by asset name then path, the
+    first ``limit`` past ``after`` (asset name, path): a batch of a manifest."""
     query = (
         visible()
         .join(File, File.asset_id == Asset.id)
-        .where(condition(dialect, spec))
+        .where(Asset.id.in_(asset_ids))
         .with_only_columns(Asset.name, Asset.store_url, File.path, File.size, File.sha256, File.key)
         .order_by(Asset.name, File.path)
         .limit(limit)
@@ -135,7 +160,7 @@ async def matching(
     if path_glob is not None:
         query = query.where(matches_glob(dialect, path_glob))
     if after is not None:
-        name, path = after  # written out, not as a row value, so that the name index bounds the scan
+        name, path = after
         query = query.where(Asset.name >= name, or_(Asset.name > name, File.path > path))
     return [Listed(*row) for row in await session.execute(query)]
 

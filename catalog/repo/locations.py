@@ -10,7 +10,6 @@ from sqlalchemy.exc import IntegrityError
 
 from catalog.db.models import Asset, AssetLocation
 from catalog.errors import Conflict
-from catalog.repo.filters import condition
 from catalog.repo.visibility import readable
 
 if TYPE_CHECKING:
@@ -19,8 +18,6 @@ if TYPE_CHECKING:
 
     from sqlalchemy.ext.asyncio import AsyncSession
 
-    from catalog.db.dialects import Dialect
-    from catalog.schemas.filters import AssetFilter
 
 _ORDER = (AssetLocation.priority, AssetLocation.id)
 
@@ -39,25 +36,18 @@ async def of_assets(session: AsyncSession, asset_ids: Sequence[int]) -> dict[int
     return found
 
 
-async def urls_of_matching(
-    session: AsyncSession,
-    dialect: Dialect,
-    spec: AssetFilter | None,
-    schemes: Sequence[str],
-    names: tuple[str, str] | None = None,
+async def urls_of(
+    session: AsyncSession, asset_ids: Sequence[int], schemes: Sequence[str]
 ) -> dict[str, list[str]]:
     """asset name → the URLs of its further locations in these schemes, by priority, for the
-    readable assets the filter selects (those named from ``names[0]`` to ``names[1]`` when
-    given): one statement for a whole manifest or for one of its batches."""
+    readable ones among ``asset_ids``: one statement for a batch of a manifest."""
     query = (
         select(Asset.name, AssetLocation.url)
         .join(Asset, Asset.id == AssetLocation.asset_id)
-        .where(readable(), condition(dialect, spec))
+        .where(AssetLocation.asset_id.in_(asset_ids), readable())
         .where(or_(*(AssetLocation.url.startswith(f"{scheme}://") for scheme in schemes)))
         .order_by(Asset.name, *_ORDER)
     )
-    if names is not None:
-        query = query.where(Asset.name.between(*names))
     found: dict[str, list[str]] = {}
     for name, url in await session.execute(query):
         found.setdefault(name, []).append(url)

@@ -1,13 +1,15 @@
 """Signed download URLs for many files at once (a manifest) or for one, and how long they live.
 
-A manifest is two SQL statements per batch (the files, the further locations of their assets)
-and then local signing, no network per file: a store's ``presign_get`` is looked up once per
-store, not once per row, so 10,000 URLs take milliseconds. Every URL of a manifest carries the same
+A manifest finds its assets once (the filter evaluated per thousand assets, not per batch), then
+reads each batch of files by their assets' ids, with the further locations of those assets, and
+signs them locally, no network per file: a store's ``presign_get`` is looked up once per store,
+not once per row. Every URL of a manifest carries the same
 lifetime. Each file also lists its alternates: the same key signed in the further locations the
 server can sign (``locations.fallback_store``), in the order a client should try them."""
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -23,6 +25,8 @@ from catalog.storage.base import validate_key
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable
 
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from catalog.conventions.globs import PathGlob
     from catalog.db.engine import Database
     from catalog.schemas.filters import AssetFilter
@@ -30,6 +34,8 @@ if TYPE_CHECKING:
 
     Presign = Callable[[str, int], str]
 
+HOLDERS_AT_ONCE = 1000
+"""Assets a manifest reads from its filter at a time, and names in one batch's statement at most."""
 MANIFEST_LIFETIME = 24 * 3600
 """Default lifetime of manifest URLs: a long download must still be able to start its last file."""
 LINK_LIFETIME = 3600
@@ -105,7 +111,7 @@ async def open_manifest(
 class ManifestStream:
     """A manifest read in keyset batches (asset name, path), each in a reader session of its own
     and signed once that session is closed: no session waits on a slow client, and memory holds
-    one batch. ``truncated`` is final once ``complete``."""
+    one batch and a thousand assets. ``truncated`` is final once ``complete``."""
 
     def __init__(
         self,
@@ -126,6 +132,10 @@ class ManifestStream:
         self._db, self._stores, self._spec, self._glob = db, stores, spec, glob
         self._seconds, self._limit, self._batch = valid.seconds, limit, batch
         self._after: tuple[str, str] | None = None
+        self._holders: deque[files.Holder] = deque()
+        """Assets read from the filter whose files are not all listed yet, by name."""
+        self._holders_read = False
+        self._last_holder: str | None = None
         self._presigners: dict[str | None, Presign] = {}
         self._refused: set[str] = set()
 
@@ -139,24 +149,66 @@ class ManifestStream:
     async def read(self) -> list[ManifestEntry]:
         """The next batch: one more row than the limit allows tells that more matched."""
         wanted = min(self._batch, self._limit + 1 - self.listed)
+        rows: list[files.Listed] = []
+        ids: dict[str, int] = {}
         async with self._db.reader() as session:
-            rows = await files.matching(
-                session, self._db.dialect, self._spec, self._glob, wanted, self._after
-            )
-            further = (
-                await locations.urls_of_matching(
-                    session, self._db.dialect, self._spec, SIGNED_SCHEMES, (rows[0].asset, rows[-1].asset)
+            while len(rows) < wanted and (chosen := await self._next_holders(session, wanted - len(rows))):
+                found = await files.held_by(
+                    session,
+                    self._db.dialect,
+                    [h.id for h in chosen],
+                    self._glob,
+                    wanted - len(rows),
+                    self._after,
                 )
+                self._listed_from(chosen, found, complete=len(found) < wanted - len(rows))
+                ids.update((h.name, h.id) for h in chosen)
+                rows += found
+                if found:
+                    self._after = (found[-1].asset, found[-1].path)
+            named = {row.asset for row in rows}
+            further = (
+                await locations.urls_of(session, [ids[name] for name in named], SIGNED_SCHEMES)
                 if rows
                 else {}
             )
         self.truncated = self.listed + len(rows) > self._limit
         self.complete = len(rows) < wanted or self.truncated
         rows = rows[: self._limit - self.listed]
-        if rows:
-            self.listed += len(rows)
-            self._after = (rows[-1].asset, rows[-1].path)
+        self.listed += len(rows)
         return self._signed(rows, further)
+
+    async def _next_holders(self, session: AsyncSession, files_wanted: int) -> list[files.Holder]:
+        """The next assets to read files of: enough that their files (by ``file_count``) fill the
+        batch, at most ``HOLDERS_AT_ONCE``; more are read from the filter when these run short."""
+        holders = self._holders
+        while not self._holders_read and sum(h.file_count for h in holders) < files_wanted:
+            more = await files.holders(
+                session, self._db.dialect, self._spec, HOLDERS_AT_ONCE, self._last_holder
+            )
+            self._holders_read = len(more) < HOLDERS_AT_ONCE
+            holders.extend(more)
+            if more:
+                self._last_holder = more[-1].name
+            if len(holders) >= HOLDERS_AT_ONCE:
+                break
+        chosen: list[files.Holder] = []
+        counted = 0
+        for holder in holders:
+            if counted >= files_wanted or len(chosen) == HOLDERS_AT_ONCE:
+                break
+            chosen.append(holder)
+            counted += holder.file_count
+        return chosen
+
+    def _listed_from(self, chosen: list[files.Holder], found: list[files.Listed], *, complete: bool) -> None:
+        """Forget the assets whose files are all listed: every one chosen when fewer files came than
+        asked, else those before the last file's asset (which may hold more)."""
+        last = None if complete or not found else found[-1].asset
+        for _ in chosen:
+            if self._holders[0].name == last:
+                break
+            self._holders.popleft()
 
     def _signed(self, rows: list[files.Listed], further: dict[str, list[str]]) -> list[ManifestEntry]:
         presigners = self._presigners
