@@ -136,8 +136,7 @@ async def _tsv(stream: ManifestStream) -> AsyncIterator[str]:
     async for batch in stream.batches():
         if batch:
             yield "".join(
-                f"{e.url}\t{_tsv_field(e.asset)}/{_tsv_field(e.path)}\t{e.size}\t{e.sha256 or ''}\n"
-                for e in batch
+                f"{e.url}\t{_tsv_field(f'{e.asset}/{e.path}')}\t{e.size}\t{e.sha256 or ''}\n" for e in batch
             )
     if stream.truncated:
         yield _truncation(stream)
@@ -150,7 +149,7 @@ async def _aria2(stream: ManifestStream) -> AsyncIterator[str]:
     async for batch in stream.batches():
         if batch:
             yield "".join(
-                f"{e.url}\n  out={_tsv_field(e.asset)}/{_tsv_field(e.path)}\n"
+                f"{e.url}\n  out={_tsv_field(f'{e.asset}/{e.path}')}\n"
                 + (f"  checksum=sha-256={e.sha256}\n" if e.sha256 else "")
                 for e in batch
             )
@@ -168,8 +167,11 @@ def _comment_ending(error: CatalogError) -> str:
 
 
 def _tsv_field(text: str) -> str:
-    """Tabs and line breaks are legal in paths, so they are written as ``\\t``, ``\\n``, ``\\r``."""
-    return text.translate(_TSV_ESCAPES)
+    """Tabs and line breaks are legal in paths, so they are written as ``\\t``, ``\\n``, ``\\r``;
+    looked for first, as translating costs ten times more and almost no path holds one."""
+    if "\t" in text or "\n" in text or "\r" in text:
+        return text.translate(_TSV_ESCAPES)
+    return text
 
 
 async def _json(stream: ManifestStream) -> AsyncIterator[str]:

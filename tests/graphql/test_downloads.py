@@ -234,6 +234,36 @@ async def test_a_manifest_of_ten_thousand_files_costs_well_under_a_second(catalo
     assert elapsed < 1.0, f"{elapsed:.2f} s of CPU"
 
 
+async def test_tabs_and_line_breaks_in_a_path_are_written_escaped(catalog: Catalog) -> None:
+    """A TSV or aria2 manifest keeps one line per file whatever its path holds (a path may hold
+    any character but NUL); the file rows are removed afterwards, the other tests list every file."""
+    paths = ["odd/a\tb.bin", "odd/c\nd.bin", "odd/e\rf.bin"]
+    escaped = [f"{BEHAVIOR}/odd/a\\tb.bin", f"{BEHAVIOR}/odd/c\\nd.bin", f"{BEHAVIOR}/odd/e\\rf.bin"]
+    async with service(catalog) as (db, _):
+        async with db.transaction() as session:
+            asset = await assets.by_name(session, BEHAVIOR)
+            assert asset is not None
+            rows = [
+                {"asset_id": asset.id, "path": p, "size": 1, "sha256": None, "key": f"{BEHAVIOR}/odd"}
+                for p in paths
+            ]
+            await files.add(session, rows)
+        try:
+            only = {"filter": json.dumps({"name": BEHAVIOR}), "pathGlob": "odd/**"}
+            assert [columns[1] for columns in tsv_rows(manifest(catalog, **only).text)] == escaped
+            aria2 = manifest(catalog, **only, format="aria2").text
+            assert [
+                line.removeprefix("  out=") for line in aria2.splitlines() if line.startswith("  out=")
+            ] == escaped
+        finally:
+            async with db.transaction() as session:
+                await files.remove_except(session, asset.id, set(source_paths(catalog, BEHAVIOR)))
+
+
+def source_paths(catalog: Catalog, name: str) -> list[str]:
+    return [path.removeprefix(f"{name}/") for path in source_files(catalog, name)]
+
+
 @asynccontextmanager
 async def service(catalog: Catalog) -> AsyncIterator[tuple[Database, StoreRegistry]]:
     """The catalog's database and stores, opened on this test's event loop."""
