@@ -3,8 +3,9 @@ the request's loaders; none of them touches SQL."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Annotated, cast
+from typing import Annotated, Any, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -207,46 +208,53 @@ class Asset:
 
     @classmethod
     def of(cls, row: models.Asset, modalities: list[str] | None = None) -> Asset:
-        draft = row.state == models.AssetState.DRAFT
+        try:
+            return cls._of(row, models.loaded_values(row), modalities)
+        except KeyError:  # expired or deferred columns: read through the row
+            return cls._of(row, models.AttributesOf(row), modalities)
+
+    @classmethod
+    def _of(cls, row: models.Asset, values: Mapping[str, Any], modalities: list[str] | None) -> Asset:
+        draft = values["state"] == models.AssetState.DRAFT
         return cls(
             row=row,
             primed_modalities=modalities,
-            name=row.name,
-            kind=AssetKind(row.kind),
+            name=values["name"],
+            kind=AssetKind(values["kind"]),
             draft=draft,
-            draft_step=row.draft_step if draft else None,
+            draft_step=values["draft_step"] if draft else None,
             subject=Subject(
-                subject_id=row.subject_id,
-                species=row.species,
-                sex=row.sex,
-                genotype=row.genotype,
-                date_of_birth=row.date_of_birth,
+                subject_id=values["subject_id"],
+                species=values["species"],
+                sex=values["sex"],
+                genotype=values["genotype"],
+                date_of_birth=values["date_of_birth"],
             ),
-            project=row.project,
-            institution=row.institution,
-            data_level=row.data_level,
-            acquired_at=row.acquired_at,
-            acquired_end=row.acquired_end,
-            acquisition_duration=row.acquisition_duration,
-            subject_age_at_acquisition=row.subject_age_at_acquisition,
-            processing_duration=row.processing_duration,
-            investigators=list(row.investigators or []),
-            experimenters=list(row.experimenters or []),
-            funding=list(row.funding or []),
-            session_type=row.session_type,
-            instrument_id=row.instrument_id,
-            qc_status=row.qc_status,
-            process_label=row.process_label,
-            registered_at=row.registered_at,
-            record_created=row.record_created,
-            record_modified=row.record_modified,
-            location=row.location,
-            location_prefix=row.location_prefix,
-            file_count=row.file_count,
-            total_size=float(row.total_size),
-            warnings=list(row.warnings or []),
-            missing=list(row.missing or []),
-            completeness=row.completeness,
+            project=values["project"],
+            institution=values["institution"],
+            data_level=values["data_level"],
+            acquired_at=values["acquired_at"],
+            acquired_end=values["acquired_end"],
+            acquisition_duration=values["acquisition_duration"],
+            subject_age_at_acquisition=values["subject_age_at_acquisition"],
+            processing_duration=values["processing_duration"],
+            investigators=list(values["investigators"] or []),
+            experimenters=list(values["experimenters"] or []),
+            funding=list(values["funding"] or []),
+            session_type=values["session_type"],
+            instrument_id=values["instrument_id"],
+            qc_status=values["qc_status"],
+            process_label=values["process_label"],
+            registered_at=values["registered_at"],
+            record_created=values["record_created"],
+            record_modified=values["record_modified"],
+            location=values["location"],
+            location_prefix=values["location_prefix"],
+            file_count=values["file_count"],
+            total_size=float(values["total_size"]),
+            warnings=list(values["warnings"] or []),
+            missing=list(values["missing"] or []),
+            completeness=values["completeness"],
         )
 
     @strawberry.field
