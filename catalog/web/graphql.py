@@ -17,6 +17,7 @@ from catalog.graphql.context import Context
 from catalog.graphql.schema import schema
 from catalog.limits import MAX_QUERY_CHARS
 from catalog.services.answers import Answers
+from catalog.web.encoding import encode
 from catalog.web.errors import error_response, refusal
 from catalog.web.inputs import check_json, read_json
 
@@ -56,6 +57,9 @@ class CatalogGraphQL(GraphQL[Context, None]):
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         viewer = access.current()  # set for the request by web/authentication.ActAs
         return Context.for_request(self.settings, self.db, self.stores, self.vocabulary, viewer, self.answers)
+
+    def encode_json(self, data: object) -> bytes:
+        return encode(data)
 
     def decode_json(self, data: str | bytes) -> object:
         """A request body (or GET's ``variables``): an object whose parts are within bounds."""

@@ -13,8 +13,6 @@ was read before the first byte; a longer one says it at its end (the ``# truncat
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
@@ -29,6 +27,7 @@ from catalog.limits import MAX_FILTER_CHARS
 from catalog.schemas.filters import AssetFilter, prepared
 from catalog.services import manifests
 from catalog.services.manifests import ManifestStream
+from catalog.web.encoding import encode
 from catalog.web.inputs import read_json
 
 if TYPE_CHECKING:
@@ -180,7 +179,7 @@ async def _json(stream: ManifestStream) -> AsyncIterator[str]:
     first = True
     async for batch in stream.batches():
         if batch:
-            yield ("" if first else ",") + ",".join(json.dumps(dataclasses.asdict(e)) for e in batch)
+            yield ("" if first else ",") + encode(batch)[1:-1].decode()
             first = False
     yield "]\n"
 
