@@ -5,8 +5,8 @@ awaitable checks, completing a non-null, then a leaf or an object); a page of 50
 thousand fields, most of them plain attributes (strawberry's basic fields: no resolver, no
 arguments, no field extensions). This executor reads such an attribute directly: a scalar, an
 enum or a list of them is coerced at once, and an object or a list of objects (of a type without
-an ``is_type_of`` check) has its selection executed straight away, with graphql-core's own error
-handling at the same paths. Anything unusual on the way (a null where the schema forbids one, a
+an ``is_type_of`` check), read from an attribute or returned by a resolver, has its selection
+executed straight away, with graphql-core's own error handling at the same paths. Anything unusual on the way (a null where the schema forbids one, a
 value the type cannot represent, a directive on the field) is handed back to graphql-core, which
 answers exactly as it always does, errors and their paths included: reading a plain attribute
 twice has no effect.
@@ -34,7 +34,7 @@ from strawberry.schema.schema_converter import GraphQLCoreConverter
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
-    from graphql import GraphQLLeafType, GraphQLOutputType
+    from graphql import GraphQLLeafType, GraphQLOutputType, GraphQLResolveInfo
     from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
     from graphql.pyutils import AwaitableOrValue
 
@@ -84,10 +84,10 @@ class PlainLeaf:
         return coerced
 
 
-def _shape(field: GraphQLField) -> tuple[Any, bool, bool, bool]:
-    """The named type under a field's wrappers, whether the field is non-null, whether it is a
+def _shape(return_type: GraphQLOutputType) -> tuple[Any, bool, bool, bool]:
+    """The named type under an output type's wrappers, whether it is non-null, whether it is a
     list, and whether its items are non-null."""
-    kind = field.type
+    kind = return_type
     required = is_non_null_type(kind)
     if isinstance(kind, GraphQLNonNull):
         kind = kind.of_type
@@ -113,7 +113,7 @@ def plain_leaf(field: GraphQLField) -> PlainLeaf | None:
     definition = _plain_definition(field)
     if definition is None:
         return None
-    kind, required, listed, items_required = _shape(field)
+    kind, required, listed, items_required = _shape(field.type)
     if not is_leaf_type(kind):
         return None
     leaf: GraphQLLeafType = kind
@@ -128,12 +128,10 @@ def plain_leaf(field: GraphQLField) -> PlainLeaf | None:
 
 
 @dataclass(frozen=True, slots=True)
-class PlainObject:
-    """How to read one plain attribute field holding an object or a list of objects, of a type
-    that needs no ``is_type_of`` check."""
+class ObjectShape:
+    """An output type holding an object or a list of objects of a type graphql-core completes
+    without asking the value what it is (no ``is_type_of``): what completing it needs."""
 
-    read: Callable[[Any, str], Any]
-    attribute: str
     object_type: GraphQLObjectType
     return_type: GraphQLOutputType
     item_type: GraphQLOutputType | None
@@ -141,25 +139,38 @@ class PlainObject:
     items_required: bool
 
 
-def plain_object(field: GraphQLField) -> PlainObject | None:
-    """The plan for ``field`` if it is a plain attribute holding an object or a list of objects
-    whose type graphql-core would complete without asking the value what it is."""
-    definition = _plain_definition(field)
-    if definition is None:
-        return None
-    kind, required, _, items_required = _shape(field)
+def object_shape(return_type: GraphQLOutputType) -> ObjectShape | None:
+    """The shape of ``return_type`` if it is a plain object or a list of them, else None."""
+    kind, required, _, items_required = _shape(return_type)
     if not isinstance(kind, GraphQLObjectType) or kind.is_type_of is not None:
         return None
-    listing = field.type.of_type if isinstance(field.type, GraphQLNonNull) else field.type
-    return PlainObject(
-        read=definition.default_resolver,
-        attribute=definition.python_name,
+    listing = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
+    return ObjectShape(
         object_type=kind,
-        return_type=field.type,
+        return_type=return_type,
         item_type=listing.of_type if isinstance(listing, GraphQLList) else None,
         required=required,
         items_required=items_required,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class PlainObject:
+    """How to read one plain attribute field holding a plain object or a list of them."""
+
+    read: Callable[[Any, str], Any]
+    attribute: str
+    shape: ObjectShape
+
+
+def plain_object(field: GraphQLField) -> PlainObject | None:
+    """The plan for ``field`` if it is a plain attribute holding an object or a list of objects
+    whose type graphql-core would complete without asking the value what it is."""
+    definition = _plain_definition(field)
+    shape = object_shape(field.type) if definition is not None else None
+    if shape is None:
+        return None
+    return PlainObject(read=definition.default_resolver, attribute=definition.python_name, shape=shape)
 
 
 class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -171,6 +182,7 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         self._direct = not (self.middleware_manager is not None and self.middleware_manager.middlewares)
         self._plans: dict[int, tuple[GroupedFieldSet, list[tuple[str, PlainLeaf | None]] | None]] = {}
         self._objects: dict[int, tuple[FieldDetailsList, PlainObject]] = {}
+        self._shapes: dict[int, tuple[GraphQLOutputType, ObjectShape | None]] = {}
 
     def _plans_of(
         self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet
@@ -251,22 +263,18 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
         """The field's object(s) completed as graphql-core's ``execute_field`` would, minus its
         resolve info, resolver and type checks: an error below is handled for this field's type
         (a null where it may be one, else raised to the parent), awaited or not."""
+        shape = plan.shape
         found = plan.read(source, plan.attribute)
         if found is None:
-            if plan.required:
+            if shape.required:
                 raise _Unusual
             return None
-        if plan.item_type is not None and not self._plain_list(plan, found):
+        if shape.item_type is not None and not self._plain_list(shape, found):
             raise _Unusual
-        grouped_field_set = self.collect_subfields(plan.object_type, field_details_list)[0]
-        completed: AwaitableOrValue[Any]
         try:
-            if plan.item_type is None:
-                completed = self.execute_fields(plan.object_type, found, path, grouped_field_set, None)
-            else:
-                completed = self._plain_items(plan, found, field_details_list, path, grouped_field_set)
+            completed = self._objects_of(shape, found, field_details_list, path)
         except Exception as raw_error:
-            self.handle_field_error(raw_error, plan.return_type, field_details_list, path)
+            self.handle_field_error(raw_error, shape.return_type, field_details_list, path)
             return None
         if not self.is_awaitable(completed):
             return completed
@@ -275,21 +283,60 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
             try:
                 return await completed
             except Exception as raw_error:
-                self.handle_field_error(raw_error, plan.return_type, field_details_list, path)
+                self.handle_field_error(raw_error, shape.return_type, field_details_list, path)
                 return None
 
         return awaited()
 
-    def _plain_list(self, plan: PlainObject, found: Any) -> bool:
+    def complete_value(
+        self,
+        return_type: GraphQLOutputType,
+        field_details_list: FieldDetailsList,
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+        result: Any,
+        position_context: Any,
+    ) -> AwaitableOrValue[Any]:
+        """A resolver's plain object or list of them (an asset's modalities) completed as a plain
+        attribute's is; anything else as graphql-core completes it. Errors are raised, as
+        graphql-core's ``complete_value`` raises them, for the caller to handle."""
+        known = self._shapes.get(id(return_type))
+        if known is None or known[0] is not return_type:
+            known = self._shapes[id(return_type)] = (
+                return_type,
+                object_shape(return_type) if self._direct else None,
+            )
+        shape = known[1]
+        if (
+            shape is None
+            or result is None
+            or isinstance(result, Exception)
+            or (shape.item_type is not None and not self._plain_list(shape, result))
+        ):
+            return super().complete_value(
+                return_type, field_details_list, info, path, result, position_context
+            )
+        return self._objects_of(shape, result, field_details_list, path)
+
+    def _objects_of(
+        self, shape: ObjectShape, found: Any, field_details_list: FieldDetailsList, path: Path
+    ) -> AwaitableOrValue[Any]:
+        """An object's selection executed, or each object's of a list."""
+        grouped_field_set = self.collect_subfields(shape.object_type, field_details_list)[0]
+        if shape.item_type is None:
+            return self.execute_fields(shape.object_type, found, path, grouped_field_set, None)
+        return self._plain_items(shape, found, field_details_list, path, grouped_field_set)
+
+    def _plain_list(self, shape: ObjectShape, found: Any) -> bool:
         """Whether ``found`` is a list graphql-core would complete item by item without a word:
         no awaitable item, and no null where the items may not be null."""
         return isinstance(found, list | tuple) and not any(
-            (item is None and plan.items_required) or self.is_awaitable(item) for item in found
+            (item is None and shape.items_required) or self.is_awaitable(item) for item in found
         )
 
     def _plain_items(
         self,
-        plan: PlainObject,
+        shape: ObjectShape,
         items: list[Any] | tuple[Any, ...],
         field_details_list: FieldDetailsList,
         path: Path,
@@ -297,8 +344,8 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
     ) -> AwaitableOrValue[list[Any]]:
         """Each object of a list completed as graphql-core's ``complete_iterable_value`` would: an
         error in one item is handled for the item's type, and the awaitable ones are gathered."""
-        assert plan.item_type is not None
-        item_type = plan.item_type
+        assert shape.item_type is not None
+        item_type = shape.item_type
         completed: list[Any] = []
         pending: list[int] = []
         try:
@@ -308,7 +355,7 @@ class PlainFieldsExecutionContext(StrawberryGraphQLCoreExecutionContext):
                     completed.append(None)
                     continue
                 try:
-                    value = self.execute_fields(plan.object_type, item, item_path, grouped_field_set, None)
+                    value = self.execute_fields(shape.object_type, item, item_path, grouped_field_set, None)
                 except Exception as raw_error:
                     self.handle_field_error(raw_error, item_type, field_details_list, item_path)
                     value = None

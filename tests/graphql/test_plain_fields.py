@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 from enum import Enum
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import strawberry
@@ -124,6 +124,16 @@ def schemas(
         def first(self) -> Item:
             return items[0]
 
+        @strawberry.field
+        def returned(self, shape: str) -> list[Item]:
+            """What a resolver returns for a list of non-null objects, right or wrong."""
+            wrong: dict[str, Any] = {"an object": items[0], "a null item": [items[0], None], "null": None}
+            return cast("list[Item]", wrong.get(shape, items))
+
+        @strawberry.field
+        async def awaited(self) -> list[Item]:
+            return items
+
     plain = strawberry.Schema(
         query=Query, extensions=extensions or [], execution_context_class=PlainFieldsExecutionContext
     )
@@ -140,9 +150,9 @@ QUERY = """query {
 fragment more on Item { tags level }"""
 
 
-def answer(schema: strawberry.Schema, query: str = QUERY) -> str:
+def answer(schema: strawberry.Schema, query: str = QUERY, **variables: Any) -> str:
     """The whole answer as JSON text, so that key order counts too."""
-    result = asyncio.run(schema.execute(query))
+    result = asyncio.run(schema.execute(query, variable_values=variables))
     errors = [{"message": e.message, "path": e.path} for e in result.errors or []]
     return json.dumps({"data": result.data, "errors": errors})
 
@@ -178,6 +188,19 @@ def test_a_value_its_type_forbids_gets_graphql_cores_error_at_its_path(broken: s
     expected = json.loads(answer(reference))
     assert expected["errors"], "the reference itself refuses the value"
     assert answer(plain) == answer(reference)
+
+
+RETURNED = ["a list", "an object", "a null item", "null"]
+
+
+@pytest.mark.parametrize("shape", RETURNED)
+def test_a_resolvers_objects_are_completed_as_graphql_core_does(shape: str) -> None:
+    """Right or wrong, what a resolver returns for a list of objects gets the same answer, errors
+    and paths included, as from graphql-core."""
+    reference, plain = schemas([good("one"), good("two")])
+    query = "query($shape: String!) { returned(shape: $shape) { name inner { later } } awaited { parts { label } } }"
+
+    assert answer(plain, query, shape=shape) == answer(reference, query, shape=shape)
 
 
 def test_an_extension_that_wraps_every_resolver_still_sees_plain_leaves() -> None:
