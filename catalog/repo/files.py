@@ -145,23 +145,29 @@ async def held_by(
     asset_ids: Sequence[int],
     path_glob: PathGlob | None,
     limit: int,
-    after: tuple[str, str] | None = None,
+    after_path: str | None = None,
 ) -> list[Listed]:
     """Files of these visible assets whose path matches ``path_glob``, by asset name then path, the
-    first ``limit`` past ``after`` (asset name, path): a batch of a manifest."""
+    first ``limit``: a batch of a manifest. One asset's are read in the order of its (asset, path)
+    index, past ``after_path`` when given (the rest of the asset a batch ended in), so that a
+    store of 100,000 chunks is never sorted, nor read again from its start, for each batch."""
     query = (
         visible()
         .join(File, File.asset_id == Asset.id)
         .where(Asset.id.in_(asset_ids))
         .with_only_columns(Asset.name, Asset.store_url, File.path, File.size, File.sha256, File.key)
-        .order_by(Asset.name, File.path)
         .limit(limit)
     )
     if path_glob is not None:
         query = query.where(matches_glob(dialect, path_glob))
-    if after is not None:
-        name, path = after
-        query = query.where(Asset.name >= name, or_(Asset.name > name, File.path > path))
+    if len(asset_ids) == 1:
+        query = query.order_by(File.path)
+        if after_path is not None:
+            query = query.where(File.path > after_path)
+    elif after_path is not None:
+        raise ValueError("after_path continues one asset")
+    else:
+        query = query.order_by(Asset.name, File.path)
     return [Listed(*row) for row in await session.execute(query)]
 
 

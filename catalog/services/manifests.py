@@ -153,13 +153,14 @@ class ManifestStream:
         ids: dict[str, int] = {}
         async with self._db.reader() as session:
             while len(rows) < wanted and (chosen := await self._next_holders(session, wanted - len(rows))):
+                after = self._after
                 found = await files.held_by(
                     session,
                     self._db.dialect,
                     [h.id for h in chosen],
                     self._glob,
                     wanted - len(rows),
-                    self._after,
+                    after[1] if after is not None and chosen[0].name == after[0] else None,
                 )
                 self._listed_from(chosen, found, complete=len(found) < wanted - len(rows))
                 ids.update((h.name, h.id) for h in chosen)
@@ -179,8 +180,9 @@ class ManifestStream:
         return self._signed(rows, further)
 
     async def _next_holders(self, session: AsyncSession, files_wanted: int) -> list[files.Holder]:
-        """The next assets to read files of: enough that their files (by ``file_count``) fill the
-        batch, at most ``HOLDERS_AT_ONCE``; more are read from the filter when these run short."""
+        """The next assets to read files of: the one the last batch ended in, alone; else as many as
+        fill the batch by their ``file_count`` without passing it (at most ``HOLDERS_AT_ONCE``), or
+        the next one alone, however large. More are read from the filter when these run short."""
         holders = self._holders
         while not self._holders_read and sum(h.file_count for h in holders) < files_wanted:
             more = await files.holders(
@@ -192,13 +194,17 @@ class ManifestStream:
                 self._last_holder = more[-1].name
             if len(holders) >= HOLDERS_AT_ONCE:
                 break
+        if holders and self._after is not None and holders[0].name == self._after[0]:
+            return [holders[0]]  # the rest of the asset the last batch ended in, read alone
         chosen: list[files.Holder] = []
         counted = 0
         for holder in holders:
-            if counted >= files_wanted or len(chosen) == HOLDERS_AT_ONCE:
-                break
+            if chosen and (counted + holder.file_count > files_wanted or len(chosen) == HOLDERS_AT_ONCE):
+                break  # a large asset is read alone, in the order of its index
             chosen.append(holder)
             counted += holder.file_count
+            if counted >= files_wanted:
+                break
         return chosen
 
     def _listed_from(self, chosen: list[files.Holder], found: list[files.Listed], *, complete: bool) -> None:

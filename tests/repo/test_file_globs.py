@@ -79,7 +79,7 @@ async def test_listing_by_glob_answers_what_the_glob_matches_among_the_real_path
             assert all(path.startswith(compiled.prefix) for path in expected)
             async with db.reader() as session:
                 page = await files.page_by_asset(session, db.dialect, [asset_id], 1000, None, compiled)
-                listed = await files.matching(session, db.dialect, None, compiled, 1000)
+                listed = await files.held_by(session, db.dialect, [asset_id], compiled, 1000)
             assert [row.path for row in page.get(asset_id, [])] == expected
             assert [row.path for row in listed] == expected
 

@@ -27,6 +27,10 @@ from sqlalchemy import event
 
 from catalog.app import create_app
 from catalog.config import Settings
+from catalog.db.engine import Database
+from catalog.schemas.filters import AssetFilter
+from catalog.services import manifests
+from catalog.storage.registry import StoreRegistry
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import generate
@@ -319,6 +323,36 @@ def test_a_downstream_lineage_reads_no_table_whole(planned: Planned) -> None:
     derived = next(p for p in planned.catalog.plans if p.derived)
     variables = {"name": derived.name, "direction": "DOWNSTREAM"}
     assert_no_scan(explain(planned, statements_of(planned, LINEAGE, **variables)))
+
+
+def test_a_manifest_continues_a_large_asset_along_its_index(planned: Planned, tmp_path: Path) -> None:
+    """Each batch that goes on inside one asset reads its (asset, path) index from where the last
+    batch ended: no sort and no scan, so a store of 100,000 chunks costs each batch alike."""
+    url = planned.dsn.replace("postgresql://", "postgresql+asyncpg://", 1)
+    spec = AssetFilter(names=[planned.catalog.files_asset])
+    continued: list[Statement] = []
+
+    async def read() -> None:
+        db = Database(url)
+        stores = StoreRegistry(Settings(database_url=url, storage_url=tmp_path.as_uri()))
+        try:
+            with recording(db.engine.sync_engine) as seen:
+                stream = await manifests.open_manifest(
+                    db, stores, spec, path_glob=None, expires_in=60, batch=20
+                )
+                listed = [entry async for batch in stream.batches() for entry in batch]
+        finally:
+            await stores.close()
+            await db.dispose()
+        assert len(listed) > 60, "the asset's files take several batches"
+        continued.extend(s for s in seen if "files.path >" in s.sql)
+
+    run_coroutine(read())
+    plans = explain(planned, continued[:2])
+    assert len(plans) == 4
+    assert_no_scan(plans)
+    sorted_ = [p.shown() for p in plans if "Sort" in p.text]
+    assert not sorted_, "\n\n".join(sorted_)
 
 
 BROAD = {
