@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
     Presign = Callable[[str, int], str]
 
+FIRST_BATCH = 100
+"""Files a streamed manifest reads and signs before its first byte: few, so that it leaves at once."""
 HOLDERS_AT_ONCE = 1000
 """Assets a manifest reads from its filter at a time, and names in one batch's statement at most."""
 MANIFEST_LIFETIME = 24 * 3600
@@ -98,13 +100,15 @@ async def open_manifest(
     expires_in: int | None,
     limit: int = MAX_MANIFEST_FILES,
     batch: int = MANIFEST_BATCH,
+    first: int | None = None,
 ) -> ManifestStream:
-    """The manifest of ``manifest``, to be read ``batch`` files at a time. Its first batch is read
-    here: what fails before the first byte of an answer fails as an ordinary error."""
+    """The manifest of ``manifest``, to be read ``batch`` files at a time. Its first batch (of
+    ``first`` files, when fewer) is read here: what fails before the first byte of an answer fails
+    as an ordinary error."""
     valid = lifetime(stores, expires_in, MANIFEST_LIFETIME)
     glob = compile_glob(path_glob) if path_glob is not None else None
     stream = ManifestStream(db, stores, spec, glob, valid, limit=limit, batch=batch)
-    stream.prefetched = await stream.read()
+    stream.prefetched = await stream.read(min(first or batch, batch))
     return stream
 
 
@@ -146,9 +150,10 @@ class ManifestStream:
         while not self.complete:
             yield await self.read()
 
-    async def read(self) -> list[ManifestEntry]:
-        """The next batch: one more row than the limit allows tells that more matched."""
-        wanted = min(self._batch, self._limit + 1 - self.listed)
+    async def read(self, size: int | None = None) -> list[ManifestEntry]:
+        """The next batch (of ``size`` files, else the stream's batch): one more row than the
+        limit allows tells that more matched."""
+        wanted = min(size or self._batch, self._limit + 1 - self.listed)
         rows: list[files.Listed] = []
         ids: dict[str, int] = {}
         async with self._db.reader() as session:

@@ -64,6 +64,7 @@ def manifest_endpoint(db: Database, stores: StoreRegistry, vocabulary: Vocabular
             path_glob=params.get("pathGlob") or None,
             expires_in=_seconds(params.get("expiresIn")),
             batch=batch,
+            first=manifests.FIRST_BATCH,
         )
         headers = {
             "Cache-Control": "no-store",

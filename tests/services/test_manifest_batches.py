@@ -138,6 +138,20 @@ async def test_a_filter_and_a_glob_list_what_they_select(
     assert len({name for name, _ in expected}) > HOLDERS, "the filter's assets span several chunks"
 
 
+@pytest.mark.parametrize(("first", "batch"), [(100, 1000), (1, 7), (1000, 100)])
+async def test_a_small_first_batch_leaves_early_and_the_rest_follows(
+    generated: generate.Catalog, served: tuple[Database, StoreRegistry], first: int, batch: int
+) -> None:
+    db, stores = served
+    expected = await every_file(db)
+    stream = await manifests.open_manifest(
+        db, stores, None, path_glob=None, expires_in=60, batch=batch, first=first
+    )
+
+    assert len(stream.prefetched) == min(first, batch), "read before the first byte"
+    assert [(e.asset, e.path) async for part in stream.batches() for e in part] == expected
+
+
 @pytest.mark.parametrize(("limit", "batch"), [(1, 1), (100, 7), (100, 100), (FILES - 1, 50), (FILES, 50)])
 async def test_a_limit_lists_the_first_files_and_says_when_more_matched(
     generated: generate.Catalog, served: tuple[Database, StoreRegistry], limit: int, batch: int

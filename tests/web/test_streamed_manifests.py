@@ -99,7 +99,10 @@ def test_the_first_lines_leave_before_the_last_batch_is_read(streaming: Any) -> 
     assert response.headers["content-type"].startswith("text/tab-separated-values")
     assert "x-manifest-truncated" not in response.headers, "not known before the last batch"
     assert len(listed) > MANY
-    assert len(reads) == len(listed) // BATCH + 1, "each batch read once, and one short read ends it"
+    batches = len(listed) // BATCH + 1  # the last one short, which ends the stream
+    assert batches <= len(reads) <= batches + 1, (
+        "each batch read once (the one moving on to the next asset twice)"
+    )
     assert read_before_the_first_byte < len(reads) / 2
 
 
