@@ -3,7 +3,7 @@ TSV for scripts, JSON, or an ``aria2c -i`` input file that keeps the folder layo
 hashes. The filter is the GraphQL ``AssetFilter`` as JSON, coerced exactly as GraphQL does.
 
 The files are read, signed and sent a batch at a time, so the first line leaves after the first
-batch. What fails before it (a bad request, the first read past its budget, an outage) is an
+batch, a small one (``manifests.FIRST_BATCH``). What fails before it (a bad request, the first read past its budget, an outage) is an
 ordinary error with its status and code. A stream cannot change its status once sent: a failure
 after the first byte ends the body with what the format allows (TSV and aria2: a line
 ``# incomplete: CODE: message``; JSON: an array never closed, which no parser accepts) and the
